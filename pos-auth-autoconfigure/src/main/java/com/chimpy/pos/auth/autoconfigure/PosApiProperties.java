@@ -1,0 +1,73 @@
+package com.chimpy.pos.auth.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where the PoS API is and how {@code posWebClient} connects to it.
+ */
+@ConfigurationProperties("pos.api")
+public class PosApiProperties {
+
+	/**
+	 * Base URL of the PoS API, for example https://pos.example.com/api/v2. The bearer token is sent only to its
+	 * origin (scheme, host and port). Must be https except for loopback hosts.
+	 */
+	private @Nullable String baseUrl;
+
+	/**
+	 * Name of a spring.ssl.bundle entry with the trust material (and client key) for the PoS API.
+	 */
+	private @Nullable String sslBundle;
+
+	/**
+	 * Connect timeout of PoS API calls.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Read timeout of PoS API calls.
+	 */
+	private Duration readTimeout = Duration.ofSeconds(30);
+
+	public @Nullable String getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(@Nullable String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public @Nullable String getSslBundle() {
+		return this.sslBundle;
+	}
+
+	public void setSslBundle(@Nullable String sslBundle) {
+		this.sslBundle = sslBundle;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getReadTimeout() {
+		return this.readTimeout;
+	}
+
+	public void setReadTimeout(Duration readTimeout) {
+		this.readTimeout = readTimeout;
+	}
+
+	@Override
+	public String toString() {
+		return "PosApiProperties{baseUrl='" + this.baseUrl + "', sslBundle='" + this.sslBundle + "'}";
+	}
+
+}

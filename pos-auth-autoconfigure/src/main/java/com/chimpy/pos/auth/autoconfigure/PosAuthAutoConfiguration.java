@@ -1,0 +1,111 @@
+package com.chimpy.pos.auth.autoconfigure;
+
+import com.chimpy.pos.auth.token.PasswordGrantReactiveAuthorizedClientProvider;
+import com.chimpy.pos.auth.token.PasswordGrantRequest;
+import com.chimpy.pos.auth.token.PosAuthorizedClientManager;
+import com.chimpy.pos.auth.token.PosReactiveAuthorizedClientManager;
+import com.chimpy.pos.auth.token.PosTokenResponseClient;
+import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.token.RefreshTokenGrantReactiveAuthorizedClientProvider;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.util.StringUtils;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration of the token side of pos-auth: the token endpoint client, the one shared
+ * {@link PosTokenState}, and the {@code posAuthorizedClientManager} and {@code posReactiveAuthorizedClientManager}
+ * views of it. Active when any {@code pos.auth.*} or {@code pos.api.*} property is set; every bean backs off when
+ * the application defines its own.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration")
+@ConditionalOnClass({ ReactiveOAuth2AuthorizedClientManager.class, WebClient.class })
+@Conditional(OnPosPropertiesCondition.class)
+@EnableConfigurationProperties({ PosAuthProperties.class, PosApiProperties.class })
+public final class PosAuthAutoConfiguration {
+
+	/**
+	 * The registration id of the PoS client.
+	 */
+	public static final String REGISTRATION_ID = "pos";
+
+	PosAuthAutoConfiguration(PosAuthProperties auth, PosApiProperties api) {
+		PosPropertiesValidator.validate(auth, api);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posAccessTokenResponseClient")
+	PosTokenResponseClient posAccessTokenResponseClient(PosAuthProperties auth,
+			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<SslBundles> sslBundles,
+			ResourceLoader resourceLoader) {
+		PosHttpConnectors connectors = new PosHttpConnectors(connectorBuilder, httpClientSettings, sslBundles,
+				resourceLoader.getClassLoader());
+		WebClient tokenClient = WebClient.builder()
+			.clientConnector(connectors.connector("pos.auth.ssl-bundle", auth.getSslBundle(),
+					auth.getConnectTimeout(), auth.getReadTimeout()))
+			.build();
+		return new PosTokenResponseClient(tokenClient, auth.getRequestFormat(), auth.getAudience());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PosTokenState posTokenState(PosAuthProperties auth,
+			@Qualifier("posAccessTokenResponseClient") ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> responseClient) {
+		ClientRegistration.Builder registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
+			.clientId(auth.getClientId())
+			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+			.authorizationGrantType(PasswordGrantRequest.PASSWORD)
+			.tokenUri(auth.getTokenUri().trim());
+		if (StringUtils.hasText(auth.getClientSecret())) {
+			registration.clientSecret(auth.getClientSecret());
+		}
+		if (StringUtils.hasText(auth.getScope())) {
+			registration.scope(StringUtils.tokenizeToStringArray(auth.getScope(), " ,"));
+		}
+		return new PosTokenState(registration.build(),
+				new PasswordGrantReactiveAuthorizedClientProvider(responseClient, auth.getUsername(),
+						auth.getPassword()),
+				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), auth.toRenewalSettings());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posAuthorizedClientManager")
+	OAuth2AuthorizedClientManager posAuthorizedClientManager(PosTokenState posTokenState, PosAuthProperties auth) {
+		return new PosAuthorizedClientManager(posTokenState,
+				auth.getMaxWait().plus(auth.getRequestTimeout()).plusSeconds(1));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posReactiveAuthorizedClientManager")
+	ReactiveOAuth2AuthorizedClientManager posReactiveAuthorizedClientManager(PosTokenState posTokenState) {
+		return new PosReactiveAuthorizedClientManager(posTokenState);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("pos.auth.warm-up")
+	ApplicationListener<ApplicationReadyEvent> posTokenWarmUp(PosTokenState posTokenState) {
+		return (event) -> posTokenState.warmUp();
+	}
+
+}

@@ -1,0 +1,68 @@
+package com.chimpy.pos.auth.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.util.StringUtils;
+
+/**
+ * Builds the HTTP connectors of pos-auth (one for the token endpoint, one for the PoS API) with their own timeouts
+ * and SSL bundle, on the application's choice of HTTP client library.
+ */
+final class PosHttpConnectors {
+
+	private final ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder;
+
+	private final ObjectProvider<HttpClientSettings> globalSettings;
+
+	private final ObjectProvider<SslBundles> sslBundles;
+
+	private final @Nullable ClassLoader classLoader;
+
+	PosHttpConnectors(ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			ObjectProvider<HttpClientSettings> globalSettings, ObjectProvider<SslBundles> sslBundles,
+			@Nullable ClassLoader classLoader) {
+		this.connectorBuilder = connectorBuilder;
+		this.globalSettings = globalSettings;
+		this.sslBundles = sslBundles;
+		this.classLoader = classLoader;
+	}
+
+	ClientHttpConnector connector(String sslBundleProperty, @Nullable String sslBundleName, Duration connectTimeout,
+			Duration readTimeout) {
+		HttpClientSettings settings = new HttpClientSettings(null, connectTimeout, readTimeout,
+				sslBundle(sslBundleProperty, sslBundleName))
+			.orElse(this.globalSettings.getIfAvailable(HttpClientSettings::defaults));
+		return this.connectorBuilder.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(this.classLoader))
+			.build(settings);
+	}
+
+	private @Nullable SslBundle sslBundle(String property, @Nullable String name) {
+		if (!StringUtils.hasText(name)) {
+			return null;
+		}
+		SslBundles bundles = this.sslBundles.getIfAvailable();
+		if (bundles == null) {
+			throw new InvalidPosPropertyException(property, "it names SSL bundle '" + name
+					+ "' but the application has no SSL bundles", "Define spring.ssl.bundle.pem." + name
+							+ " (or spring.ssl.bundle.jks." + name + ") or remove " + property + ".");
+		}
+		try {
+			return bundles.getBundle(name);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidPosPropertyException(property, "there is no SSL bundle named '" + name + "'",
+					"Define spring.ssl.bundle.pem." + name + ".truststore.certificate (or a jks bundle of that name), "
+							+ "or correct " + property + ".");
+		}
+	}
+
+}

@@ -1,0 +1,49 @@
+package com.chimpy.pos.auth.autoconfigure;
+
+import java.net.URI;
+
+import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration of {@code posWebClient}: a {@link WebClient} for the PoS API, built from Boot's
+ * {@link WebClient.Builder} (so the application's {@code WebClientCustomizer}s and observations apply), with the
+ * API's base URL, timeouts and SSL bundle, and the {@link PosBearerExchangeFilterFunction}.
+ */
+@AutoConfiguration(after = { PosAuthAutoConfiguration.class, WebClientAutoConfiguration.class })
+@ConditionalOnClass(WebClient.class)
+@ConditionalOnBean(PosTokenState.class)
+public final class PosWebClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posWebClient")
+	WebClient posWebClient(PosTokenState posTokenState, PosApiProperties api,
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<PosWebClientCustomizer> customizers,
+			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<SslBundles> sslBundles,
+			ResourceLoader resourceLoader) {
+		PosHttpConnectors connectors = new PosHttpConnectors(connectorBuilder, httpClientSettings, sslBundles,
+				resourceLoader.getClassLoader());
+		String baseUrl = api.getBaseUrl().trim();
+		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
+			.baseUrl(baseUrl)
+			.clientConnector(connectors.connector("pos.api.ssl-bundle", api.getSslBundle(), api.getConnectTimeout(),
+					api.getReadTimeout()));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.filter(new PosBearerExchangeFilterFunction(posTokenState, URI.create(baseUrl))).build();
+	}
+
+}

@@ -1,0 +1,90 @@
+package com.chimpy.pos.auth.webclient;
+
+import java.net.URI;
+import java.util.Locale;
+
+import reactor.core.publisher.Mono;
+
+import com.chimpy.pos.auth.token.PosTokenState;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.util.Assert;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+/**
+ * Authenticates requests to the PoS API: adds {@code Authorization: Bearer <token>} to requests for the origin
+ * (scheme, host and port) of the API's base URL, and to no other, and after a 401 renews the token and replays the
+ * request once with the same method, headers and body.
+ * <p>
+ * When the 401 answered the current token, that token is dropped and renewed through the token state's single
+ * flight; when another request renewed it meanwhile, the replay simply uses the new token. The 401's body is
+ * released before the replay. A second 401, a 403 and every other status go to the caller unchanged. A request
+ * body must be replayable for the retry ({@code bodyValue(..)} or a cold publisher).
+ */
+public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunction {
+
+	private final PosTokenState tokenState;
+
+	private final String scheme;
+
+	private final String host;
+
+	private final int port;
+
+	/**
+	 * Create a filter.
+	 * @param tokenState where tokens come from
+	 * @param apiBaseUrl the base URL of the PoS API; only its origin receives the token
+	 */
+	public PosBearerExchangeFilterFunction(PosTokenState tokenState, URI apiBaseUrl) {
+		Assert.notNull(tokenState, "tokenState must not be null");
+		Assert.notNull(apiBaseUrl, "apiBaseUrl must not be null");
+		Assert.hasText(apiBaseUrl.getHost(), "apiBaseUrl must have a host");
+		this.tokenState = tokenState;
+		this.scheme = apiBaseUrl.getScheme().toLowerCase(Locale.ROOT);
+		this.host = apiBaseUrl.getHost().toLowerCase(Locale.ROOT);
+		this.port = effectivePort(this.scheme, apiBaseUrl.getPort());
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		if (!isApiOrigin(request.url())) {
+			return next.exchange(request);
+		}
+		return this.tokenState.authorizedClient().flatMap((client) -> {
+			OAuth2AccessToken token = client.getAccessToken();
+			return next.exchange(withBearer(request, token)).flatMap((response) -> {
+				if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+					return Mono.just(response);
+				}
+				return response.releaseBody()
+					.then(this.tokenState.authorizedClientReplacing(token))
+					.flatMap((renewed) -> next.exchange(withBearer(request, renewed.getAccessToken())));
+			});
+		});
+	}
+
+	private boolean isApiOrigin(URI url) {
+		String urlScheme = url.getScheme();
+		String urlHost = url.getHost();
+		return urlScheme != null && urlHost != null && this.scheme.equalsIgnoreCase(urlScheme)
+				&& this.host.equalsIgnoreCase(urlHost)
+				&& this.port == effectivePort(urlScheme.toLowerCase(Locale.ROOT), url.getPort());
+	}
+
+	private static ClientRequest withBearer(ClientRequest request, OAuth2AccessToken token) {
+		return ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(token.getTokenValue())).build();
+	}
+
+	private static int effectivePort(String scheme, int port) {
+		if (port != -1) {
+			return port;
+		}
+		return "https".equals(scheme) ? 443 : ("http".equals(scheme) ? 80 : -1);
+	}
+
+}
