@@ -59,10 +59,10 @@ public final class PosAuthAutoConfiguration {
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
 			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<SslBundles> sslBundles,
 			ResourceLoader resourceLoader) {
-		PosHttpConnectors connectors = new PosHttpConnectors(connectorBuilder, httpClientSettings, sslBundles,
+		PosHttpClients clients = new PosHttpClients(connectorBuilder, httpClientSettings, sslBundles,
 				resourceLoader.getClassLoader());
 		WebClient tokenClient = WebClient.builder()
-			.clientConnector(connectors.connector("pos.auth.ssl-bundle", auth.getSslBundle(),
+			.clientConnector(clients.connector("pos.auth.ssl-bundle", auth.getSslBundle(),
 					auth.getConnectTimeout(), auth.getReadTimeout()))
 			.build();
 		return new PosTokenResponseClient(tokenClient, auth.getRequestFormat(), auth.getAudience());

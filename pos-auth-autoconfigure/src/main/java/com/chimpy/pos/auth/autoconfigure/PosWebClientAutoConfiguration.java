@@ -35,12 +35,12 @@ public final class PosWebClientAutoConfiguration {
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
 			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<SslBundles> sslBundles,
 			ResourceLoader resourceLoader) {
-		PosHttpConnectors connectors = new PosHttpConnectors(connectorBuilder, httpClientSettings, sslBundles,
+		PosHttpClients clients = new PosHttpClients(connectorBuilder, httpClientSettings, sslBundles,
 				resourceLoader.getClassLoader());
 		String baseUrl = api.getBaseUrl().trim();
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
 			.baseUrl(baseUrl)
-			.clientConnector(connectors.connector("pos.api.ssl-bundle", api.getSslBundle(), api.getConnectTimeout(),
+			.clientConnector(clients.connector("pos.api.ssl-bundle", api.getSslBundle(), api.getConnectTimeout(),
 					api.getReadTimeout()));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.filter(new PosBearerExchangeFilterFunction(posTokenState, URI.create(baseUrl))).build();

@@ -1,7 +1,6 @@
 package com.chimpy.pos.auth.webclient;
 
 import java.net.URI;
-import java.util.Locale;
 
 import reactor.core.publisher.Mono;
 
@@ -29,11 +28,7 @@ public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunc
 
 	private final PosTokenState tokenState;
 
-	private final String scheme;
-
-	private final String host;
-
-	private final int port;
+	private final ApiOrigin apiOrigin;
 
 	/**
 	 * Create a filter.
@@ -42,17 +37,13 @@ public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunc
 	 */
 	public PosBearerExchangeFilterFunction(PosTokenState tokenState, URI apiBaseUrl) {
 		Assert.notNull(tokenState, "tokenState must not be null");
-		Assert.notNull(apiBaseUrl, "apiBaseUrl must not be null");
-		Assert.hasText(apiBaseUrl.getHost(), "apiBaseUrl must have a host");
 		this.tokenState = tokenState;
-		this.scheme = apiBaseUrl.getScheme().toLowerCase(Locale.ROOT);
-		this.host = apiBaseUrl.getHost().toLowerCase(Locale.ROOT);
-		this.port = effectivePort(this.scheme, apiBaseUrl.getPort());
+		this.apiOrigin = new ApiOrigin(apiBaseUrl);
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		if (!isApiOrigin(request.url())) {
+		if (!this.apiOrigin.matches(request.url())) {
 			return next.exchange(request);
 		}
 		return this.tokenState.authorizedClient().flatMap((client) -> {
@@ -68,23 +59,8 @@ public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunc
 		});
 	}
 
-	private boolean isApiOrigin(URI url) {
-		String urlScheme = url.getScheme();
-		String urlHost = url.getHost();
-		return urlScheme != null && urlHost != null && this.scheme.equalsIgnoreCase(urlScheme)
-				&& this.host.equalsIgnoreCase(urlHost)
-				&& this.port == effectivePort(urlScheme.toLowerCase(Locale.ROOT), url.getPort());
-	}
-
 	private static ClientRequest withBearer(ClientRequest request, OAuth2AccessToken token) {
 		return ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(token.getTokenValue())).build();
-	}
-
-	private static int effectivePort(String scheme, int port) {
-		if (port != -1) {
-			return port;
-		}
-		return "https".equals(scheme) ? 443 : ("http".equals(scheme) ? 80 : -1);
 	}
 
 }

@@ -5,19 +5,21 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.util.StringUtils;
 
 /**
- * Builds the HTTP connectors of pos-auth (one for the token endpoint, one for the PoS API) with their own timeouts
- * and SSL bundle, on the application's choice of HTTP client library.
+ * Builds the HTTP clients of pos-auth (for the token endpoint and for the PoS API) with their own timeouts and SSL
+ * bundle, on the application's choice of HTTP client library.
  */
-final class PosHttpConnectors {
+final class PosHttpClients {
 
 	private final ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder;
 
@@ -27,7 +29,7 @@ final class PosHttpConnectors {
 
 	private final @Nullable ClassLoader classLoader;
 
-	PosHttpConnectors(ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+	PosHttpClients(ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
 			ObjectProvider<HttpClientSettings> globalSettings, ObjectProvider<SslBundles> sslBundles,
 			@Nullable ClassLoader classLoader) {
 		this.connectorBuilder = connectorBuilder;
@@ -38,11 +40,20 @@ final class PosHttpConnectors {
 
 	ClientHttpConnector connector(String sslBundleProperty, @Nullable String sslBundleName, Duration connectTimeout,
 			Duration readTimeout) {
-		HttpClientSettings settings = new HttpClientSettings(null, connectTimeout, readTimeout,
-				sslBundle(sslBundleProperty, sslBundleName))
-			.orElse(this.globalSettings.getIfAvailable(HttpClientSettings::defaults));
 		return this.connectorBuilder.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(this.classLoader))
-			.build(settings);
+			.build(settings(sslBundleProperty, sslBundleName, connectTimeout, readTimeout));
+	}
+
+	ClientHttpRequestFactory requestFactory(ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factoryBuilder,
+			String sslBundleProperty, @Nullable String sslBundleName, Duration connectTimeout, Duration readTimeout) {
+		return factoryBuilder.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(this.classLoader))
+			.build(settings(sslBundleProperty, sslBundleName, connectTimeout, readTimeout));
+	}
+
+	private HttpClientSettings settings(String sslBundleProperty, @Nullable String sslBundleName,
+			Duration connectTimeout, Duration readTimeout) {
+		return new HttpClientSettings(null, connectTimeout, readTimeout, sslBundle(sslBundleProperty, sslBundleName))
+			.orElse(this.globalSettings.getIfAvailable(HttpClientSettings::defaults));
 	}
 
 	private @Nullable SslBundle sslBundle(String property, @Nullable String name) {

@@ -1,0 +1,30 @@
+package com.chimpy.pos.auth.autoconfigure;
+
+import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
+import com.chimpy.pos.auth.token.PosTokenState;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code posAuth} health indicator, when Boot's health support is present. Switch it
+ * off with {@code management.health.pos-auth.enabled=false}.
+ */
+@AutoConfiguration(after = PosAuthAutoConfiguration.class)
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBean(PosTokenState.class)
+@ConditionalOnEnabledHealthIndicator("pos-auth")
+public final class PosAuthHealthAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posAuthHealthIndicator")
+	PosAuthHealthIndicator posAuthHealthIndicator(PosTokenState posTokenState) {
+		return new PosAuthHealthIndicator(posTokenState);
+	}
+
+}

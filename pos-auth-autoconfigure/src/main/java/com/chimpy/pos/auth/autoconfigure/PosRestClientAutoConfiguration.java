@@ -1,0 +1,54 @@
+package com.chimpy.pos.auth.autoconfigure;
+
+import java.net.URI;
+
+import com.chimpy.pos.auth.restclient.PosBearerClientHttpRequestInterceptor;
+import com.chimpy.pos.auth.token.PosTokenState;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Auto-configuration of {@code posRestClient}: a {@link RestClient} for the PoS API, for blocking (servlet)
+ * applications that do not want Reactor in their code. Built from Boot's {@link RestClient.Builder} (so the
+ * application's customizers and observations apply) with the API's base URL, timeouts and SSL bundle and the
+ * {@link PosBearerClientHttpRequestInterceptor}, over the same token state as {@code posWebClient}. Active when
+ * Boot's RestClient support ({@code spring-boot-restclient}, in {@code spring-boot-starter-restclient}) is present.
+ */
+@AutoConfiguration(after = PosAuthAutoConfiguration.class,
+		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+@ConditionalOnClass(name = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+@ConditionalOnBean(PosTokenState.class)
+public final class PosRestClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posRestClient")
+	RestClient posRestClient(PosTokenState posTokenState, PosAuthProperties auth, PosApiProperties api,
+			ObjectProvider<RestClient.Builder> restClientBuilder,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
+			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<SslBundles> sslBundles,
+			ResourceLoader resourceLoader) {
+		PosHttpClients clients = new PosHttpClients(connectorBuilder, httpClientSettings, sslBundles,
+				resourceLoader.getClassLoader());
+		String baseUrl = api.getBaseUrl().trim();
+		return restClientBuilder.getIfAvailable(RestClient::builder)
+			.baseUrl(baseUrl)
+			.requestFactory(clients.requestFactory(requestFactoryBuilder, "pos.api.ssl-bundle", api.getSslBundle(),
+					api.getConnectTimeout(), api.getReadTimeout()))
+			.requestInterceptor(new PosBearerClientHttpRequestInterceptor(posTokenState, URI.create(baseUrl),
+					auth.getMaxWait().plus(auth.getRequestTimeout()).plusSeconds(1)))
+			.build();
+	}
+
+}

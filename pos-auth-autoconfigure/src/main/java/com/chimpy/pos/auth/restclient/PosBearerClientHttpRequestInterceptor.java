@@ -1,0 +1,73 @@
+package com.chimpy.pos.auth.restclient;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+
+import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.webclient.ApiOrigin;
+
+import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.util.Assert;
+
+/**
+ * The {@code RestClient} counterpart of {@link com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction}:
+ * adds the bearer token to requests for the PoS API's origin only, and after a 401 renews the token through the
+ * same {@link PosTokenState} (one cache, one flight for every client) and replays the request once. The 401's body
+ * is closed before the replay; a second 401, a 403 and every other status go to the caller.
+ * <p>
+ * The calling thread blocks while no usable token is held, at most for the given limit; this interceptor is meant
+ * for servlet and other blocking code.
+ */
+public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
+
+	private final PosTokenState tokenState;
+
+	private final ApiOrigin apiOrigin;
+
+	private final Duration maxBlock;
+
+	/**
+	 * Create an interceptor.
+	 * @param tokenState where tokens come from
+	 * @param apiBaseUrl the base URL of the PoS API; only its origin receives the token
+	 * @param maxBlock the longest a request waits for a token
+	 */
+	public PosBearerClientHttpRequestInterceptor(PosTokenState tokenState, URI apiBaseUrl, Duration maxBlock) {
+		Assert.notNull(tokenState, "tokenState must not be null");
+		Assert.notNull(maxBlock, "maxBlock must not be null");
+		this.tokenState = tokenState;
+		this.apiOrigin = new ApiOrigin(apiBaseUrl);
+		this.maxBlock = maxBlock;
+	}
+
+	@Override
+	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+			throws IOException {
+		if (!this.apiOrigin.matches(request.getURI())) {
+			return execution.execute(request, body);
+		}
+		OAuth2AccessToken token = token(this.tokenState.authorizedClient().block(this.maxBlock));
+		request.getHeaders().setBearerAuth(token.getTokenValue());
+		ClientHttpResponse response = execution.execute(request, body);
+		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+			return response;
+		}
+		response.close();
+		OAuth2AccessToken renewed = token(this.tokenState.authorizedClientReplacing(token).block(this.maxBlock));
+		request.getHeaders().setBearerAuth(renewed.getTokenValue());
+		return execution.execute(request, body);
+	}
+
+	private static OAuth2AccessToken token(OAuth2AuthorizedClient client) {
+		Assert.state(client != null, "No authorized client was obtained");
+		return client.getAccessToken();
+	}
+
+}
