@@ -1,5 +1,8 @@
 package com.chimpy.pos.auth.autoconfigure;
 
+import io.micrometer.observation.ObservationRegistry;
+
+import com.chimpy.pos.auth.observation.ObservedTokenResponseClient;
 import com.chimpy.pos.auth.token.PasswordGrantReactiveAuthorizedClientProvider;
 import com.chimpy.pos.auth.token.PasswordGrantRequest;
 import com.chimpy.pos.auth.token.PosAuthorizedClientManager;
@@ -71,7 +74,10 @@ public final class PosAuthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PosTokenState posTokenState(PosAuthProperties auth,
-			@Qualifier("posAccessTokenResponseClient") ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> responseClient) {
+			@Qualifier("posAccessTokenResponseClient") ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> posAccessTokenResponseClient,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> responseClient = new ObservedTokenResponseClient(
+				posAccessTokenResponseClient, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		ClientRegistration.Builder registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
 			.clientId(auth.getClientId())
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)

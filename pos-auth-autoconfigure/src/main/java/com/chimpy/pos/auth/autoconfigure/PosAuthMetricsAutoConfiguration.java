@@ -1,0 +1,29 @@
+package com.chimpy.pos.auth.autoconfigure;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import com.chimpy.pos.auth.observation.PosAuthMeterBinder;
+import com.chimpy.pos.auth.token.PosTokenState;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of pos-auth's gauges, when Micrometer is on the classpath. (Token requests are observed by
+ * {@link PosAuthAutoConfiguration} whenever the application has an {@code ObservationRegistry}.)
+ */
+@AutoConfiguration(after = PosAuthAutoConfiguration.class)
+@ConditionalOnClass(MeterBinder.class)
+@ConditionalOnBean(PosTokenState.class)
+public final class PosAuthMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posAuthMeterBinder")
+	PosAuthMeterBinder posAuthMeterBinder(PosTokenState posTokenState) {
+		return new PosAuthMeterBinder(posTokenState);
+	}
+
+}

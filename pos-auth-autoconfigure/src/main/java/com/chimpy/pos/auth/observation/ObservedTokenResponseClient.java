@@ -1,0 +1,69 @@
+package com.chimpy.pos.auth.observation;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import reactor.core.publisher.Mono;
+
+import com.chimpy.pos.auth.token.TokenEndpointException;
+
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.util.Assert;
+
+/**
+ * Observes every token request of a delegate client as {@value #NAME} (a timer, and a span where tracing is set
+ * up), tagged with {@code grant.type} ({@code password}, {@code refresh_token}), {@code outcome} ({@code success},
+ * {@code rejected}, {@code unavailable}, {@code cancelled}) and {@code error} (the OAuth2 error code, or
+ * {@code none}). Nothing secret is put into the observation.
+ */
+public final class ObservedTokenResponseClient
+		implements ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> {
+
+	/**
+	 * The name of the observation.
+	 */
+	public static final String NAME = "pos.auth.token.request";
+
+	private final ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> delegate;
+
+	private final ObservationRegistry registry;
+
+	/**
+	 * Create an observing client.
+	 * @param delegate the client that sends the requests
+	 * @param registry where observations go
+	 */
+	public ObservedTokenResponseClient(
+			ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> delegate,
+			ObservationRegistry registry) {
+		Assert.notNull(delegate, "delegate must not be null");
+		Assert.notNull(registry, "registry must not be null");
+		this.delegate = delegate;
+		this.registry = registry;
+	}
+
+	@Override
+	public Mono<OAuth2AccessTokenResponse> getTokenResponse(AbstractOAuth2AuthorizationGrantRequest grantRequest) {
+		return Mono.defer(() -> {
+			Observation observation = Observation.createNotStarted(NAME, this.registry)
+				.contextualName("pos token request")
+				.lowCardinalityKeyValue("grant.type", grantRequest.getGrantType().getValue())
+				.start();
+			return this.delegate.getTokenResponse(grantRequest)
+				.doOnSuccess((response) -> stop(observation, "success", "none"))
+				.doOnError((ex) -> {
+					observation.error(ex);
+					stop(observation, TokenEndpointException.isTransient(ex) ? "unavailable" : "rejected",
+							(ex instanceof ClientAuthorizationException cae) ? cae.getError().getErrorCode() : "none");
+				})
+				.doOnCancel(() -> stop(observation, "cancelled", "none"));
+		});
+	}
+
+	private static void stop(Observation observation, String outcome, String error) {
+		observation.lowCardinalityKeyValue("outcome", outcome).lowCardinalityKeyValue("error", error).stop();
+	}
+
+}
