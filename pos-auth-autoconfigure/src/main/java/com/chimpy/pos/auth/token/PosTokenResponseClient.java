@@ -26,6 +26,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.util.Assert;
+import org.springframework.util.CollectionUtils;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -122,7 +123,8 @@ public final class PosTokenResponseClient
 		if (grantRequest instanceof PasswordGrantRequest password) {
 			parameters.put(USERNAME, password.getUsername());
 			parameters.put(PASSWORD, password.getPassword());
-			if (!registration.getScopes().isEmpty()) {
+			// A registration built without scopes answers null, not an empty set.
+			if (!CollectionUtils.isEmpty(registration.getScopes())) {
 				parameters.put(OAuth2ParameterNames.SCOPE,
 						StringUtils.collectionToDelimitedString(registration.getScopes(), " "));
 			}
