@@ -1,0 +1,125 @@
+package com.chimpy.pos.sample;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+import com.chimpy.pos.auth.test.PosSandbox;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.CommandLineRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The sample's main job: calls the PoS API through {@code posWebClient} and shows in a few lines what happened.
+ * Against the sandbox it also lets the token expire and has the server revoke every token, to show a renewal by
+ * refresh token and a 401 recovered by the retry; against a real PoS it only reads.
+ * <p>
+ * The counts it prints come from the sandbox's request journal, the server's view of what the starter sent.
+ */
+@Component
+final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
+
+	private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+	private final WebClient pos;
+
+	private final ObjectProvider<PosSandbox> sandbox;
+
+	private final Environment environment;
+
+	private final List<String> problems = new ArrayList<>();
+
+	PosApiTour(@Qualifier("posWebClient") WebClient pos, ObjectProvider<PosSandbox> sandbox,
+			Environment environment) {
+		this.pos = pos;
+		this.sandbox = sandbox;
+		this.environment = environment;
+	}
+
+	@Override
+	public void run(String... args) throws Exception {
+		PosSandbox server = this.sandbox.getIfAvailable();
+		say("PoS API: " + this.environment.getProperty("pos.api.base-url")
+				+ ((server != null) ? " (in-process sandbox)" : ""));
+		JsonNode stores = get("/stores");
+		say("1. GET /stores -> " + stores.path("count").asInt(stores.size()) + " stores"
+				+ ((server != null) ? "; token requests: " + server.tokenRequests() + " (password grant)" : ""));
+		for (int i = 0; i < 10; i++) {
+			get("/products");
+		}
+		say("2. 10 x GET /products -> 200"
+				+ ((server != null) ? "; token requests still " + server.tokenRequests() + ": the token is reused"
+						: ""));
+		if (server != null) {
+			expect(server.tokenRequests() == 1, "one token request for the first 11 calls");
+			showRenewal(server);
+			showRecoveredUnauthorized(server);
+		}
+		say(this.problems.isEmpty() ? "Done: every call succeeded." : "FAILED: " + String.join("; ", this.problems));
+	}
+
+	private void showRenewal(PosSandbox server) throws InterruptedException {
+		Duration lifetime = server.tokenLifetime();
+		Instant end = Instant.now().plus(lifetime.multipliedBy(3).dividedBy(2));
+		int calls = 0;
+		while (Instant.now().isBefore(end)) {
+			get("/stores");
+			calls++;
+			Thread.sleep(200);
+		}
+		int refreshes = server.tokenRequests("refresh_token");
+		say("3. " + calls + " calls over " + lifetime.multipliedBy(3).dividedBy(2).toMillis() / 1000.0
+				+ " s with a token lifetime of " + lifetime.toSeconds() + " s -> all 200; renewed " + refreshes
+				+ " time(s) with the refresh token, ahead of expiry");
+		expect(refreshes >= 1, "a renewal by refresh token");
+		expect(server.tokenRequests("password") == 1, "no second password grant while refresh tokens work");
+	}
+
+	private void showRecoveredUnauthorized(PosSandbox server) {
+		server.revokeAllTokens();
+		int unauthorizedBefore = server.apiRequests(401);
+		int passwordBefore = server.tokenRequests("password");
+		JsonNode order = this.pos.post()
+			.uri("/orders")
+			.bodyValue(Map.of("storeId", "store-001", "lines", List.of(Map.of("productId", "prod-espresso", "qty", 2))))
+			.retrieve()
+			.bodyToMono(JsonNode.class)
+			.block(CALL_TIMEOUT);
+		int unauthorized = server.apiRequests(401) - unauthorizedBefore;
+		int passwordGrants = server.tokenRequests("password") - passwordBefore;
+		say("4. The server revoked every token; POST /orders -> order " + order.path("id").asString("?") + " after "
+				+ unauthorized + " x 401 recovered by one retry (new token by password grant: " + passwordGrants
+				+ ", since the revoked refresh token was refused)");
+		expect(unauthorized == 1, "exactly one 401 before the replay");
+		expect(passwordGrants == 1, "one password grant after the refresh token was refused");
+	}
+
+	private JsonNode get(String path) {
+		return this.pos.get().uri(path).retrieve().bodyToMono(JsonNode.class).block(CALL_TIMEOUT);
+	}
+
+	private void expect(boolean condition, String what) {
+		if (!condition) {
+			this.problems.add("expected " + what);
+		}
+	}
+
+	private static void say(String line) {
+		System.out.println("[pos-auth sample] " + line);
+	}
+
+	@Override
+	public int getExitCode() {
+		return this.problems.isEmpty() ? 0 : 1;
+	}
+
+}
