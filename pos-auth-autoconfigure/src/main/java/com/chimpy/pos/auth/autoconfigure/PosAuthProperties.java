@@ -17,8 +17,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("pos.auth")
 public class PosAuthProperties {
 
-	private static final TokenRenewalSettings DEFAULTS = TokenRenewalSettings.defaults();
-
 	/**
 	 * Whether pos-auth configures anything at all.
 	 */
@@ -85,45 +83,45 @@ public class PosAuthProperties {
 	 * How long before expiry the token is renewed in the background while still in use. Capped at half the
 	 * token's lifetime.
 	 */
-	private Duration refreshAhead = DEFAULTS.refreshAhead();
+	private Duration refreshAhead = Duration.ofMinutes(5);
 
 	/**
 	 * How long before expiry callers stop using the token and wait for its renewal. Capped at a tenth of the
 	 * token's lifetime.
 	 */
-	private Duration expiryMargin = DEFAULTS.expiryMargin();
+	private Duration expiryMargin = Duration.ofSeconds(30);
 
 	/**
 	 * Longest time a call waits for a token when none is usable before it fails.
 	 */
-	private Duration maxWait = DEFAULTS.maxWait();
+	private Duration maxWait = Duration.ofSeconds(30);
 
 	/**
 	 * Longest time one renewal (including a fallback from refresh token to password) may take.
 	 */
-	private Duration requestTimeout = DEFAULTS.requestTimeout();
+	private Duration requestTimeout = Duration.ofSeconds(20);
 
 	/**
 	 * Pause after the first transient failure of the token endpoint (outage, 5xx, 429); doubles with each further
 	 * failure, with jitter, and is never shorter than the server's Retry-After.
 	 */
-	private Duration retryBackoff = DEFAULTS.retryBackoff();
+	private Duration retryBackoff = Duration.ofSeconds(1);
 
 	/**
 	 * Longest pause between retries after transient failures of the token endpoint.
 	 */
-	private Duration maxRetryBackoff = DEFAULTS.maxRetryBackoff();
+	private Duration maxRetryBackoff = Duration.ofMinutes(2);
 
 	/**
 	 * Pause after the first rejection of the credentials; doubles with each further rejection.
 	 */
-	private Duration rejectionBackoff = DEFAULTS.rejectionBackoff();
+	private Duration rejectionBackoff = Duration.ofMinutes(1);
 
 	/**
 	 * Consecutive rejections of the credentials after which no password grant is sent until restart or reset
 	 * (Auth0 blocks a user after 10 failed logins). too_many_attempts stops at once.
 	 */
-	private int maxCredentialRejections = DEFAULTS.maxCredentialRejections();
+	private int maxCredentialRejections = 3;
 
 	/**
 	 * Whether to obtain the first token when the application is ready, so that the first call does not wait.
