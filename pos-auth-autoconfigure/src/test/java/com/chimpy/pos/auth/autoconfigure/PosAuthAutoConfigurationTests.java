@@ -1,0 +1,332 @@
+package com.chimpy.pos.auth.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.token.PosTokenState;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.chimpy.pos.auth.PosStubServer.CLIENT_ID;
+import static com.chimpy.pos.auth.PosStubServer.PASSWORD;
+import static com.chimpy.pos.auth.PosStubServer.USERNAME;
+import static com.chimpy.pos.auth.PosStubServer.token;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * {@link PosAuthAutoConfiguration} and {@link PosWebClientAutoConfiguration}: which beans exist when, that they
+ * back off, and that the beans answer as one token state.
+ */
+class PosAuthAutoConfigurationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final String[] BEANS = { "posWebClient", "posAuthorizedClientManager",
+			"posReactiveAuthorizedClientManager" };
+
+	private static PosStubServer server;
+
+	private final ApplicationContextRunner runner = PosStubServer.contextRunner();
+
+	@BeforeAll
+	static void startServer() {
+		server = PosStubServer.start();
+	}
+
+	@AfterAll
+	static void stopServer() {
+		server.close();
+	}
+
+	@BeforeEach
+	void reset() {
+		server.wireMock().resetAll();
+		server.stubTokenEndpoint(token("access-1", 3600, "refresh-1"));
+	}
+
+	@Test
+	void beansArePresentWithTheProperties() {
+		this.runner.withPropertyValues(server.properties()).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).getBean("posWebClient").isInstanceOf(WebClient.class);
+			assertThat(context).getBean("posAuthorizedClientManager").isInstanceOf(OAuth2AuthorizedClientManager.class);
+			assertThat(context).getBean("posReactiveAuthorizedClientManager")
+				.isInstanceOf(ReactiveOAuth2AuthorizedClientManager.class);
+			assertThat(context).hasSingleBean(PosTokenState.class);
+			assertThat(server.tokenRequests()).as("no token is requested at start-up").isEmpty();
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "posWebClient", "posAuthorizedClientManager", "posReactiveAuthorizedClientManager" })
+	void eachBeanBacksOffForABeanOfTheSameName(String name) {
+		this.runner.withPropertyValues(server.properties())
+			.withUserConfiguration(UserBeans.class)
+			.withPropertyValues("user.bean=" + name)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(name)).isSameAs(UserBeans.INSTANCES.get(name));
+				for (String other : BEANS) {
+					if (!other.equals(name)) {
+						assertThat(context.getBean(other)).isNotSameAs(UserBeans.INSTANCES.get(other));
+					}
+				}
+			});
+	}
+
+	@Test
+	void nothingIsCreatedWithoutPosProperties() {
+		this.runner.withPropertyValues("spring.application.name=shop", "pos.other=unrelated").run((context) -> {
+			assertThat(context).hasNotFailed();
+			for (String name : BEANS) {
+				assertThat(context).doesNotHaveBean(name);
+			}
+			assertThat(context).doesNotHaveBean(PosTokenState.class);
+			assertThat(context).doesNotHaveBean(PosAuthProperties.class);
+		});
+	}
+
+	@Test
+	void disabledCreatesNothing() {
+		this.runner.withPropertyValues(server.properties("pos.auth.enabled=false")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			for (String name : BEANS) {
+				assertThat(context).doesNotHaveBean(name);
+			}
+			assertThat(context).doesNotHaveBean(PosTokenState.class);
+		});
+	}
+
+	@Test
+	void disabledNeedsNoOtherProperty() {
+		this.runner.withPropertyValues("pos.auth.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(PosTokenState.class);
+		});
+	}
+
+	@Test
+	void bothManagersAnswerWithTheSameTokenWhateverThePrincipal() {
+		this.runner.withPropertyValues(server.properties()).run((context) -> {
+			OAuth2AuthorizedClient imperative = imperative(context).authorize(request("pos", "anyone"));
+			OAuth2AuthorizedClient reactive = reactive(context).authorize(request("pos", "someone-else"))
+				.block(TIMEOUT);
+			OAuth2AuthorizedClient again = imperative(context).authorize(request("pos", "a-third"));
+			assertThat(imperative.getAccessToken().getTokenValue()).isEqualTo("access-1");
+			assertThat(reactive.getAccessToken().getTokenValue()).isEqualTo("access-1");
+			assertThat(again.getAccessToken().getTokenValue()).isEqualTo("access-1");
+			assertThat(imperative.getClientRegistration().getRegistrationId()).isEqualTo("pos");
+			assertThat(server.tokenRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void managersRejectOtherRegistrations() {
+		this.runner.withPropertyValues(server.properties()).run((context) -> {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> imperative(context).authorize(request("keycloak", "anyone")))
+				.withMessageContaining("keycloak");
+			StepVerifier.create(reactive(context).authorize(request("keycloak", "anyone")))
+				.expectError(IllegalArgumentException.class)
+				.verify(TIMEOUT);
+			assertThat(server.tokenRequests()).isEmpty();
+		});
+	}
+
+	@Test
+	void propertiesMakeTheJsonPasswordGrant() {
+		this.runner
+			.withPropertyValues(server.properties("pos.auth.client-secret=client-s3cret",
+					"pos.auth.audience=https://pos.example.com/api", "pos.auth.scope=offline_access"))
+			.run((context) -> {
+				authorize(context);
+				Map<String, Object> expected = new LinkedHashMap<>();
+				expected.put("grant_type", "password");
+				expected.put("client_id", CLIENT_ID);
+				expected.put("client_secret", "client-s3cret");
+				expected.put("audience", "https://pos.example.com/api");
+				expected.put("username", USERNAME);
+				expected.put("password", PASSWORD);
+				expected.put("scope", "offline_access");
+				assertThat(server.tokenRequests()).singleElement().satisfies((request) -> {
+					assertThat(request.getHeader("Content-Type")).startsWith("application/json");
+					assertThat(PosStubServer.jsonBody(request)).isEqualTo(expected);
+				});
+			});
+	}
+
+	@Test
+	void propertiesMakeTheFormPasswordGrant() {
+		this.runner.withPropertyValues(server.properties("pos.auth.request-format=form")).run((context) -> {
+			authorize(context);
+			assertThat(server.tokenRequests()).singleElement().satisfies((request) -> {
+				assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+				assertThat(PosStubServer.formBody(request)).isEqualTo(Map.of("grant_type", "password", "client_id",
+						CLIENT_ID, "username", USERNAME, "password", PASSWORD));
+			});
+		});
+	}
+
+	@Test
+	void expiresInIsHonoured() {
+		server.stubTokenEndpoint(token("access-120", 120, null));
+		this.runner.withPropertyValues(server.properties()).run((context) -> {
+			OAuth2AccessToken token = authorize(context).getAccessToken();
+			assertThat(token.getTokenValue()).isEqualTo("access-120");
+			assertThat(Duration.between(token.getIssuedAt(), token.getExpiresAt())).isEqualTo(Duration.ofSeconds(120));
+			assertThat(context.getBean(PosTokenState.class).getExpiresAt()).isEqualTo(token.getExpiresAt());
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 400, 403 })
+	void rejectedCredentialsSurfaceAsClientAuthorizationException(int status) {
+		server.stubTokenEndpoint(PosStubServer.oauthError(status, "invalid_grant", "Wrong email or password."));
+		this.runner.withPropertyValues(server.properties()).run((context) -> {
+			assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> authorize(context))
+				.satisfies((ex) -> {
+					assertThat(ex.getClientRegistrationId()).isEqualTo("pos");
+					assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant");
+					assertThat(ex.getError().getDescription()).isEqualTo("Wrong email or password.");
+					assertThat(ex).hasMessageNotContaining(PASSWORD);
+				});
+			assertThat(server.tokenRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void answerWithoutAccessTokenIsAClearError() {
+		server.stubTokenEndpoint(okJson("{\"token_type\":\"Bearer\",\"expires_in\":60}"));
+		assertInvalidAnswer("without an access_token");
+	}
+
+	@Test
+	void answerWithMacTokenTypeIsAClearError() {
+		server.stubTokenEndpoint(okJson("{\"access_token\":\"access-mac\",\"token_type\":\"mac\",\"expires_in\":60}"));
+		assertInvalidAnswer("token_type 'mac'");
+	}
+
+	private void assertInvalidAnswer(String reason) {
+		// A retry backoff longer than the maximum wait makes the caller fail after the first answer.
+		this.runner.withPropertyValues(server.properties("pos.auth.retry-backoff=10s", "pos.auth.max-wait=2s"))
+			.run((context) -> {
+				assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> authorize(context))
+					.withMessageContaining(reason)
+					.withMessageNotContaining("access-mac");
+				assertThat(server.tokenRequests()).hasSize(1);
+			});
+	}
+
+	@Test
+	void applicationWebClientCustomizersApplyToPosWebClient() {
+		server.wireMock()
+			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/ping")).willReturn(okJson("{}")));
+		this.runner.withPropertyValues(server.properties()).withUserConfiguration(Customizers.class).run((context) -> {
+			context.getBean("posWebClient", WebClient.class)
+				.get()
+				.uri("/ping")
+				.retrieve()
+				.toBodilessEntity()
+				.block(TIMEOUT);
+			assertThat(server.apiRequests()).singleElement().satisfies((request) -> {
+				assertThat(request.getHeader("X-Boot-Customizer")).isEqualTo("applied");
+				assertThat(request.getHeader("X-Pos-Customizer")).isEqualTo("applied");
+				assertThat(request.getHeader("Authorization")).isEqualTo("Bearer access-1");
+			});
+		});
+	}
+
+	private static OAuth2AuthorizedClient authorize(AssertableApplicationContext context) {
+		return imperative(context).authorize(request("pos", "anyone"));
+	}
+
+	private static OAuth2AuthorizeRequest request(String registrationId, String principal) {
+		return OAuth2AuthorizeRequest.withClientRegistrationId(registrationId).principal(principal).build();
+	}
+
+	private static OAuth2AuthorizedClientManager imperative(AssertableApplicationContext context) {
+		return context.getBean("posAuthorizedClientManager", OAuth2AuthorizedClientManager.class);
+	}
+
+	private static ReactiveOAuth2AuthorizedClientManager reactive(AssertableApplicationContext context) {
+		return context.getBean("posReactiveAuthorizedClientManager", ReactiveOAuth2AuthorizedClientManager.class);
+	}
+
+	/**
+	 * The application's own bean of the name in {@code user.bean}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		static final Map<String, Object> INSTANCES = Map.of("posWebClient", WebClient.create(),
+				"posAuthorizedClientManager", (OAuth2AuthorizedClientManager) (request) -> null,
+				"posReactiveAuthorizedClientManager",
+				(ReactiveOAuth2AuthorizedClientManager) (request) -> Mono.empty());
+
+		@Bean
+		@ConditionalOnProperty(name = "user.bean",
+				havingValue = "posWebClient")
+		WebClient posWebClient() {
+			return (WebClient) INSTANCES.get("posWebClient");
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = "user.bean",
+				havingValue = "posAuthorizedClientManager")
+		OAuth2AuthorizedClientManager posAuthorizedClientManager() {
+			return (OAuth2AuthorizedClientManager) INSTANCES.get("posAuthorizedClientManager");
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = "user.bean",
+				havingValue = "posReactiveAuthorizedClientManager")
+		ReactiveOAuth2AuthorizedClientManager posReactiveAuthorizedClientManager() {
+			return (ReactiveOAuth2AuthorizedClientManager) INSTANCES.get("posReactiveAuthorizedClientManager");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Customizers {
+
+		@Bean
+		WebClientCustomizer bootCustomizer() {
+			return (builder) -> builder.defaultHeader("X-Boot-Customizer", "applied");
+		}
+
+		@Bean
+		PosWebClientCustomizer posCustomizer() {
+			return (builder) -> builder.defaultHeader("X-Pos-Customizer", "applied");
+		}
+
+	}
+
+}
