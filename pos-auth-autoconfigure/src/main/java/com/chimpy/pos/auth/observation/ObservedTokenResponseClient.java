@@ -15,8 +15,11 @@ import org.springframework.util.Assert;
 /**
  * Observes every token request of a delegate client as {@value #NAME} (a timer, and a span where tracing is set
  * up), tagged with {@code grant.type} ({@code password}, {@code refresh_token}), {@code outcome} ({@code success},
- * {@code rejected}, {@code unavailable}, {@code cancelled}) and {@code error} (the OAuth2 error code, or
+ * {@code rejected}, {@code unavailable}, {@code cancelled}) and {@value #ERROR_CODE} (the OAuth2 error code, or
  * {@code none}). Nothing secret is put into the observation.
+ * <p>
+ * The OAuth2 error code is not tagged as {@code error}: Micrometer's timer handler sets its own {@code error} tag
+ * (the exception's class name) and would overwrite it, so the code would be lost from the metric.
  */
 public final class ObservedTokenResponseClient
 		implements ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> {
@@ -25,6 +28,11 @@ public final class ObservedTokenResponseClient
 	 * The name of the observation.
 	 */
 	public static final String NAME = "pos.auth.token.request";
+
+	/**
+	 * The key of the OAuth2 error code ({@code invalid_grant}, {@code server_error}, ..., or {@code none}).
+	 */
+	public static final String ERROR_CODE = "oauth2.error";
 
 	private final ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> delegate;
 
@@ -63,7 +71,7 @@ public final class ObservedTokenResponseClient
 	}
 
 	private static void stop(Observation observation, String outcome, String error) {
-		observation.lowCardinalityKeyValue("outcome", outcome).lowCardinalityKeyValue("error", error).stop();
+		observation.lowCardinalityKeyValue("outcome", outcome).lowCardinalityKeyValue(ERROR_CODE, error).stop();
 	}
 
 }
