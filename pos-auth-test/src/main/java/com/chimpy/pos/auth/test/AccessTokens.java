@@ -53,14 +53,28 @@ final class AccessTokens {
     private final Map<String, IssuedToken> issued = new ConcurrentHashMap<>();
 
     AccessTokens(Supplier<String> issuer, String audience, Clock clock) {
+        this(issuer, audience, clock, newSigningKey());
+    }
+
+    AccessTokens(Supplier<String> issuer, String audience, Clock clock, RSAKey signingKey) {
         this.issuer = issuer;
         this.audience = audience;
         this.clock = clock;
+        this.signingKey = signingKey;
         try {
-            this.signingKey = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString())
-                    .algorithm(JWSAlgorithm.RS256).keyUse(KeyUse.SIGNATURE).generate();
-            this.signer = new RSASSASigner(this.signingKey);
-            this.verifier = new RSASSAVerifier(this.signingKey.toRSAPublicKey());
+            this.signer = new RSASSASigner(signingKey);
+            this.verifier = new RSASSAVerifier(signingKey.toRSAPublicKey());
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException("Cannot use the sandbox's token signing key", ex);
+        }
+    }
+
+    /** A new RSA key pair for RS256 signatures. */
+    static RSAKey newSigningKey() {
+        try {
+            return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.RS256)
+                    .keyUse(KeyUse.SIGNATURE).generate();
         }
         catch (JOSEException ex) {
             throw new IllegalStateException("Cannot create the sandbox's token signing key", ex);
