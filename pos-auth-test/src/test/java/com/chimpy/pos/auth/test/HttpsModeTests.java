@@ -38,6 +38,20 @@ class HttpsModeTests {
     }
 
     @Test
+    void faultsWorkOverHttps() throws Exception {
+        PosSandbox sandbox = extension.sandbox();
+        HttpTestClient http = new HttpTestClient(sslContextTrusting(sandbox.trustCertificate()));
+        SandboxRequests requests = new SandboxRequests(sandbox, http);
+        sandbox.tokenEndpoint().failNext(1, Fault.connectionReset()).failNext(1, Fault.serviceUnavailable(2));
+
+        assertThatThrownBy(() -> requests.login("demo", "sandbox-password", null))
+                .isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+        assertThat(requests.login("demo", "sandbox-password", null).statusCode()).isEqualTo(503);
+        assertThat(requests.login("demo", "sandbox-password", null).statusCode()).isEqualTo(200);
+        assertThat(sandbox.tokenRequests("password")).isEqualTo(3);
+    }
+
+    @Test
     void certificateIsForLocalhostAndLoopback() throws Exception {
         X509Certificate certificate = readCertificate(extension.sandbox().trustCertificate());
 
