@@ -12,6 +12,10 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
@@ -35,8 +39,11 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * A WireMock server on 127.0.0.1 (dynamic port) that plays both the token endpoint ({@value #TOKEN_PATH}) and the
  * PoS API (under {@value #API_PATH}), with helpers to stub token answers, read the request journal and build the
  * {@code pos.*} properties that point at it.
+ * <p>
+ * As a JUnit extension ({@code @RegisterExtension static final PosStubServer server = PosStubServer.perClass()})
+ * it runs for all tests of a class and forgets stubs and requests before each test.
  */
-public final class PosStubServer implements AutoCloseable {
+public final class PosStubServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AutoCloseable {
 
 	/** Path of the token endpoint. */
 	public static final String TOKEN_PATH = "/oauth/token";
@@ -59,15 +66,40 @@ public final class PosStubServer implements AutoCloseable {
 
 	private PosStubServer() {
 		this.server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-		this.server.start();
 	}
 
 	/**
-	 * Start a server.
+	 * Start a server now; {@link #close()} stops it.
 	 * @return the running server
 	 */
 	public static PosStubServer start() {
+		PosStubServer stub = new PosStubServer();
+		stub.server.start();
+		return stub;
+	}
+
+	/**
+	 * A server to register as a static JUnit extension: started before the first test of the class, reset before
+	 * each test, stopped after the last.
+	 * @return the server, not yet started
+	 */
+	public static PosStubServer perClass() {
 		return new PosStubServer();
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		this.server.start();
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		this.server.resetAll();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		this.server.stop();
 	}
 
 	/**

@@ -14,9 +14,8 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.chimpy.pos.auth.PosStubServer;
@@ -33,6 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.chimpy.pos.auth.PosStubServer.token;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -50,18 +50,8 @@ class PosApplicationTypeTests {
 	/** Jars that only the tests (spring-boot-starter-webmvc) put on the classpath. */
 	private static final Pattern SERVLET_STACK = Pattern.compile("tomcat|webmvc|spring-boot-servlet|servlet-api");
 
-	private static PosStubServer server;
-
-	@BeforeAll
-	static void startServer() {
-		server = PosStubServer.start();
-		server.stubTokenEndpoint(token("access-1", 3600, null));
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.close();
-	}
+	@RegisterExtension
+	static final PosStubServer server = PosStubServer.perClass();
 
 	@Test
 	void nonWebApplicationStartsNoWebServer() {
@@ -87,6 +77,7 @@ class PosApplicationTypeTests {
 
 	@Test
 	void servletApplicationEndpointsStayOpen(CapturedOutput output) throws Exception {
+		server.stubTokenEndpoint(token("access-1", 3600, null));
 		server.wireMock()
 			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/orders")).willReturn(okJson("[\"coffee\"]")));
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WebApplication.class)
@@ -190,9 +181,9 @@ class PosApplicationTypeTests {
 	@RestController
 	static class OrdersController {
 
-		private final org.springframework.web.reactive.function.client.WebClient posWebClient;
+		private final WebClient posWebClient;
 
-		OrdersController(org.springframework.web.reactive.function.client.WebClient posWebClient) {
+		OrdersController(WebClient posWebClient) {
 			this.posWebClient = posWebClient;
 		}
 

@@ -4,10 +4,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
@@ -52,23 +51,13 @@ class PosAuthAutoConfigurationTests {
 	private static final String[] BEANS = { "posWebClient", "posAuthorizedClientManager",
 			"posReactiveAuthorizedClientManager" };
 
-	private static PosStubServer server;
+	@RegisterExtension
+	static final PosStubServer server = PosStubServer.perClass();
 
 	private final ApplicationContextRunner runner = PosStubServer.contextRunner();
 
-	@BeforeAll
-	static void startServer() {
-		server = PosStubServer.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.close();
-	}
-
 	@BeforeEach
 	void reset() {
-		server.wireMock().resetAll();
 		server.stubTokenEndpoint(token("access-1", 3600, "refresh-1"));
 	}
 

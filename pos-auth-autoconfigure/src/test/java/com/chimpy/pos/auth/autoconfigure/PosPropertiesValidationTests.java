@@ -2,9 +2,8 @@ package com.chimpy.pos.auth.autoconfigure;
 
 import java.util.Arrays;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,19 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatException;
 @ExtendWith(OutputCaptureExtension.class)
 class PosPropertiesValidationTests {
 
-	private static PosStubServer server;
+	@RegisterExtension
+	static final PosStubServer server = PosStubServer.perClass();
 
 	private final ApplicationContextRunner runner = PosStubServer.contextRunner();
-
-	@BeforeAll
-	static void startServer() {
-		server = PosStubServer.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.close();
-	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "pos.auth.token-uri", "pos.auth.client-id", "pos.auth.username", "pos.auth.password",

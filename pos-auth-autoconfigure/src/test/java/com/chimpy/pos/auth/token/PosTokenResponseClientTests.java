@@ -8,10 +8,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -50,21 +49,11 @@ class PosTokenResponseClientTests {
 
 	private static final String AUDIENCE = "https://pos.example.com/api";
 
-	private static PosStubServer server;
-
-	@BeforeAll
-	static void startServer() {
-		server = PosStubServer.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.close();
-	}
+	@RegisterExtension
+	static final PosStubServer server = PosStubServer.perClass();
 
 	@BeforeEach
 	void reset() {
-		server.wireMock().resetAll();
 		server.stubTokenEndpoint(PosStubServer.token("access-1", 3600, "refresh-1"));
 	}
 

@@ -4,13 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,22 +47,8 @@ class PosWebClientTests {
 
 	private static final String ORDERS = API_PATH + "/orders";
 
-	private static PosStubServer server;
-
-	@BeforeAll
-	static void startServer() {
-		server = PosStubServer.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.wireMock().resetAll();
-	}
+	@RegisterExtension
+	static final PosStubServer server = PosStubServer.perClass();
 
 	@Test
 	void twentySequentialCallsUseOneTokenRequest() {
@@ -85,31 +69,15 @@ class PosWebClientTests {
 	void expiredTokenIsRenewedWithTheRefreshToken() {
 		server.stubGrant("password", token("access-1", 2, "refresh-1"));
 		server.stubGrant("refresh_token", token("access-2", 3600, "refresh-2"));
-		stubOrders("access-1", "one");
-		stubOrders("access-2", "two");
-		run((context) -> {
-			WebClient client = posWebClient(context);
-			assertThat(getOrders(client)).isEqualTo("\"one\"");
-			awaitExpiry(context);
-			assertThat(getOrders(client)).isEqualTo("\"two\"");
-			assertThat(server.grantTypes()).containsExactly("password", "refresh_token");
-			assertThat(PosStubServer.jsonBody(server.tokenRequests().get(1))).isEqualTo(Map.of("grant_type",
-					"refresh_token", "client_id", PosStubServer.CLIENT_ID, "refresh_token", "refresh-1"));
-		});
+		assertRenewedAfterExpiry("password", "refresh_token");
+		assertThat(PosStubServer.jsonBody(server.tokenRequests().get(1))).isEqualTo(Map.of("grant_type",
+				"refresh_token", "client_id", PosStubServer.CLIENT_ID, "refresh_token", "refresh-1"));
 	}
 
 	@Test
 	void expiredTokenWithoutRefreshTokenIsRenewedWithThePasswordGrant() {
 		server.stubGrant("password", token("access-1", 2, null), token("access-2", 3600, null));
-		stubOrders("access-1", "one");
-		stubOrders("access-2", "two");
-		run((context) -> {
-			WebClient client = posWebClient(context);
-			assertThat(getOrders(client)).isEqualTo("\"one\"");
-			awaitExpiry(context);
-			assertThat(getOrders(client)).isEqualTo("\"two\"");
-			assertThat(server.grantTypes()).containsExactly("password", "password");
-		});
+		assertRenewedAfterExpiry("password", "password");
 	}
 
 	@ParameterizedTest(name = "refresh rejected with HTTP {0}")
@@ -118,14 +86,24 @@ class PosWebClientTests {
 		server.stubGrant("password", token("access-1", 2, "refresh-1"), token("access-2", 3600, "refresh-2"));
 		server.stubGrant("refresh_token",
 				PosStubServer.oauthError(status, "invalid_grant", "Unknown or invalid refresh token."));
+		assertRenewedAfterExpiry("password", "refresh_token", "password");
+	}
+
+	/**
+	 * A call gets the API's answer for access-1; once that token has expired, the next call gets the answer for
+	 * access-2, obtained with the given sequence of grants.
+	 */
+	private static void assertRenewedAfterExpiry(String... grantTypes) {
 		stubOrders("access-1", "one");
 		stubOrders("access-2", "two");
 		run((context) -> {
 			WebClient client = posWebClient(context);
 			assertThat(getOrders(client)).isEqualTo("\"one\"");
-			awaitExpiry(context);
+			Instant expiresAt = context.getBean(PosTokenState.class).getExpiresAt();
+			assertThat(expiresAt).isNotNull();
+			await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(expiresAt));
 			assertThat(getOrders(client)).isEqualTo("\"two\"");
-			assertThat(server.grantTypes()).containsExactly("password", "refresh_token", "password");
+			assertThat(server.grantTypes()).containsExactly((Object[]) grantTypes);
 		});
 	}
 
@@ -232,7 +210,7 @@ class PosWebClientTests {
 		});
 	}
 
-	private static void run(java.util.function.Consumer<AssertableApplicationContext> test) {
+	private static void run(Consumer<AssertableApplicationContext> test) {
 		PosStubServer.contextRunner().withPropertyValues(server.properties()).run((context) -> {
 			assertThat(context).hasNotFailed();
 			test.accept(context);
@@ -248,16 +226,9 @@ class PosWebClientTests {
 	}
 
 	private static void stubOrders(String accessToken, String answer) {
-		ResponseDefinitionBuilder response = okJson("\"" + answer + "\"");
 		server.wireMock()
 			.stubFor(get(urlPathEqualTo(ORDERS)).withHeader("Authorization", equalTo("Bearer " + accessToken))
-				.willReturn(response));
-	}
-
-	private static void awaitExpiry(AssertableApplicationContext context) {
-		Instant expiresAt = context.getBean(PosTokenState.class).getExpiresAt();
-		assertThat(expiresAt).isNotNull();
-		await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(expiresAt));
+				.willReturn(okJson("\"" + answer + "\"")));
 	}
 
 }
