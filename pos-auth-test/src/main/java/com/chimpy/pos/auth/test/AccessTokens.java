@@ -36,209 +36,209 @@ import com.nimbusds.jwt.SignedJWT;
  */
 final class AccessTokens {
 
-    private static final int PRUNE_THRESHOLD = 10_000;
+	private static final int PRUNE_THRESHOLD = 10_000;
 
-    private final Supplier<String> issuer;
+	private final Supplier<String> issuer;
 
-    private final String audience;
+	private final String audience;
 
-    private final Clock clock;
+	private final Clock clock;
 
-    private final RSAKey signingKey;
+	private final RSAKey signingKey;
 
-    private final JWSSigner signer;
+	private final JWSSigner signer;
 
-    private final JWSVerifier verifier;
+	private final JWSVerifier verifier;
 
-    private final Map<String, IssuedToken> issued = new ConcurrentHashMap<>();
+	private final Map<String, IssuedToken> issued = new ConcurrentHashMap<>();
 
-    AccessTokens(Supplier<String> issuer, String audience, Clock clock) {
-        this(issuer, audience, clock, newSigningKey());
-    }
+	AccessTokens(Supplier<String> issuer, String audience, Clock clock) {
+		this(issuer, audience, clock, newSigningKey());
+	}
 
-    AccessTokens(Supplier<String> issuer, String audience, Clock clock, RSAKey signingKey) {
-        this.issuer = issuer;
-        this.audience = audience;
-        this.clock = clock;
-        this.signingKey = signingKey;
-        try {
-            this.signer = new RSASSASigner(signingKey);
-            this.verifier = new RSASSAVerifier(signingKey.toRSAPublicKey());
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException("Cannot use the sandbox's token signing key", ex);
-        }
-    }
+	AccessTokens(Supplier<String> issuer, String audience, Clock clock, RSAKey signingKey) {
+		this.issuer = issuer;
+		this.audience = audience;
+		this.clock = clock;
+		this.signingKey = signingKey;
+		try {
+			this.signer = new RSASSASigner(signingKey);
+			this.verifier = new RSASSAVerifier(signingKey.toRSAPublicKey());
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Cannot use the sandbox's token signing key", ex);
+		}
+	}
 
-    /** A new RSA key pair for RS256 signatures. */
-    static RSAKey newSigningKey() {
-        try {
-            return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.RS256)
-                    .keyUse(KeyUse.SIGNATURE).generate();
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException("Cannot create the sandbox's token signing key", ex);
-        }
-    }
+	/** A new RSA key pair for RS256 signatures. */
+	static RSAKey newSigningKey() {
+		try {
+			return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.RS256)
+					.keyUse(KeyUse.SIGNATURE).generate();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Cannot create the sandbox's token signing key", ex);
+		}
+	}
 
-    /**
-     * Issues a token.
-     * @param subject the user name
-     * @param clientId the client the token is issued to
-     * @param scope the granted scope, space separated, may be empty
-     * @param grantType the grant that issued it
-     * @param lifetime how long the token is valid
-     */
-    Issued issue(String subject, String clientId, String scope, String grantType, Duration lifetime) {
-        Instant now = this.clock.instant();
-        Instant expiresAt = now.plus(lifetime);
-        String jti = UUID.randomUUID().toString();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(this.issuer.get())
-                .subject(subject)
-                .audience(this.audience)
-                .issueTime(Date.from(now))
-                .expirationTime(new Date(ceilToSecond(expiresAt)))
-                .jwtID(jti)
-                .claim("scope", scope)
-                .claim("azp", clientId)
-                .claim("gty", grantType)
-                .build();
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.signingKey.getKeyID())
-                .type(JOSEObjectType.JWT).build();
-        SignedJWT jwt = new SignedJWT(header, claims);
-        try {
-            jwt.sign(this.signer);
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException("Cannot sign an access token", ex);
-        }
-        pruneExpired(now);
-        this.issued.put(jti, new IssuedToken(expiresAt));
-        long expiresIn = Math.max(1, lifetime.toSeconds());
-        return new Issued(jwt.serialize(), jti, expiresIn);
-    }
+	/**
+	 * Issues a token.
+	 * @param subject the user name
+	 * @param clientId the client the token is issued to
+	 * @param scope the granted scope, space separated, may be empty
+	 * @param grantType the grant that issued it
+	 * @param lifetime how long the token is valid
+	 */
+	Issued issue(String subject, String clientId, String scope, String grantType, Duration lifetime) {
+		Instant now = this.clock.instant();
+		Instant expiresAt = now.plus(lifetime);
+		String jti = UUID.randomUUID().toString();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder()
+				.issuer(this.issuer.get())
+				.subject(subject)
+				.audience(this.audience)
+				.issueTime(Date.from(now))
+				.expirationTime(new Date(ceilToSecond(expiresAt)))
+				.jwtID(jti)
+				.claim("scope", scope)
+				.claim("azp", clientId)
+				.claim("gty", grantType)
+				.build();
+		JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.signingKey.getKeyID())
+				.type(JOSEObjectType.JWT).build();
+		SignedJWT jwt = new SignedJWT(header, claims);
+		try {
+			jwt.sign(this.signer);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Cannot sign an access token", ex);
+		}
+		pruneExpired(now);
+		this.issued.put(jti, new IssuedToken(expiresAt));
+		long expiresIn = Math.max(1, lifetime.toSeconds());
+		return new Issued(jwt.serialize(), jti, expiresIn);
+	}
 
-    /** Checks a bearer token: signature, expiry (no leeway), audience and revocation. */
-    Validation validate(String token) {
-        SignedJWT jwt;
-        JWTClaimsSet claims;
-        try {
-            jwt = SignedJWT.parse(token);
-            claims = jwt.getJWTClaimsSet();
-        }
-        catch (ParseException ex) {
-            return Validation.invalid("The access token is malformed");
-        }
-        if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
-            return Validation.invalid("The access token is not signed with RS256");
-        }
-        try {
-            if (!jwt.verify(this.verifier)) {
-                return Validation.invalid("The access token signature is invalid");
-            }
-        }
-        catch (JOSEException ex) {
-            return Validation.invalid("The access token signature is invalid");
-        }
-        Instant now = this.clock.instant();
-        Date exp = claims.getExpirationTime();
-        if (exp == null || !now.isBefore(exp.toInstant())) {
-            return Validation.invalid("The access token expired");
-        }
-        List<String> audiences = claims.getAudience();
-        if (audiences == null || !audiences.contains(this.audience)) {
-            return Validation.invalid("The access token audience is invalid");
-        }
-        IssuedToken record = (claims.getJWTID() != null) ? this.issued.get(claims.getJWTID()) : null;
-        if (record == null) {
-            return Validation.invalid("The access token is unknown");
-        }
-        if (!now.isBefore(record.expiresAt())) {
-            return Validation.invalid("The access token expired");
-        }
-        if (record.isRevoked()) {
-            return Validation.invalid("The access token was revoked");
-        }
-        return Validation.valid(claims);
-    }
+	/** Checks a bearer token: signature, expiry (no leeway), audience and revocation. */
+	Validation validate(String token) {
+		SignedJWT jwt;
+		JWTClaimsSet claims;
+		try {
+			jwt = SignedJWT.parse(token);
+			claims = jwt.getJWTClaimsSet();
+		}
+		catch (ParseException ex) {
+			return Validation.invalid("The access token is malformed");
+		}
+		if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
+			return Validation.invalid("The access token is not signed with RS256");
+		}
+		try {
+			if (!jwt.verify(this.verifier)) {
+				return Validation.invalid("The access token signature is invalid");
+			}
+		}
+		catch (JOSEException ex) {
+			return Validation.invalid("The access token signature is invalid");
+		}
+		Instant now = this.clock.instant();
+		Date exp = claims.getExpirationTime();
+		if (exp == null || !now.isBefore(exp.toInstant())) {
+			return Validation.invalid("The access token expired");
+		}
+		List<String> audiences = claims.getAudience();
+		if (audiences == null || !audiences.contains(this.audience)) {
+			return Validation.invalid("The access token audience is invalid");
+		}
+		IssuedToken record = (claims.getJWTID() != null) ? this.issued.get(claims.getJWTID()) : null;
+		if (record == null) {
+			return Validation.invalid("The access token is unknown");
+		}
+		if (!now.isBefore(record.expiresAt())) {
+			return Validation.invalid("The access token expired");
+		}
+		if (record.isRevoked()) {
+			return Validation.invalid("The access token was revoked");
+		}
+		return Validation.valid(claims);
+	}
 
-    /** Revokes every token issued so far. */
-    void revokeAll() {
-        this.issued.values().forEach(IssuedToken::revoke);
-    }
+	/** Revokes every token issued so far. */
+	void revokeAll() {
+		this.issued.values().forEach(IssuedToken::revoke);
+	}
 
-    /** The public signing key as a JSON Web Key Set. */
-    String jwks() {
-        return new JWKSet(this.signingKey.toPublicJWK()).toString();
-    }
+	/** The public signing key as a JSON Web Key Set. */
+	String jwks() {
+		return new JWKSet(this.signingKey.toPublicJWK()).toString();
+	}
 
-    private void pruneExpired(Instant now) {
-        if (this.issued.size() >= PRUNE_THRESHOLD) {
-            this.issued.values().removeIf((token) -> !now.isBefore(token.expiresAt()));
-        }
-    }
+	private void pruneExpired(Instant now) {
+		if (this.issued.size() >= PRUNE_THRESHOLD) {
+			this.issued.values().removeIf((token) -> !now.isBefore(token.expiresAt()));
+		}
+	}
 
-    private static long ceilToSecond(Instant instant) {
-        long millis = instant.toEpochMilli();
-        return Math.floorDiv(millis + 999, 1000) * 1000;
-    }
+	private static long ceilToSecond(Instant instant) {
+		long millis = instant.toEpochMilli();
+		return Math.floorDiv(millis + 999, 1000) * 1000;
+	}
 
-    /**
-     * An issued token.
-     * @param value the serialized JWT
-     * @param jti its id
-     * @param expiresInSeconds the {@code expires_in} to report, at least 1
-     */
-    record Issued(String value, String jti, long expiresInSeconds) {
+	/**
+	 * An issued token.
+	 * @param value the serialized JWT
+	 * @param jti its id
+	 * @param expiresInSeconds the {@code expires_in} to report, at least 1
+	 */
+	record Issued(String value, String jti, long expiresInSeconds) {
 
-        @Override
-        public String toString() {
-            return "Issued[jti=" + this.jti + ", expiresInSeconds=" + this.expiresInSeconds + "]";
-        }
-    }
+		@Override
+		public String toString() {
+			return "Issued[jti=" + this.jti + ", expiresInSeconds=" + this.expiresInSeconds + "]";
+		}
+	}
 
-    /**
-     * The result of checking a bearer token.
-     * @param claims the claims of a valid token, else {@code null}
-     * @param problem why the token was refused, else {@code null}
-     */
-    record Validation(JWTClaimsSet claims, String problem) {
+	/**
+	 * The result of checking a bearer token.
+	 * @param claims the claims of a valid token, else {@code null}
+	 * @param problem why the token was refused, else {@code null}
+	 */
+	record Validation(JWTClaimsSet claims, String problem) {
 
-        static Validation valid(JWTClaimsSet claims) {
-            return new Validation(claims, null);
-        }
+		static Validation valid(JWTClaimsSet claims) {
+			return new Validation(claims, null);
+		}
 
-        static Validation invalid(String problem) {
-            return new Validation(null, problem);
-        }
+		static Validation invalid(String problem) {
+			return new Validation(null, problem);
+		}
 
-        boolean isValid() {
-            return this.claims != null;
-        }
-    }
+		boolean isValid() {
+			return this.claims != null;
+		}
+	}
 
-    /** What the sandbox remembers of an issued token. */
-    private static final class IssuedToken {
+	/** What the sandbox remembers of an issued token. */
+	private static final class IssuedToken {
 
-        private final Instant expiresAt;
+		private final Instant expiresAt;
 
-        private volatile boolean revoked;
+		private volatile boolean revoked;
 
-        IssuedToken(Instant expiresAt) {
-            this.expiresAt = expiresAt;
-        }
+		IssuedToken(Instant expiresAt) {
+			this.expiresAt = expiresAt;
+		}
 
-        Instant expiresAt() {
-            return this.expiresAt;
-        }
+		Instant expiresAt() {
+			return this.expiresAt;
+		}
 
-        boolean isRevoked() {
-            return this.revoked;
-        }
+		boolean isRevoked() {
+			return this.revoked;
+		}
 
-        void revoke() {
-            this.revoked = true;
-        }
-    }
+		void revoke() {
+			this.revoked = true;
+		}
+	}
 }

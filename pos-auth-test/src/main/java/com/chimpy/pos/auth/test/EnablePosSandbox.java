@@ -37,22 +37,22 @@ import java.lang.annotation.Target;
 @Inherited
 public @interface EnablePosSandbox {
 
-    /**
-     * Whether the sandbox serves HTTPS with a self-signed certificate; the properties then define the SSL
-     * bundle {@value PosSandbox#SSL_BUNDLE} that trusts it.
-     * @return whether to serve HTTPS
-     */
-    boolean https() default false;
+	/**
+	 * Whether the sandbox serves HTTPS with a self-signed certificate; the properties then define the SSL
+	 * bundle {@value PosSandbox#SSL_BUNDLE} that trusts it.
+	 * @return whether to serve HTTPS
+	 */
+	boolean https() default false;
 
-    /**
-     * The lifetime of the access tokens, in seconds.
-     * @return a positive number of seconds
-     */
-    long tokenLifetimeSeconds() default 3600;
+	/**
+	 * The lifetime of the access tokens, in seconds.
+	 * @return a positive number of seconds
+	 */
+	long tokenLifetimeSeconds() default 3600;
 
-    /**
-     * A client secret the token endpoint then requires; empty for none.
-     * @return the client secret or an empty string
-     */
-    String clientSecret() default "";
+	/**
+	 * A client secret the token endpoint then requires; empty for none.
+	 * @return the client secret or an empty string
+	 */
+	String clientSecret() default "";
 }

@@ -10,56 +10,56 @@ import tools.jackson.databind.json.JsonMapper;
 /** JSON reading and writing for the sandbox's request and response bodies. */
 final class Json {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private Json() {
-    }
+	private Json() {
+	}
 
-    /** Writes a map, list or scalar as compact JSON. */
-    static String write(Object value) {
-        return MAPPER.writeValueAsString(value);
-    }
+	/** Writes a map, list or scalar as compact JSON. */
+	static String write(Object value) {
+		return MAPPER.writeValueAsString(value);
+	}
 
-    /**
-     * Reads a JSON object whose members become strings (numbers and booleans as their JSON text,
-     * nested objects and arrays as JSON, {@code null} left out).
-     * @throws IllegalArgumentException if the text is not a JSON object
-     */
-    static Map<String, String> readFlatObject(String text) {
-        JsonNode node = readTree(text);
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("body is not a JSON object");
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        node.properties().forEach((entry) -> {
-            JsonNode value = entry.getValue();
-            if (value.isNull()) {
-                return;
-            }
-            fields.put(entry.getKey(), value.isValueNode() ? value.asString() : value.toString());
-        });
-        return fields;
-    }
+	/**
+	 * Reads a JSON object whose members become strings (numbers and booleans as their JSON text,
+	 * nested objects and arrays as JSON, {@code null} left out).
+	 * @throws IllegalArgumentException if the text is not a JSON object
+	 */
+	static Map<String, String> readFlatObject(String text) {
+		JsonNode node = readTree(text);
+		if (!node.isObject()) {
+			throw new IllegalArgumentException("body is not a JSON object");
+		}
+		Map<String, String> fields = new LinkedHashMap<>();
+		node.properties().forEach((entry) -> {
+			JsonNode value = entry.getValue();
+			if (value.isNull()) {
+				return;
+			}
+			fields.put(entry.getKey(), value.isValueNode() ? value.asString() : value.toString());
+		});
+		return fields;
+	}
 
-    /**
-     * Reads any JSON value.
-     * @throws IllegalArgumentException if the text is not JSON
-     */
-    static JsonNode readTree(String text) {
-        try {
-            JsonNode node = MAPPER.readTree((text != null) ? text : "");
-            if (node == null || node.isMissingNode()) {
-                throw new IllegalArgumentException("body is empty");
-            }
-            return node;
-        }
-        catch (JacksonException ex) {
-            throw new IllegalArgumentException("body is not valid JSON", ex);
-        }
-    }
+	/**
+	 * Reads any JSON value.
+	 * @throws IllegalArgumentException if the text is not JSON
+	 */
+	static JsonNode readTree(String text) {
+		try {
+			JsonNode node = MAPPER.readTree((text != null) ? text : "");
+			if (node == null || node.isMissingNode()) {
+				throw new IllegalArgumentException("body is empty");
+			}
+			return node;
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("body is not valid JSON", ex);
+		}
+	}
 
-    /** Converts a JSON tree to plain Java maps, lists and scalars. */
-    static Object toJava(JsonNode node) {
-        return MAPPER.convertValue(node, Object.class);
-    }
+	/** Converts a JSON tree to plain Java maps, lists and scalars. */
+	static Object toJava(JsonNode node) {
+		return MAPPER.convertValue(node, Object.class);
+	}
 }

@@ -13,54 +13,54 @@ import java.util.Map;
  */
 final class LoginGuard {
 
-    /** The outcome of a login attempt. */
-    enum Outcome {
-        /** Right user name and password. */
-        SUCCESS,
-        /** Unknown user name or wrong password. */
-        WRONG_CREDENTIALS,
-        /** The user is blocked after too many failures. */
-        BLOCKED
-    }
+	/** The outcome of a login attempt. */
+	enum Outcome {
+		/** Right user name and password. */
+		SUCCESS,
+		/** Unknown user name or wrong password. */
+		WRONG_CREDENTIALS,
+		/** The user is blocked after too many failures. */
+		BLOCKED
+	}
 
-    private final Map<String, String> passwords;
+	private final Map<String, String> passwords;
 
-    private final int maxFailedLogins;
+	private final int maxFailedLogins;
 
-    private final Map<String, Integer> consecutiveFailures = new HashMap<>();
+	private final Map<String, Integer> consecutiveFailures = new HashMap<>();
 
-    LoginGuard(Map<String, String> passwords, int maxFailedLogins) {
-        this.passwords = new LinkedHashMap<>(passwords);
-        this.maxFailedLogins = maxFailedLogins;
-    }
+	LoginGuard(Map<String, String> passwords, int maxFailedLogins) {
+		this.passwords = new LinkedHashMap<>(passwords);
+		this.maxFailedLogins = maxFailedLogins;
+	}
 
-    /** Checks a login attempt and records its outcome. */
-    synchronized Outcome attempt(String username, String password) {
-        int failures = this.consecutiveFailures.getOrDefault(username, 0);
-        if (failures >= this.maxFailedLogins) {
-            return Outcome.BLOCKED;
-        }
-        String expected = this.passwords.get(username);
-        if (expected != null && constantTimeEquals(expected, password)) {
-            this.consecutiveFailures.remove(username);
-            return Outcome.SUCCESS;
-        }
-        this.consecutiveFailures.put(username, failures + 1);
-        return Outcome.WRONG_CREDENTIALS;
-    }
+	/** Checks a login attempt and records its outcome. */
+	synchronized Outcome attempt(String username, String password) {
+		int failures = this.consecutiveFailures.getOrDefault(username, 0);
+		if (failures >= this.maxFailedLogins) {
+			return Outcome.BLOCKED;
+		}
+		String expected = this.passwords.get(username);
+		if (expected != null && constantTimeEquals(expected, password)) {
+			this.consecutiveFailures.remove(username);
+			return Outcome.SUCCESS;
+		}
+		this.consecutiveFailures.put(username, failures + 1);
+		return Outcome.WRONG_CREDENTIALS;
+	}
 
-    /** Whether the user is currently blocked. */
-    synchronized boolean isBlocked(String username) {
-        return this.consecutiveFailures.getOrDefault(username, 0) >= this.maxFailedLogins;
-    }
+	/** Whether the user is currently blocked. */
+	synchronized boolean isBlocked(String username) {
+		return this.consecutiveFailures.getOrDefault(username, 0) >= this.maxFailedLogins;
+	}
 
-    /** Forgets all failed attempts, unblocking every user. */
-    synchronized void unblockAll() {
-        this.consecutiveFailures.clear();
-    }
+	/** Forgets all failed attempts, unblocking every user. */
+	synchronized void unblockAll() {
+		this.consecutiveFailures.clear();
+	}
 
-    private static boolean constantTimeEquals(String expected, String actual) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                actual.getBytes(StandardCharsets.UTF_8));
-    }
+	private static boolean constantTimeEquals(String expected, String actual) {
+		return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+				actual.getBytes(StandardCharsets.UTF_8));
+	}
 }

@@ -20,139 +20,139 @@ import tools.jackson.databind.JsonNode;
  */
 final class PosApi implements ResponseDefinitionTransformerV2 {
 
-    /** The extension name the API stub refers to. */
-    static final String NAME = "pos-sandbox-api";
+	/** The extension name the API stub refers to. */
+	static final String NAME = "pos-sandbox-api";
 
-    /** The {@code WWW-Authenticate} challenge of every 401. */
-    static final String INVALID_TOKEN_CHALLENGE = "Bearer error=\"invalid_token\"";
+	/** The {@code WWW-Authenticate} challenge of every 401. */
+	static final String INVALID_TOKEN_CHALLENGE = "Bearer error=\"invalid_token\"";
 
-    /** The path prefix of the API. */
-    static final String BASE_PATH = "/api/v2";
+	/** The path prefix of the API. */
+	static final String BASE_PATH = "/api/v2";
 
-    private static final Logger logger = LoggerFactory.getLogger(PosApi.class);
+	private static final Logger logger = LoggerFactory.getLogger(PosApi.class);
 
-    private final AccessTokens accessTokens;
+	private final AccessTokens accessTokens;
 
-    private final SimulatedResources resources;
+	private final SimulatedResources resources;
 
-    private final Faults faults;
+	private final Faults faults;
 
-    PosApi(AccessTokens accessTokens, SimulatedResources resources, Faults faults) {
-        this.accessTokens = accessTokens;
-        this.resources = resources;
-        this.faults = faults;
-    }
+	PosApi(AccessTokens accessTokens, SimulatedResources resources, Faults faults) {
+		this.accessTokens = accessTokens;
+		this.resources = resources;
+		this.faults = faults;
+	}
 
-    @Override
-    public String getName() {
-        return NAME;
-    }
+	@Override
+	public String getName() {
+		return NAME;
+	}
 
-    @Override
-    public boolean applyGlobally() {
-        return false;
-    }
+	@Override
+	public boolean applyGlobally() {
+		return false;
+	}
 
-    @Override
-    public ResponseDefinition transform(ServeEvent serveEvent) {
-        LoggedRequest request = serveEvent.getRequest();
-        return FaultAnswers.respond(this.faults.next().orElse(null), () -> safeAnswer(request), true);
-    }
+	@Override
+	public ResponseDefinition transform(ServeEvent serveEvent) {
+		LoggedRequest request = serveEvent.getRequest();
+		return FaultAnswers.respond(this.faults.next().orElse(null), () -> safeAnswer(request), true);
+	}
 
-    private Answer safeAnswer(LoggedRequest request) {
-        try {
-            return answer(request);
-        }
-        catch (RuntimeException ex) {
-            logger.warn("The sandbox PoS API failed: {}", ex.getClass().getName());
-            return Answer.error(500, "server_error", "The sandbox failed to answer");
-        }
-    }
+	private Answer safeAnswer(LoggedRequest request) {
+		try {
+			return answer(request);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("The sandbox PoS API failed: {}", ex.getClass().getName());
+			return Answer.error(500, "server_error", "The sandbox failed to answer");
+		}
+	}
 
-    private Answer answer(LoggedRequest request) {
-        String token = bearerToken(request.getHeader("Authorization"));
-        if (token == null) {
-            return unauthorized("A bearer access token is required");
-        }
-        AccessTokens.Validation validation = this.accessTokens.validate(token);
-        if (!validation.isValid()) {
-            return unauthorized(validation.problem());
-        }
-        return route(request, validation.claims());
-    }
+	private Answer answer(LoggedRequest request) {
+		String token = bearerToken(request.getHeader("Authorization"));
+		if (token == null) {
+			return unauthorized("A bearer access token is required");
+		}
+		AccessTokens.Validation validation = this.accessTokens.validate(token);
+		if (!validation.isValid()) {
+			return unauthorized(validation.problem());
+		}
+		return route(request, validation.claims());
+	}
 
-    private Answer route(LoggedRequest request, JWTClaimsSet claims) {
-        String path = path(request.getUrl());
-        String resource = path.substring(BASE_PATH.length());
-        RequestMethod method = request.getMethod();
-        if (resource.equals("/stores")) {
-            return (RequestMethod.GET.equals(method)) ? Answer.json(200, this.resources.stores()) : notAllowed("GET");
-        }
-        if (resource.startsWith("/stores/") && resource.indexOf('/', 8) < 0) {
-            if (!RequestMethod.GET.equals(method)) {
-                return notAllowed("GET");
-            }
-            String id = resource.substring(8);
-            return this.resources.store(id).map((store) -> Answer.json(200, store))
-                    .orElseGet(() -> Answer.error(404, "not_found", "No store with id " + id));
-        }
-        if (resource.equals("/products")) {
-            return (RequestMethod.GET.equals(method)) ? Answer.json(200, this.resources.products()) : notAllowed("GET");
-        }
-        if (resource.equals("/orders")) {
-            return (RequestMethod.POST.equals(method)) ? createOrder(request, claims) : notAllowed("POST");
-        }
-        if (resource.equals("/whoami")) {
-            return (RequestMethod.GET.equals(method)) ? Answer.json(200, whoami(claims)) : notAllowed("GET");
-        }
-        return Answer.error(404, "not_found", "No such resource: " + path);
-    }
+	private Answer route(LoggedRequest request, JWTClaimsSet claims) {
+		String path = path(request.getUrl());
+		String resource = path.substring(BASE_PATH.length());
+		RequestMethod method = request.getMethod();
+		if (resource.equals("/stores")) {
+			return (RequestMethod.GET.equals(method)) ? Answer.json(200, this.resources.stores()) : notAllowed("GET");
+		}
+		if (resource.startsWith("/stores/") && resource.indexOf('/', 8) < 0) {
+			if (!RequestMethod.GET.equals(method)) {
+				return notAllowed("GET");
+			}
+			String id = resource.substring(8);
+			return this.resources.store(id).map((store) -> Answer.json(200, store))
+					.orElseGet(() -> Answer.error(404, "not_found", "No store with id " + id));
+		}
+		if (resource.equals("/products")) {
+			return (RequestMethod.GET.equals(method)) ? Answer.json(200, this.resources.products()) : notAllowed("GET");
+		}
+		if (resource.equals("/orders")) {
+			return (RequestMethod.POST.equals(method)) ? createOrder(request, claims) : notAllowed("POST");
+		}
+		if (resource.equals("/whoami")) {
+			return (RequestMethod.GET.equals(method)) ? Answer.json(200, whoami(claims)) : notAllowed("GET");
+		}
+		return Answer.error(404, "not_found", "No such resource: " + path);
+	}
 
-    private Answer createOrder(LoggedRequest request, JWTClaimsSet claims) {
-        JsonNode order;
-        try {
-            order = Json.readTree(request.getBodyAsString());
-        }
-        catch (IllegalArgumentException ex) {
-            return Answer.error(400, "invalid_request", "The order must be a JSON object");
-        }
-        if (!order.isObject()) {
-            return Answer.error(400, "invalid_request", "The order must be a JSON object");
-        }
-        Map<String, Object> created = this.resources.createOrder(order, claims.getSubject());
-        return Answer.json(201, created).withHeader("Location", BASE_PATH + "/orders/" + created.get("id"));
-    }
+	private Answer createOrder(LoggedRequest request, JWTClaimsSet claims) {
+		JsonNode order;
+		try {
+			order = Json.readTree(request.getBodyAsString());
+		}
+		catch (IllegalArgumentException ex) {
+			return Answer.error(400, "invalid_request", "The order must be a JSON object");
+		}
+		if (!order.isObject()) {
+			return Answer.error(400, "invalid_request", "The order must be a JSON object");
+		}
+		Map<String, Object> created = this.resources.createOrder(order, claims.getSubject());
+		return Answer.json(201, created).withHeader("Location", BASE_PATH + "/orders/" + created.get("id"));
+	}
 
-    private static Map<String, Object> whoami(JWTClaimsSet claims) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("sub", claims.getSubject());
-        body.put("jti", claims.getJWTID());
-        body.put("scope", claims.getClaim("scope"));
-        body.put("aud", claims.getAudience());
-        body.put("simulated", true);
-        return body;
-    }
+	private static Map<String, Object> whoami(JWTClaimsSet claims) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("sub", claims.getSubject());
+		body.put("jti", claims.getJWTID());
+		body.put("scope", claims.getClaim("scope"));
+		body.put("aud", claims.getAudience());
+		body.put("simulated", true);
+		return body;
+	}
 
-    private static Answer unauthorized(String description) {
-        return Answer.error(401, "invalid_token", description).withHeader("WWW-Authenticate",
-                INVALID_TOKEN_CHALLENGE);
-    }
+	private static Answer unauthorized(String description) {
+		return Answer.error(401, "invalid_token", description).withHeader("WWW-Authenticate",
+				INVALID_TOKEN_CHALLENGE);
+	}
 
-    private static Answer notAllowed(String allowed) {
-        return Answer.error(405, "method_not_allowed", "Allowed: " + allowed).withHeader("Allow", allowed);
-    }
+	private static Answer notAllowed(String allowed) {
+		return Answer.error(405, "method_not_allowed", "Allowed: " + allowed).withHeader("Allow", allowed);
+	}
 
-    private static String bearerToken(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        String token = authorization.substring(7).trim();
-        return token.isEmpty() ? null : token;
-    }
+	private static String bearerToken(String authorization) {
+		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			return null;
+		}
+		String token = authorization.substring(7).trim();
+		return token.isEmpty() ? null : token;
+	}
 
-    /** The path of a request URL, without its query. */
-    static String path(String url) {
-        int query = url.indexOf('?');
-        return (query >= 0) ? url.substring(0, query) : url;
-    }
+	/** The path of a request URL, without its query. */
+	static String path(String url) {
+		int query = url.indexOf('?');
+		return (query >= 0) ? url.substring(0, query) : url;
+	}
 }

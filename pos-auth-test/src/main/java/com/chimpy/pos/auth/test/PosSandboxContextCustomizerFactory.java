@@ -13,21 +13,21 @@ import org.springframework.test.context.TestContextAnnotationUtils;
  */
 public final class PosSandboxContextCustomizerFactory implements ContextCustomizerFactory {
 
-    /**
-     * The customizer for {@code testClass}, or {@code null} when it does not ask for a sandbox.
-     * @param testClass the test class
-     * @param configAttributes its context configuration (not used)
-     * @return the customizer or {@code null}
-     */
-    @Override
-    public ContextCustomizer createContextCustomizer(Class<?> testClass,
-            List<ContextConfigurationAttributes> configAttributes) {
-        EnablePosSandbox annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
-                EnablePosSandbox.class);
-        if (annotation == null) {
-            return null;
-        }
-        return new PosSandboxContextCustomizer(annotation.https(), annotation.tokenLifetimeSeconds(),
-                annotation.clientSecret());
-    }
+	/**
+	 * The customizer for {@code testClass}, or {@code null} when it does not ask for a sandbox.
+	 * @param testClass the test class
+	 * @param configAttributes its context configuration (not used)
+	 * @return the customizer or {@code null}
+	 */
+	@Override
+	public ContextCustomizer createContextCustomizer(Class<?> testClass,
+			List<ContextConfigurationAttributes> configAttributes) {
+		EnablePosSandbox annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
+				EnablePosSandbox.class);
+		if (annotation == null) {
+			return null;
+		}
+		return new PosSandboxContextCustomizer(annotation.https(), annotation.tokenLifetimeSeconds(),
+				annotation.clientSecret());
+	}
 }

@@ -26,75 +26,75 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * lifecycle methods can also take a {@link PosSandbox} parameter.
  */
 public final class PosSandboxExtension
-        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
+		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
 
-    private final PosSandbox sandbox;
+	private final PosSandbox sandbox;
 
-    private volatile String ownerId;
+	private volatile String ownerId;
 
-    /** An extension with a sandbox of default settings. */
-    public PosSandboxExtension() {
-        this(PosSandbox.builder());
-    }
+	/** An extension with a sandbox of default settings. */
+	public PosSandboxExtension() {
+		this(PosSandbox.builder());
+	}
 
-    /**
-     * An extension with the sandbox the builder describes.
-     * @param builder the sandbox settings
-     */
-    public PosSandboxExtension(PosSandbox.Builder builder) {
-        this.sandbox = Objects.requireNonNull(builder, "builder must not be null").build();
-    }
+	/**
+	 * An extension with the sandbox the builder describes.
+	 * @param builder the sandbox settings
+	 */
+	public PosSandboxExtension(PosSandbox.Builder builder) {
+		this.sandbox = Objects.requireNonNull(builder, "builder must not be null").build();
+	}
 
-    /**
-     * The sandbox; started once the extension's before-all (or before-each) callback ran.
-     * @return the sandbox
-     */
-    public PosSandbox sandbox() {
-        return this.sandbox;
-    }
+	/**
+	 * The sandbox; started once the extension's before-all (or before-each) callback ran.
+	 * @return the sandbox
+	 */
+	public PosSandbox sandbox() {
+		return this.sandbox;
+	}
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        this.sandbox.start();
-        if (this.ownerId == null) {
-            this.ownerId = context.getUniqueId();
-        }
-    }
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		this.sandbox.start();
+		if (this.ownerId == null) {
+			this.ownerId = context.getUniqueId();
+		}
+	}
 
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        this.sandbox.start();
-        this.sandbox.resetJournal();
-        this.sandbox.clearFaults();
-    }
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		this.sandbox.start();
+		this.sandbox.resetJournal();
+		this.sandbox.clearFaults();
+	}
 
-    @Override
-    public void afterEach(ExtensionContext context) {
-        boolean perMethod = context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_METHOD;
-        if (this.ownerId == null && perMethod) {
-            this.sandbox.close();
-        }
-    }
+	@Override
+	public void afterEach(ExtensionContext context) {
+		boolean perMethod = context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_METHOD;
+		if (this.ownerId == null && perMethod) {
+			this.sandbox.close();
+		}
+	}
 
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(this.ownerId)) {
-            this.sandbox.close();
-        }
-    }
+	@Override
+	public void afterAll(ExtensionContext context) {
+		if (context.getUniqueId().equals(this.ownerId)) {
+			this.sandbox.close();
+		}
+	}
 
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == PosSandbox.class;
-    }
+	@Override
+	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		return parameterContext.getParameter().getType() == PosSandbox.class;
+	}
 
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return this.sandbox.start();
-    }
+	@Override
+	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		return this.sandbox.start();
+	}
 
-    @Override
-    public String toString() {
-        return "PosSandboxExtension[" + this.sandbox + "]";
-    }
+	@Override
+	public String toString() {
+		return "PosSandboxExtension[" + this.sandbox + "]";
+	}
 }

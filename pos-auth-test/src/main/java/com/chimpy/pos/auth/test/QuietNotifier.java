@@ -10,20 +10,20 @@ import org.slf4j.LoggerFactory;
  */
 final class QuietNotifier implements Notifier {
 
-    private static final Logger logger = LoggerFactory.getLogger(PosSandbox.class);
+	private static final Logger logger = LoggerFactory.getLogger(PosSandbox.class);
 
-    @Override
-    public void info(String message) {
-        logger.debug("WireMock: {}", message);
-    }
+	@Override
+	public void info(String message) {
+		logger.debug("WireMock: {}", message);
+	}
 
-    @Override
-    public void error(String message) {
-        logger.warn("WireMock: {}", message);
-    }
+	@Override
+	public void error(String message) {
+		logger.warn("WireMock: {}", message);
+	}
 
-    @Override
-    public void error(String message, Throwable t) {
-        logger.warn("WireMock: {}", message, t);
-    }
+	@Override
+	public void error(String message, Throwable t) {
+		logger.warn("WireMock: {}", message, t);
+	}
 }

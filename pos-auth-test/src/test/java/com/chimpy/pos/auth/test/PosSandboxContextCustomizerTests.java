@@ -13,65 +13,65 @@ import org.springframework.test.context.ContextCustomizer;
 
 class PosSandboxContextCustomizerTests {
 
-    private final PosSandboxContextCustomizerFactory factory = new PosSandboxContextCustomizerFactory();
+	private final PosSandboxContextCustomizerFactory factory = new PosSandboxContextCustomizerFactory();
 
-    @Test
-    void noCustomizerWithoutTheAnnotation() {
-        assertThat(this.factory.createContextCustomizer(PosSandboxContextCustomizerTests.class, List.of())).isNull();
-    }
+	@Test
+	void noCustomizerWithoutTheAnnotation() {
+		assertThat(this.factory.createContextCustomizer(PosSandboxContextCustomizerTests.class, List.of())).isNull();
+	}
 
-    @Test
-    void customizersWithTheSameSettingsAreEqual() {
-        ContextCustomizer first = this.factory.createContextCustomizer(Defaults.class, List.of());
-        ContextCustomizer second = this.factory.createContextCustomizer(OtherDefaults.class, List.of());
-        ContextCustomizer https = this.factory.createContextCustomizer(Https.class, List.of());
-        ContextCustomizer shortLived = this.factory.createContextCustomizer(ShortLived.class, List.of());
-        ContextCustomizer inner = this.factory.createContextCustomizer(Https.Inner.class, List.of());
+	@Test
+	void customizersWithTheSameSettingsAreEqual() {
+		ContextCustomizer first = this.factory.createContextCustomizer(Defaults.class, List.of());
+		ContextCustomizer second = this.factory.createContextCustomizer(OtherDefaults.class, List.of());
+		ContextCustomizer https = this.factory.createContextCustomizer(Https.class, List.of());
+		ContextCustomizer shortLived = this.factory.createContextCustomizer(ShortLived.class, List.of());
+		ContextCustomizer inner = this.factory.createContextCustomizer(Https.Inner.class, List.of());
 
-        assertThat(first).isEqualTo(second).hasSameHashCodeAs(second);
-        assertThat(first).isNotEqualTo(https).isNotEqualTo(shortLived);
-        assertThat(inner).isEqualTo(https);
-        assertThat(new PosSandboxContextCustomizer(false, 60, "secret").toString()).doesNotContain("secret]");
-    }
+		assertThat(first).isEqualTo(second).hasSameHashCodeAs(second);
+		assertThat(first).isNotEqualTo(https).isNotEqualTo(shortLived);
+		assertThat(inner).isEqualTo(https);
+		assertThat(new PosSandboxContextCustomizer(false, 60, "secret").toString()).doesNotContain("secret]");
+	}
 
-    @Test
-    void nonPositiveLifetimeIsRefused() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new PosSandboxContextCustomizer(false, 0, ""));
-    }
+	@Test
+	void nonPositiveLifetimeIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new PosSandboxContextCustomizer(false, 0, ""));
+	}
 
-    @Test
-    void sandboxStopsWhenTheContextCloses() {
-        PosSandboxContextCustomizer customizer = new PosSandboxContextCustomizer(false, 3600, "");
-        PosSandbox sandbox;
-        try (GenericApplicationContext context = new GenericApplicationContext()) {
-            context.getEnvironment().getPropertySources()
-                    .addFirst(new MapPropertySource("Inlined Test Properties", java.util.Map.of("a", "b")));
-            customizer.customizeContext(context, null);
-            context.refresh();
-            sandbox = context.getBean(PosSandbox.class);
-            assertThat(sandbox.isRunning()).isTrue();
-            assertThat(context.getEnvironment().getPropertySources().precedenceOf(
-                    context.getEnvironment().getPropertySources().get("posSandbox"))).isEqualTo(1);
-        }
-        assertThat(sandbox.isRunning()).isFalse();
-    }
+	@Test
+	void sandboxStopsWhenTheContextCloses() {
+		PosSandboxContextCustomizer customizer = new PosSandboxContextCustomizer(false, 3600, "");
+		PosSandbox sandbox;
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			context.getEnvironment().getPropertySources()
+					.addFirst(new MapPropertySource("Inlined Test Properties", java.util.Map.of("a", "b")));
+			customizer.customizeContext(context, null);
+			context.refresh();
+			sandbox = context.getBean(PosSandbox.class);
+			assertThat(sandbox.isRunning()).isTrue();
+			assertThat(context.getEnvironment().getPropertySources().precedenceOf(
+					context.getEnvironment().getPropertySources().get("posSandbox"))).isEqualTo(1);
+		}
+		assertThat(sandbox.isRunning()).isFalse();
+	}
 
-    @EnablePosSandbox
-    static class Defaults {
-    }
+	@EnablePosSandbox
+	static class Defaults {
+	}
 
-    @EnablePosSandbox(tokenLifetimeSeconds = 3600)
-    static class OtherDefaults {
-    }
+	@EnablePosSandbox(tokenLifetimeSeconds = 3600)
+	static class OtherDefaults {
+	}
 
-    @EnablePosSandbox(https = true)
-    static class Https {
+	@EnablePosSandbox(https = true)
+	static class Https {
 
-        class Inner {
-        }
-    }
+		class Inner {
+		}
+	}
 
-    @EnablePosSandbox(tokenLifetimeSeconds = 5)
-    static class ShortLived {
-    }
+	@EnablePosSandbox(tokenLifetimeSeconds = 5)
+	static class ShortLived {
+	}
 }

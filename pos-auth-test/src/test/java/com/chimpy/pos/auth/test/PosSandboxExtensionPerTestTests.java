@@ -11,21 +11,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PosSandboxExtensionPerTestTests {
 
-    private static final List<PosSandbox> seen = new ArrayList<>();
+	private static final List<PosSandbox> seen = new ArrayList<>();
 
-    @RegisterExtension
-    final PosSandboxExtension extension = new PosSandboxExtension();
+	@RegisterExtension
+	final PosSandboxExtension extension = new PosSandboxExtension();
 
-    @RepeatedTest(2)
-    void eachTestGetsItsOwnRunningSandbox(PosSandbox injected) {
-        assertThat(injected).isSameAs(this.extension.sandbox());
-        assertThat(injected.isRunning()).isTrue();
-        seen.add(injected);
-    }
+	@RepeatedTest(2)
+	void eachTestGetsItsOwnRunningSandbox(PosSandbox injected) {
+		assertThat(injected).isSameAs(this.extension.sandbox());
+		assertThat(injected.isRunning()).isTrue();
+		seen.add(injected);
+	}
 
-    @AfterAll
-    static void everySandboxWasClosed() {
-        assertThat(seen).hasSize(2).doesNotHaveDuplicates();
-        assertThat(seen).noneMatch(PosSandbox::isRunning);
-    }
+	@AfterAll
+	static void everySandboxWasClosed() {
+		assertThat(seen).hasSize(2).doesNotHaveDuplicates();
+		assertThat(seen).noneMatch(PosSandbox::isRunning);
+	}
 }
