@@ -1,5 +1,7 @@
 package com.chimpy.pos.auth.token;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -27,9 +29,7 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.util.Assert;
 import org.springframework.util.CollectionUtils;
-import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.StringUtils;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -67,6 +67,9 @@ public final class PosTokenResponseClient
 
 	private static final long DEFAULT_EXPIRES_IN_SECONDS = 60;
 
+	private static final MediaType FORM_UTF_8 = new MediaType(MediaType.APPLICATION_FORM_URLENCODED,
+			StandardCharsets.UTF_8);
+
 	private final WebClient webClient;
 
 	private final TokenRequestFormat format;
@@ -96,13 +99,16 @@ public final class PosTokenResponseClient
 		WebClient.RequestBodySpec request = this.webClient.post()
 			.uri(tokenUri)
 			.accept(MediaType.APPLICATION_JSON);
+		// Bodies travel as bytes: Spring's object and string codecs log values at debug level, and these hold
+		// credentials and tokens; the byte array codecs log only the length.
 		WebClient.RequestHeadersSpec<?> withBody = (this.format == TokenRequestFormat.JSON)
-				? request.contentType(MediaType.APPLICATION_JSON).bodyValue(parameters)
-				: request.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-					.body(BodyInserters.fromFormData(new LinkedMultiValueMap<>(asMultiValue(parameters))));
+				? request.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(JsonMapper.shared().writeValueAsBytes(parameters))
+				: request.contentType(FORM_UTF_8).bodyValue(formEncoded(parameters));
 		String registrationId = registration.getRegistrationId();
 		return withBody
-			.exchangeToMono((response) -> response.bodyToMono(String.class)
+			.exchangeToMono((response) -> response.bodyToMono(byte[].class)
+				.map((bytes) -> new String(bytes, StandardCharsets.UTF_8))
 				.defaultIfEmpty("")
 				.map((body) -> read(registrationId, response.statusCode(), response.headers().asHttpHeaders(), body)))
 			.onErrorMap((ex) -> !(ex instanceof TokenEndpointException),
@@ -138,10 +144,17 @@ public final class PosTokenResponseClient
 		return parameters;
 	}
 
-	private static Map<String, java.util.List<String>> asMultiValue(Map<String, String> parameters) {
-		Map<String, java.util.List<String>> multi = new LinkedHashMap<>();
-		parameters.forEach((name, value) -> multi.put(name, java.util.List.of(value)));
-		return multi;
+	private static byte[] formEncoded(Map<String, String> parameters) {
+		StringBuilder form = new StringBuilder();
+		parameters.forEach((name, value) -> {
+			if (!form.isEmpty()) {
+				form.append('&');
+			}
+			form.append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+				.append('=')
+				.append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+		});
+		return form.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
 	private OAuth2AccessTokenResponse read(String registrationId, HttpStatusCode status, HttpHeaders headers,
