@@ -14,7 +14,9 @@ import com.chimpy.pos.auth.token.PosTokenState;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -93,6 +95,19 @@ class PosPropertiesValidationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(PosTokenState.class).hasBean("posWebClient");
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "pos.auth.ssl-bundle", "pos.api.ssl-bundle" })
+	void unknownSslBundleFailsStartUp(String property) {
+		this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues(server.properties(property + "=missing"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidPosPropertyException ex = invalidProperty(context.getStartupFailure());
+				assertThat(ex.getProperty()).isEqualTo(property);
+				assertThat(ex.getProblem()).contains("no SSL bundle named 'missing'");
 			});
 	}
 

@@ -123,6 +123,7 @@ class PosWebClientTests {
 			String answer = posWebClient(context).post()
 				.uri("/orders")
 				.contentType(MediaType.APPLICATION_JSON)
+				.header("X-Request-Id", "order-42")
 				.bodyValue(Map.of("item", "coffee", "quantity", 2))
 				.retrieve()
 				.bodyToMono(String.class)
@@ -136,6 +137,7 @@ class PosWebClientTests {
 				assertThat(request.getMethod().getName()).isEqualTo("POST");
 				assertThat(request.getUrl()).isEqualTo(ORDERS);
 				assertThat(request.getHeader("Content-Type")).startsWith(MediaType.APPLICATION_JSON_VALUE);
+				assertThat(request.getHeader("X-Request-Id")).isEqualTo("order-42");
 				assertThat(PosStubServer.jsonBody(request)).isEqualTo(Map.of("item", "coffee", "quantity", 2));
 			});
 			assertThat(server.grantTypes()).containsExactly("password",
