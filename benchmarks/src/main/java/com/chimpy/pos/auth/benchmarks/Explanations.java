@@ -1,0 +1,116 @@
+package com.chimpy.pos.auth.benchmarks;
+
+import java.time.Duration;
+
+/**
+ * The fixed prose of RESULTS.md: the set-up, what each number means, and where the run deviates from the issue.
+ */
+final class Explanations {
+
+	private Explanations() {
+	}
+
+	static String text(Benchmarks.Params p, Duration stockClockSkew) {
+		return """
+				## Set-up
+
+				- **One JVM, one fake server.** `FakePosServer` (Reactor Netty `HttpServer` on 127.0.0.1, its own 2-thread
+				  event loop) plays the token endpoint and the PoS API. The token endpoint answers after a configurable
+				  latency (a non-blocking delay) with an opaque token of a configurable lifetime; it accepts the password
+				  grant (JSON or form; a refresh token when `scope` holds `offline_access`), the refresh-token grant
+				  (rotating, each refresh token good once) and the client-credentials grant (no refresh token, as RFC 6749
+				  4.4.3 advises). `GET /api/**` answers 200 with a 40-byte JSON body to a token that was issued, has not
+				  expired and was not revoked, and 401 otherwise. **All counts come from the server**, per `client_id`
+				  (each contender in each scenario has its own); clients count nothing.
+				- **(a) pos-auth `posWebClient`**: `PosTokenResponseClient` (JSON) + `PosTokenState` +
+				  `PosBearerExchangeFilterFunction`, built with `new` exactly as `PosAuthAutoConfiguration` and
+				  `PosWebClientAutoConfiguration` wire them, default settings (`TokenRenewalSettings.defaults()`:
+				  refresh-ahead 5 min capped at half the lifetime, hard margin 30 s capped at a tenth), password grant with
+				  `scope=offline_access`, so renewals use the refresh-token grant.
+				- **(b) stock Spring Security 7**: `AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager` over an
+				  `InMemoryReactiveOAuth2AuthorizedClientService`, provider from
+				  `ReactiveOAuth2AuthorizedClientProviderBuilder` with `refreshToken()` and `clientCredentials()`
+				  (`WebClientReactive*TokenResponseClient`), `ServerOAuth2AuthorizedClientExchangeFilterFunction` with
+				  default registration `pos` and a `RemoveAuthorizedClientReactiveOAuth2AuthorizationFailureHandler` (so
+				  a 401 forgets the token). **Security 7 ships no password grant, so (b) uses `client_credentials`**
+				  against the same fake (form body, HTTP Basic client authentication). The fake issues no refresh token
+				  for that grant, so (b)'s refresh-token provider never fires. The providers' clock skew is their default
+				  of 60 s, or a tenth of the token lifetime when that is shorter (%s with the %d s tokens of scenario 2);
+				  with the default 60 s and a 5 s token every call would fetch a new token.
+				- **(c) the limit**: a plain `WebClient` with a fixed `Authorization: Bearer` header of a token the fake
+				  issued directly (1 h lifetime unless stated), no filter, no token logic.
+				- All three use the same connector: Reactor Netty `HttpClient` with its own `ConnectionProvider` per
+				  contender and per purpose (API, token endpoint): 256 connections, unbounded acquire queue (the
+				  Reactor Netty default queue of 2 x max connections would reject part of 1,000 concurrent calls for
+				  every contender alike), 30 s response timeout. Each call is
+				  `get().uri("/stores/{id}").retrieve().bodyToMono(String.class)` with a 10 s timeout; a call fails when
+				  it ends in an error (an HTTP error status, a token error or the timeout).
+				- Client, fake server and load generator share the machine's cores; on 2 cores none of them is idle, so
+				  absolute throughput is that of the whole set-up and the *ratios* are what compare the clients.
+
+				## What each number means
+
+				1. **Cold-start stampede**: %d calls subscribed at once on a fresh client, token latency 200 ms, token
+				   lifetime 1 h. *Token requests*: what the token endpoint received from that client, by grant type.
+				   *Most in flight*: the most token requests of that client the server was working on at the same time.
+				   *Latency*: from subscribing a call to the end of its body. *Time*: until the last of the calls ended.
+				2. **Expiry under load**: token lifetime %d s, token latency 300 ms, open-loop load of %d calls/s (%s,
+				   whatever the answers do) for %s, after one warm-up call that obtains the first
+				   token. *Token requests during the load* and their count per lifetime (load duration / token lifetime).
+				   *Steady*: calls started after the first second and outside both kinds of window below. *1 s after each
+				   expiry point*: calls started within one second after an issued token's expiry (server clock, the same
+				   `System.nanoTime` as the client's); with pos-auth the token was replaced before, so these are the
+				   moments a client without refresh-ahead would stall. *1 s after each token request*: calls started
+				   within one second after a token request arrived at the server. (c) holds a 1 h token and is the
+				   reference.
+				3. **Overhead**: valid 1 h token, token latency 0. Closed loop of %d concurrent calls per contender.
+				   Warm-up of %s per contender, then %d rounds; in each round every contender runs %s, the order rotating
+				   from round to round (interleaved, so drift of the machine hits all alike). *Throughput*: successful
+				   calls per second of the round; *latency*: p50 and p99 of the round; each the median over rounds.
+				   *Ratio*: (a) or (b) throughput divided by (c) throughput of the same round, median over rounds, with
+				   the smallest and largest in brackets. *CPU time per call*: CPU time the whole process (client, fake
+				   server, load generator) used during the round divided by the calls of the round; unlike throughput it
+				   is hardly disturbed by other processes on the machine. *(c')*: a fourth client run in the same
+				   rounds, (c) with its fixed header set by a one-line `ExchangeFilterFunction`
+				   (`ClientRequest.from(request).headers(..)`), to show what any filter-based client pays per call
+				   before doing anything about tokens.
+				4. **401 storm**: token lifetime 1 h, token latency 200 ms, %d calls/s for %s; half-way the server
+				   revokes every access token (refresh tokens stay valid). *Token requests after the revocation*: all
+				   token requests during the load (the tokens held before were valid for an hour). *401 answers*: API
+				   requests the server rejected. *Replayed requests*: API requests the server received minus calls made
+				   (a call that is replayed reaches the server twice). *Failed calls*: calls that ended in an error.
+				5. **Memory**: token lifetime 2 s (renewals about every second for (a)), token latency 20 ms, closed loop
+				   of %d concurrent calls, up to %,d calls or %s per contender, in the order (c), (a), (b). *Heap used
+				   after full GC*: `MemoryMXBean` heap usage after three `System.gc()` while the contender is still
+				   referenced; *growth*: that minus the same figure just before the contender was built, and the
+				   difference to (c)'s growth. Expired and revoked tokens are purged from the fake server before each
+				   measurement.
+
+				## Where this run deviates from the issue
+
+				- Scenario 2 runs %s per contender instead of 60 s, so that all scenarios of all three contenders fit in
+				  the 5-minute budget; that is %.0f token lifetimes per contender.
+				- Scenario 5 stops each contender at %,d calls or after %s, whichever comes first (the calls made are in
+				  the table); at this machine's throughput a full 1,000,000 calls per contender would not fit the budget.
+				- (b) uses `client_credentials` (Security 7 has no password grant), with the clock skew described above.
+				- Everything runs in one JVM with default JVM flags (`java -jar`), on the cores the machine has.
+				"""
+			.formatted(stockClockSkew.toMillis() + " ms", p.expiryLifetime().toSeconds(), p.stampedeCalls(),
+					p.expiryLifetime().toSeconds(), p.expiryRate(), cadence(p.expiryRate()), human(p.expiryDuration()), p.overheadConcurrency(),
+					human(p.overheadWarmup()), p.overheadRounds(), human(p.overheadRound()), p.stormRate(),
+					human(p.stormDuration()), p.memoryConcurrency(), p.memoryCalls(), human(p.memoryMaxTime()),
+					human(p.expiryDuration()), (double) p.expiryDuration().toMillis() / p.expiryLifetime().toMillis(),
+					p.memoryCalls(), human(p.memoryMaxTime()));
+	}
+
+	private static String cadence(int ratePerSecond) {
+		return (ratePerSecond <= 1000) ? "one call every " + (1000.0 / ratePerSecond) + " ms"
+				: (ratePerSecond / 1000) + " calls every millisecond";
+	}
+
+	private static String human(Duration duration) {
+		long ms = duration.toMillis();
+		return (ms % 1000 == 0) ? (ms / 1000) + " s" : ms + " ms";
+	}
+
+}

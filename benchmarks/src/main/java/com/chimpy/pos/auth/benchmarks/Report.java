@@ -1,0 +1,88 @@
+package com.chimpy.pos.auth.benchmarks;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one results table: a row per figure, a column per contender, the target for (a) and whether it was met;
+ * plus the notes that explain each target's outcome.
+ */
+final class Report {
+
+	private final List<String[]> rows = new ArrayList<>();
+
+	private final List<String> verdicts = new ArrayList<>();
+
+	Row row(String scenario, String figure) {
+		return new Row(scenario, figure);
+	}
+
+	/**
+	 * Record the outcome of one target for (a), with the explanation to print in RESULTS.md.
+	 */
+	void verdict(String target, String measured, boolean met, String why) {
+		this.verdicts.add("| " + target + " | " + measured + " | " + (met ? "**met**" : "**missed**") + " | " + why
+				+ " |");
+	}
+
+	String table() {
+		StringBuilder out = new StringBuilder();
+		out.append("| scenario | figure | ")
+			.append(Contender.Kind.POS_AUTH.label)
+			.append(" | ")
+			.append(Contender.Kind.STOCK.label)
+			.append(" | ")
+			.append(Contender.Kind.FIXED.label)
+			.append(" | target for (a) |\n");
+		out.append("|---|---|---|---|---|---|\n");
+		for (String[] row : this.rows) {
+			out.append("| ").append(String.join(" | ", row)).append(" |\n");
+		}
+		return out.toString();
+	}
+
+	String verdicts() {
+		return "| target for (a) | measured | outcome | why |\n|---|---|---|---|\n" + String.join("\n", this.verdicts)
+				+ "\n";
+	}
+
+	/**
+	 * One row under construction.
+	 */
+	final class Row {
+
+		private final String scenario;
+
+		private final String figure;
+
+		private final Map<Contender.Kind, String> values = new EnumMap<>(Contender.Kind.class);
+
+		private String target = "";
+
+		private Row(String scenario, String figure) {
+			this.scenario = scenario;
+			this.figure = figure;
+		}
+
+		Row value(Contender.Kind kind, Object value) {
+			this.values.put(kind, String.valueOf(value));
+			return this;
+		}
+
+		Row target(String target) {
+			this.target = target;
+			return this;
+		}
+
+		void add() {
+			Report.this.rows.add(new String[] { this.scenario, this.figure,
+					this.values.getOrDefault(Contender.Kind.POS_AUTH, ""),
+					this.values.getOrDefault(Contender.Kind.STOCK, ""),
+					this.values.getOrDefault(Contender.Kind.FIXED, ""), this.target });
+		}
+
+	}
+
+}
