@@ -333,7 +333,7 @@ public final class Benchmarks {
 				Load.closedLoop(contenders.get(kind), new Samples(1), p.overheadConcurrency, Integer.MAX_VALUE,
 						p.overheadWarmup);
 			}
-			int capacity = 2_000_000;
+			int capacity = 200_000;
 			for (int round = 0; round < p.overheadRounds; round++) {
 				Map<Kind, Double> roundThroughput = new EnumMap<>(Kind.class);
 				for (int i = 0; i < OVERHEAD_KINDS.length; i++) {
@@ -575,7 +575,7 @@ public final class Benchmarks {
 		}
 		md.append("Measured ").append(DateTimeFormatter.ISO_LOCAL_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)))
 			.append(" on ").append(machine()).append(". All scenarios took ").append(took.toSeconds())
-			.append(" s.\n\n");
+			.append(" s. Code measured: ").append(codeVersion()).append(".\n\n");
 		md.append("Command (from the repository root):\n\n```bash\n")
 			.append("./mvnw -B -q -Pbenchmarks -pl benchmarks -am install -DskipTests && ")
 			.append("java -jar benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar\n```\n\n");
@@ -598,6 +598,37 @@ public final class Benchmarks {
 				+ "), max heap " + (runtime.maxMemory() / (1024 * 1024)) + " MB; Spring Framework "
 				+ SpringVersion.getVersion() + ", Spring Security " + SpringSecurityCoreVersion.getVersion()
 				+ ", Reactor Netty " + version(HttpClient.class);
+	}
+
+	/**
+	 * The commit of the working directory and whether pos-auth's main code differed from it, when git is at hand.
+	 */
+	private static String codeVersion() {
+		String head = git("rev-parse", "--short", "HEAD");
+		if (head == null || head.isBlank()) {
+			return "unknown (no git checkout in the working directory)";
+		}
+		String dirty = git("status", "--porcelain", "--", "pos-auth-autoconfigure/src/main");
+		return "commit " + head.trim() + ((dirty != null && !dirty.isBlank())
+				? " plus uncommitted changes in pos-auth-autoconfigure/src/main" : "");
+	}
+
+	private static String git(String... args) {
+		try {
+			List<String> command = new ArrayList<>(List.of("git"));
+			command.addAll(List.of(args));
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes());
+			boolean done = process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+			return (done && process.exitValue() == 0) ? output : null;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
 	}
 
 	private static String version(Class<?> type) {

@@ -52,7 +52,8 @@ final class Explanations {
 
 				1. **Cold-start stampede**: %d calls subscribed at once on a fresh client, token latency 200 ms, token
 				   lifetime 1 h. *Token requests*: what the token endpoint received from that client, by grant type.
-				   *Most in flight*: the most token requests of that client the server was working on at the same time.
+				   *Most in flight*: the most token requests of that client the server was working on at the same time
+				   (for (b) capped by its token connection pool of 256 connections; the rest queue in the client).
 				   *Latency*: from subscribing a call to the end of its body. *Time*: until the last of the calls ended.
 				2. **Expiry under load**: token lifetime %d s, token latency 300 ms, open-loop load of %d calls/s (%s,
 				   whatever the answers do) for %s, after one warm-up call that obtains the first
@@ -89,7 +90,7 @@ final class Explanations {
 				## Where this run deviates from the issue
 
 				- Scenario 2 runs %s per contender instead of 60 s, so that all scenarios of all three contenders fit in
-				  the 5-minute budget; that is %.0f token lifetimes per contender.
+				  the 5-minute budget; that is %.1f token lifetimes per contender.
 				- Scenario 5 stops each contender at %,d calls or after %s, whichever comes first (the calls made are in
 				  the table); at this machine's throughput a full 1,000,000 calls per contender would not fit the budget.
 				- (b) uses `client_credentials` (Security 7 has no password grant), with the clock skew described above.
@@ -104,7 +105,7 @@ final class Explanations {
 	}
 
 	private static String cadence(int ratePerSecond) {
-		return (ratePerSecond <= 1000) ? "one call every " + (1000.0 / ratePerSecond) + " ms"
+		return (ratePerSecond <= 1000) ? "one call every " + String.format(java.util.Locale.ROOT, "%.1f", 1000.0 / ratePerSecond) + " ms"
 				: (ratePerSecond / 1000) + " calls every millisecond";
 	}
 
