@@ -233,11 +233,21 @@ public final class PosTokenState {
 	}
 
 	private Mono<OAuth2AuthorizedClient> afterFailedWait(Throwable ex, @Nullable Held fallback, Instant deadline) {
-		if (fallback != null && Instant.now().isBefore(fallback.expiresAt)) {
+		Instant now = Instant.now();
+		if (fallback != null && now.isBefore(fallback.expiresAt)) {
 			return Mono.just(fallback.client);
 		}
 		if (ex instanceof TimeoutException) {
-			return Mono.error(unavailable(ex));
+			// The wait ended either at the caller's deadline or when the token it could fall back on expired;
+			// in the second case the caller keeps waiting for the renewal until its own deadline.
+			if (now.isBefore(deadline)) {
+				return acquire(deadline);
+			}
+			Throwable last;
+			synchronized (this.lock) {
+				last = this.lastFailure;
+			}
+			return Mono.error(unavailable((last != null) ? last : ex));
 		}
 		if (TokenEndpointException.isTransient(ex)) {
 			return acquire(deadline);
@@ -264,6 +274,7 @@ public final class PosTokenState {
 	private void launch(Sinks.One<OAuth2AuthorizedClient> sink, @Nullable Held from) {
 		attempt(from).switchIfEmpty(Mono.error(() -> new IllegalStateException("No authorized client was obtained")))
 			.timeout(this.settings.requestTimeout(), this.timer)
+			.onErrorMap(TimeoutException.class, this::requestTimedOut)
 			.subscribe((client) -> succeeded(sink, client), (ex) -> failed(sink, ex));
 	}
 
@@ -361,6 +372,17 @@ public final class PosTokenState {
 		Instant expiresAt = (token.getExpiresAt() != null) ? token.getExpiresAt() : issuedAt.plusSeconds(60);
 		return new Held(client, this.settings.refreshAheadPoint(issuedAt, expiresAt),
 				this.settings.hardPoint(issuedAt, expiresAt), expiresAt);
+	}
+
+	/**
+	 * A token request that took longer than the request timeout: transient, and told apart from a caller's own
+	 * wait running out.
+	 */
+	private TokenEndpointException requestTimedOut(TimeoutException ex) {
+		String message = "The token endpoint did not answer within " + this.settings.requestTimeout().toMillis()
+				+ " ms";
+		return new TokenEndpointException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, message, null),
+				this.registration.getRegistrationId(), message, true, 0, null, ex);
 	}
 
 	private TokenEndpointException unavailable(@Nullable Throwable cause) {

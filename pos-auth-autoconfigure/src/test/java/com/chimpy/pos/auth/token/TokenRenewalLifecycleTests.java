@@ -154,6 +154,29 @@ class TokenRenewalLifecycleTests {
 	}
 
 	/**
+	 * A caller that arrives after the hard point, when nobody has renewed yet, starts the renewal and waits for
+	 * it. When the token expires before the (slow) renewal arrives, the caller keeps waiting until the renewal
+	 * arrives or {@code max-wait} runs out; it does not fail at the old token's expiry.
+	 */
+	@Test
+	void callerPastTheHardPointKeepsWaitingForASlowRenewalBeyondExpiry() throws Exception {
+		this.tokens.issuing(2, 0, false);
+		PosTokenState state = LifecycleFixture.tokenState(this.tokens.uri(), null,
+				LifecycleFixture.settings(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(100),
+						Duration.ofSeconds(1), 3),
+				Duration.ofSeconds(2), Duration.ofSeconds(2));
+		assertThat(state.authorizedClient().block(Duration.ofSeconds(5)).getAccessToken().getTokenValue())
+			.isEqualTo("at-1");
+		this.tokens.issuing(2, 600, false);
+		Instant expiresAt = state.getExpiresAt();
+		TokenConcurrencyTests.sleepUntil(expiresAt.minusMillis(150));
+		assertThat(state.authorizedClient().block(Duration.ofSeconds(10)).getAccessToken().getTokenValue())
+			.isEqualTo("at-2");
+		assertThat(Instant.now()).isAfter(expiresAt);
+		assertThat(this.tokens.count()).isEqualTo(2);
+	}
+
+	/**
 	 * A refresh token the server no longer accepts (403 invalid_grant, as Auth0 answers) is replaced by a
 	 * password grant inside the same flight: 40 callers waiting after expiry all get the new token and none sees
 	 * the failure; the refresh token of the password grant is used for the next renewal.
