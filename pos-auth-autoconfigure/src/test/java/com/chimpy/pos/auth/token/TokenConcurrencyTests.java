@@ -212,7 +212,9 @@ class TokenConcurrencyTests {
 				// past the refresh-ahead point of at-1 (half its 2 s lifetime): renewal in the background
 				java.time.Instant firstExpiry = state.getExpiresAt();
 				sleepUntil(firstExpiry.minusMillis(900));
-				assertThat(onThreads(100, (i) -> manager.authorize(request("a-" + i)))).containsOnly("at-1");
+				// served at once: the current token, or its successor for callers that come after the renewal
+				assertThat(onThreads(100, (i) -> manager.authorize(request("a-" + i)))).contains("at-1")
+					.isSubsetOf("at-1", "at-2");
 				awaitNewToken(state, firstExpiry);
 				// after expiry of at-2: everybody waits for one renewal
 				sleepUntil(state.getExpiresAt().plusMillis(50));
