@@ -75,8 +75,9 @@ final class Explanations {
 				   rounds, (c) with its fixed header set by a one-line `ExchangeFilterFunction`
 				   (`ClientRequest.from(request).headers(..)`), to show what any filter-based client pays per call
 				   before doing anything about tokens.
-				4. **401 storm**: token lifetime 1 h, token latency 200 ms, %d calls/s for %s; half-way the server
-				   revokes every access token (refresh tokens stay valid). *Token requests after the revocation*: all
+				4. **401 storm**: token lifetime 1 h, token latency 200 ms, closed loop of %d concurrent calls for %s
+				   (so that many calls are in flight when it happens); half-way the server revokes every access token
+				   (refresh tokens stay valid). *Token requests after the revocation*: all
 				   token requests during the load (the tokens held before were valid for an hour). *401 answers*: API
 				   requests the server rejected. *Replayed requests*: API requests the server received minus calls made
 				   (a call that is replayed reaches the server twice). *Failed calls*: calls that ended in an error.
@@ -98,7 +99,7 @@ final class Explanations {
 				"""
 			.formatted(stockClockSkew.toMillis() + " ms", p.expiryLifetime().toSeconds(), p.stampedeCalls(),
 					p.expiryLifetime().toSeconds(), p.expiryRate(), cadence(p.expiryRate()), human(p.expiryDuration()), p.overheadConcurrency(),
-					human(p.overheadWarmup()), p.overheadRounds(), human(p.overheadRound()), p.stormRate(),
+					human(p.overheadWarmup()), p.overheadRounds(), human(p.overheadRound()), p.stormConcurrency(),
 					human(p.stormDuration()), p.memoryConcurrency(), p.memoryCalls(), human(p.memoryMaxTime()),
 					human(p.expiryDuration()), (double) p.expiryDuration().toMillis() / p.expiryLifetime().toMillis(),
 					p.memoryCalls(), human(p.memoryMaxTime()));

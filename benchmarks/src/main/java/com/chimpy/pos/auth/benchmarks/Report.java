@@ -27,6 +27,19 @@ final class Report {
 				+ " |");
 	}
 
+	/**
+	 * Add the outcome to the target cell of a row added before.
+	 */
+	void mark(String scenario, String figure, boolean met) {
+		for (String[] row : this.rows) {
+			if (row[0].equals(scenario) && row[1].equals(figure)) {
+				row[5] = row[5] + (met ? ": **met**" : ": **missed**");
+				return;
+			}
+		}
+		throw new IllegalArgumentException("No row " + scenario + " / " + figure);
+	}
+
 	String table() {
 		StringBuilder out = new StringBuilder();
 		out.append("| scenario | figure | ")
