@@ -31,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * The token endpoint fails in nine ways, in three phases of the token's life. Settings of every cell:
  * {@code max-wait} 800 ms, {@code request-timeout} 1 s, {@code read-timeout} and {@code connect-timeout} 300 ms,
  * {@code retry-backoff} 100 ms (doubling, with jitter, up to 800 ms), tokens of 2 s (1 s for the expiry phase),
- * refresh-ahead and expiry margin capped at half and a tenth of the lifetime. The fault lasts from the first
- * attempt until 350 ms after it (cold start and renewal while valid) or until the failed call has returned (after
- * expiry); then the endpoint answers again, and every cell also checks that the state recovers by itself.
+ * refresh-ahead and expiry margin capped at half and a tenth of the lifetime. The fault is in place from
+ * before the first attempt; it is lifted 150 ms after the first failed background attempt (renewal while valid)
+ * or once the failing call has returned (cold start, after expiry). Every cell then also checks that the state
+ * recovers by itself.
  *
  * <pre>
  * | fault                           | cold start                         | renewal while valid                  | renewal after expiry               |
@@ -179,7 +180,7 @@ class TokenEndpointFaultMatrixTests {
 			Instant hardAt = expiresAt.minusMillis(200);
 			fault.apply(tokens);
 			TokenConcurrencyTests.sleepUntil(expiresAt.minusMillis(950));
-			Instant restoreAt = Instant.now().plusMillis(350);
+			Instant restoreAt = Instant.now().plusMillis(150);
 			boolean restored = false;
 			List<Call> calls = new ArrayList<>();
 			Instant end = expiresAt.plusSeconds(3);
