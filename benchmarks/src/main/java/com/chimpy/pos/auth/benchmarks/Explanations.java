@@ -66,7 +66,8 @@ final class Explanations {
 				   reference.
 				3. **Overhead**: valid 1 h token, token latency 0. Closed loop of %d concurrent calls per contender.
 				   Warm-up of %s per contender, then %d rounds; in each round every contender runs %s, the order rotating
-				   from round to round (interleaved, so drift of the machine hits all alike). *Throughput*: successful
+				   from round to round and reversed every other round (interleaved, so drift of the machine hits all alike),
+				   a full GC before each client's turn. *Throughput*: successful
 				   calls per second of the round; *latency*: p50 and p99 of the round; each the median over rounds.
 				   *Ratio*: (a) or (b) throughput divided by (c) throughput of the same round, median over rounds, with
 				   the smallest and largest in brackets. *CPU time per call*: CPU time the whole process (client, fake
