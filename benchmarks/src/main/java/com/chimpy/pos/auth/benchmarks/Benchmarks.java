@@ -329,6 +329,7 @@ public final class Benchmarks {
 		Map<Kind, List<Double>> p99 = new EnumMap<>(Kind.class);
 		Map<Kind, Long> failures = new EnumMap<>(Kind.class);
 		Map<Kind, List<Double>> cpu = new EnumMap<>(Kind.class);
+		Map<Kind, List<Double>> allocation = new EnumMap<>(Kind.class);
 		List<Double> ratioA = new ArrayList<>();
 		List<Double> ratioB = new ArrayList<>();
 		List<Double> ratioF = new ArrayList<>();
@@ -341,6 +342,7 @@ public final class Benchmarks {
 				p50.put(kind, new ArrayList<>());
 				p99.put(kind, new ArrayList<>());
 				cpu.put(kind, new ArrayList<>());
+				allocation.put(kind, new ArrayList<>());
 				failures.put(kind, 0L);
 			}
 			for (Kind kind : OVERHEAD_KINDS) {
@@ -356,12 +358,15 @@ public final class Benchmarks {
 					Kind kind = OVERHEAD_KINDS[(round / 2 + slot) % OVERHEAD_KINDS.length];
 					System.gc();
 					Samples samples = new Samples(capacity);
+					long allocatedStart = Load.allocatedBytes();
 					long cpuStart = Load.processCpuNanos();
 					long start = System.nanoTime();
 					Load.closedLoop(contenders.get(kind), samples, p.overheadConcurrency, Integer.MAX_VALUE,
 							p.overheadRound);
 					double seconds = (System.nanoTime() - start) / 1e9;
 					cpu.get(kind).add((Load.processCpuNanos() - cpuStart) / 1000.0 / Math.max(1, samples.calls()));
+					allocation.get(kind)
+						.add((double) (Load.allocatedBytes() - allocatedStart) / Math.max(1, samples.calls()));
 					Stats stats = samples.stats();
 					double calls = samples.calls() - samples.failures();
 					roundThroughput.put(kind, calls / seconds);
@@ -384,8 +389,13 @@ public final class Benchmarks {
 		Map<Kind, String> ratio = new EnumMap<>(Kind.class);
 		Map<Kind, String> failed = new EnumMap<>(Kind.class);
 		Map<Kind, String> cpuPerCall = new EnumMap<>(Kind.class);
+		Map<Kind, String> bytesPerCall = new EnumMap<>(Kind.class);
 		double cpuC = Load.median(cpu.get(Kind.FIXED));
+		double bytesC = Load.median(allocation.get(Kind.FIXED));
 		for (Kind kind : KINDS) {
+			double bytes = Load.median(allocation.get(kind));
+			bytesPerCall.put(kind, String.format(Locale.ROOT, "%.0f", bytes)
+					+ ((kind == Kind.FIXED) ? "" : String.format(Locale.ROOT, " (%+.0f vs (c))", bytes - bytesC)));
 			double c = Load.median(cpu.get(kind));
 			cpuPerCall.put(kind, String.format(Locale.ROOT, "%.1f", c)
 					+ ((kind == Kind.FIXED) ? "" : String.format(Locale.ROOT, " (%+.1f vs (c))", c - cpuC)));
@@ -401,12 +411,15 @@ public final class Benchmarks {
 		put(scenario, "latency p50 / p99, median of rounds (ms)", lat, "");
 		put(scenario, "throughput ratio to (c), median (min-max) of rounds", ratio, ">= 0.97");
 		put(scenario, "CPU time of the whole process per call, median of rounds (us)", cpuPerCall, "");
+		put(scenario, "heap allocated per call, whole process, median of rounds (bytes)", bytesPerCall, "");
 		put(scenario, "failed calls", failed, "");
 		double cpuF = Load.median(cpu.get(Kind.FILTER_ONLY));
+		double bytesF = Load.median(allocation.get(Kind.FILTER_ONLY));
 		this.report.row(scenario, "for scale, in the (c) column: (c') = (c) with the header set by a one-line "
-				+ "filter; ratio to (c), CPU per call (us)")
-			.value(Kind.FIXED, ratioText(ratioF) + ", " + String.format(Locale.ROOT, "%.1f (%+.1f vs (c))", cpuF,
-					cpuF - cpuC) + ", failed " + failures.get(Kind.FILTER_ONLY))
+				+ "filter; ratio to (c), CPU per call (us), bytes per call")
+			.value(Kind.FIXED, ratioText(ratioF) + "; " + String.format(Locale.ROOT, "%.1f (%+.1f vs (c))", cpuF,
+					cpuF - cpuC) + "; " + String.format(Locale.ROOT, "%.0f (%+.0f vs (c))", bytesF, bytesF - bytesC)
+					+ "; failed " + failures.get(Kind.FILTER_ONLY))
 			.add();
 		double medianA = Load.median(ratioA);
 		double cpuA = Load.median(cpu.get(Kind.POS_AUTH));
@@ -414,8 +427,10 @@ public final class Benchmarks {
 		String cpuFact = String.format(Locale.ROOT,
 				"CPU per call (client, fake server and load generator together) was %.1f us for (a) and %.1f us for "
 						+ "(c), %+.1f%%; a one-line filter that only sets the same header, (c'), already costs "
-						+ "%+.1f us and reaches a ratio of %.3f",
-				cpuA, cpuC, 100 * (cpuA - cpuC) / cpuC, cpuF - cpuC, Load.median(ratioF));
+						+ "%+.1f us and reaches a ratio of %.3f. Heap allocated per call: %.0f bytes for (a), %.0f for "
+						+ "(c), %.0f for (c')",
+				cpuA, cpuC, 100 * (cpuA - cpuC) / cpuC, cpuF - cpuC, Load.median(ratioF),
+				Load.median(allocation.get(Kind.POS_AUTH)), bytesC, bytesF);
 		this.report.mark(scenario, "throughput ratio to (c), median (min-max) of rounds", met);
 		this.report.verdict("3: throughput ratio to (c) at least 0.97", String.format(Locale.ROOT, "%.3f", medianA),
 				met, cpuFact + (met ? "" : ". The whole set-up is CPU-bound on 2 cores, so extra CPU per call "

@@ -72,7 +72,9 @@ final class Explanations {
 				   *Ratio*: (a) or (b) throughput divided by (c) throughput of the same round, median over rounds, with
 				   the smallest and largest in brackets. *CPU time per call*: CPU time the whole process (client, fake
 				   server, load generator) used during the round divided by the calls of the round; unlike throughput it
-				   is hardly disturbed by other processes on the machine. *(c')*: a fourth client run in the same
+				   is less disturbed than throughput by other processes on the machine. *Heap allocated per call*: bytes
+				   allocated by all threads of the process during the round (`ThreadMXBean`) divided by its calls, a
+				   figure other processes cannot disturb. *(c')*: a fourth client run in the same
 				   rounds, (c) with its fixed header set by a one-line `ExchangeFilterFunction`
 				   (`ClientRequest.from(request).headers(..)`), to show what any filter-based client pays per call
 				   before doing anything about tokens.

@@ -100,6 +100,17 @@ final class Load {
 	}
 
 	/**
+	 * Heap memory allocated by all threads so far (an approximation the JVM keeps per thread).
+	 */
+	static long allocatedBytes() {
+		if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+				&& threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+			return threads.getTotalThreadAllocatedBytes();
+		}
+		return 0;
+	}
+
+	/**
 	 * Heap in use after full garbage collections.
 	 */
 	static long usedHeapAfterGc() {
