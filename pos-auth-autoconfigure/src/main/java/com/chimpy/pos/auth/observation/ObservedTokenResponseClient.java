@@ -15,7 +15,7 @@ import org.springframework.util.Assert;
 /**
  * Observes every token request of a delegate client as {@value #NAME} (a timer, and a span where tracing is set
  * up), tagged with {@code grant.type} ({@code password}, {@code refresh_token}), {@code outcome} ({@code success},
- * {@code rejected}, {@code unavailable}, {@code cancelled}) and {@value #ERROR_CODE} (the OAuth2 error code, or
+ * {@code rejected}, {@code unavailable}, {@code error}, {@code cancelled}) and {@value #ERROR_CODE} (the OAuth2 error code, or
  * {@code none}). Nothing secret is put into the observation.
  * <p>
  * The OAuth2 error code is not tagged as {@code error}: Micrometer's timer handler sets its own {@code error} tag
@@ -63,11 +63,18 @@ public final class ObservedTokenResponseClient
 				.doOnSuccess((response) -> stop(observation, "success", "none"))
 				.doOnError((ex) -> {
 					observation.error(ex);
-					stop(observation, TokenEndpointException.isTransient(ex) ? "unavailable" : "rejected",
+					stop(observation, outcome(ex),
 							(ex instanceof ClientAuthorizationException cae) ? cae.getError().getErrorCode() : "none");
 				})
 				.doOnCancel(() -> stop(observation, "cancelled", "none"));
 		});
+	}
+
+	private static String outcome(Throwable ex) {
+		if (TokenEndpointException.isTransient(ex)) {
+			return "unavailable";
+		}
+		return (ex instanceof ClientAuthorizationException) ? "rejected" : "error";
 	}
 
 	private static void stop(Observation observation, String outcome, String error) {

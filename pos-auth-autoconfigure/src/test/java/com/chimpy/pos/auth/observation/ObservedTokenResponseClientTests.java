@@ -251,7 +251,7 @@ class ObservedTokenResponseClientTests {
 		ObservedTokenResponseClient client = new ObservedTokenResponseClient(failing, this.observations);
 		assertThatExceptionOfType(IllegalStateException.class)
 			.isThrownBy(() -> client.getTokenResponse(passwordGrant()).block(TIMEOUT));
-		assertThat(tokenObservations()).containsExactly("password/rejected/none");
+		assertThat(tokenObservations()).containsExactly("password/error/none");
 	}
 
 	@Test

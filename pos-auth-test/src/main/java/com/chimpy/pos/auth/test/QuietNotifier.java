@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends WireMock's own messages to SLF4J, quietly: information at DEBUG and errors at WARN. WireMock's
- * per-request logging stays off, as request bodies carry passwords and tokens.
+ * Keeps WireMock quiet: its information messages are dropped (they include dumps of requests and responses,
+ * which carry passwords and tokens) and its errors go to SLF4J at WARN.
  */
 final class QuietNotifier implements Notifier {
 
@@ -14,7 +14,7 @@ final class QuietNotifier implements Notifier {
 
 	@Override
 	public void info(String message) {
-		logger.debug("WireMock: {}", message);
+		// Dropped: request and response dumps would reveal credentials and tokens.
 	}
 
 	@Override
