@@ -3,6 +3,7 @@ package com.chimpy.pos.auth.observation;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -14,7 +15,8 @@ import org.springframework.util.Assert;
 /**
  * Gauges of the token state: {@code pos.auth.token.expires.in} (seconds until the current token expires, 0 when
  * none is held) and {@code pos.auth.credential.guard} (0 while credentials are accepted, 1 while a rejection
- * holds password grants back, 2 once they have stopped).
+ * holds password grants back, 2 once they have stopped); the counter {@code pos.auth.unauthorized.replays}
+ * (requests replayed with a new token after a 401).
  */
 public final class PosAuthMeterBinder implements MeterBinder {
 
@@ -37,6 +39,9 @@ public final class PosAuthMeterBinder implements MeterBinder {
 			.register(registry);
 		Gauge.builder("pos.auth.credential.guard", this.tokenState, PosAuthMeterBinder::guardState)
 			.description("0: credentials accepted, 1: password grants held back after a rejection, 2: stopped")
+			.register(registry);
+		FunctionCounter.builder("pos.auth.unauthorized.replays", this.tokenState, PosTokenState::getUnauthorizedReplays)
+			.description("Requests replayed with a new token after a 401 from the PoS API")
 			.register(registry);
 	}
 

@@ -75,7 +75,7 @@ final class CredentialGuard {
 		Duration pause = this.firstPause.multipliedBy(1L << Math.min(this.rejections - 1, 20));
 		this.pausedUntil = now.plus(pause);
 		logger.warn("The authorization server rejected the credentials of client registration '" + this.registrationId
-				+ "' " + describe() + "; the next password grant waits " + pause.toSeconds() + " s");
+				+ "' " + describe() + "; the next password grant waits " + pause.toMillis() + " ms");
 	}
 
 	synchronized void succeeded() {

@@ -280,9 +280,23 @@ public final class PosTokenResponseClient
 				transientFailure, status, retryAfter, null);
 	}
 
+	/**
+	 * The causes below a client's wrapper exception, for example
+	 * {@code SSLHandshakeException > SunCertPathBuilderException: unable to find valid certification path}.
+	 */
+	private static String describeCauses(Throwable ex) {
+		StringBuilder description = new StringBuilder();
+		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+		Throwable last = cause;
+		for (int depth = 0; cause != null && depth < 4; depth++, cause = cause.getCause()) {
+			description.append((depth > 0) ? " > " : "").append(cause.getClass().getSimpleName());
+			last = cause;
+		}
+		return description + ((last.getMessage() != null) ? ": " + last.getMessage() : "");
+	}
+
 	private static TokenEndpointException unreachable(String registrationId, String tokenUri, Throwable ex) {
-		String message = "The token endpoint " + tokenUri + " could not be reached (" + ex.getClass().getSimpleName()
-				+ ")";
+		String message = "The token endpoint " + tokenUri + " could not be reached (" + describeCauses(ex) + ")";
 		return new TokenEndpointException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, message, null),
 				registrationId, message, true, 0, null, ex);
 	}

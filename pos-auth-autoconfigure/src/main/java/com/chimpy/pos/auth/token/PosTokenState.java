@@ -3,6 +3,7 @@ package com.chimpy.pos.auth.token;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -60,6 +61,8 @@ public final class PosTokenState {
 	private final Scheduler timer = Schedulers.parallel();
 
 	private final Object lock = new Object();
+
+	private final LongAdder unauthorizedReplays = new LongAdder();
 
 	private volatile @Nullable Held held;
 
@@ -131,6 +134,7 @@ public final class PosTokenState {
 	public Mono<OAuth2AuthorizedClient> authorizedClientReplacing(OAuth2AccessToken rejected) {
 		Assert.notNull(rejected, "rejected must not be null");
 		return Mono.defer(() -> {
+			this.unauthorizedReplays.increment();
 			synchronized (this.lock) {
 				Held current = this.held;
 				if (current != null && current.client.getAccessToken().getTokenValue().equals(rejected.getTokenValue())) {
@@ -177,6 +181,14 @@ public final class PosTokenState {
 	 */
 	public @Nullable OAuth2Error getCredentialRejection() {
 		return this.guard.getLastError();
+	}
+
+	/**
+	 * How many times a resource server's 401 made a client ask for a replacement token to replay its request with.
+	 * @return the count since start-up
+	 */
+	public long getUnauthorizedReplays() {
+		return this.unauthorizedReplays.sum();
 	}
 
 	/**

@@ -11,7 +11,6 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import com.chimpy.pos.auth.test.PosSandbox;
@@ -134,9 +133,6 @@ class PosSslBundleTests {
 	}
 
 	@Test
-	@Disabled("PosTokenResponseClient (token/) reports an unreachable token endpoint with the class name of the "
-			+ "wrapper only ('could not be reached (WebClientRequestException)'); the TLS failure is visible only in "
-			+ "the cause chain")
 	void untrustedCertificateOfTheTokenEndpointIsNamedInTheMessage() {
 		runner((name) -> !name.contains("ssl")).run((context) -> {
 			Throwable failure = catchThrowable(
