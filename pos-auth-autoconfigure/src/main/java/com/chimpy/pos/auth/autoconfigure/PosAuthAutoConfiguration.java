@@ -65,8 +65,8 @@ public final class PosAuthAutoConfiguration {
 		PosHttpClients clients = new PosHttpClients(connectorBuilder, httpClientSettings, sslBundles,
 				resourceLoader.getClassLoader());
 		WebClient tokenClient = WebClient.builder()
-			.clientConnector(clients.connector("pos.auth.ssl-bundle", auth.getSslBundle(),
-					auth.getConnectTimeout(), auth.getReadTimeout()))
+			.clientConnector(clients.tokenEndpointConnector(auth.getSslBundle(), auth.getConnectTimeout(),
+					auth.getReadTimeout()))
 			.build();
 		return new PosTokenResponseClient(tokenClient, auth.getRequestFormat(), auth.getAudience());
 	}

@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -40,8 +41,25 @@ final class PosHttpClients {
 
 	ClientHttpConnector connector(String sslBundleProperty, @Nullable String sslBundleName, Duration connectTimeout,
 			Duration readTimeout) {
-		return this.connectorBuilder.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(this.classLoader))
-			.build(settings(sslBundleProperty, sslBundleName, connectTimeout, readTimeout));
+		return connectorBuilder().build(settings(sslBundleProperty, sslBundleName, connectTimeout, readTimeout));
+	}
+
+	/**
+	 * A connector for the token endpoint. On Reactor Netty its transparent resend of a request whose connection
+	 * broke is switched off: a refresh token must never reach the server twice (Auth0 revokes the family on reuse);
+	 * the token state retries failed token requests itself.
+	 */
+	ClientHttpConnector tokenEndpointConnector(@Nullable String sslBundleName, Duration connectTimeout,
+			Duration readTimeout) {
+		ClientHttpConnectorBuilder<?> builder = connectorBuilder();
+		if (builder instanceof ReactorClientHttpConnectorBuilder reactor) {
+			builder = reactor.withHttpClientCustomizer((httpClient) -> httpClient.disableRetry(true));
+		}
+		return builder.build(settings("pos.auth.ssl-bundle", sslBundleName, connectTimeout, readTimeout));
+	}
+
+	private ClientHttpConnectorBuilder<?> connectorBuilder() {
+		return this.connectorBuilder.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(this.classLoader));
 	}
 
 	ClientHttpRequestFactory requestFactory(ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factoryBuilder,
