@@ -265,6 +265,18 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
+	 * The {@link #springProperties()} as {@code key=value} pairs, in the same order, for
+	 * {@code ApplicationContextRunner#withPropertyValues} and {@code TestPropertyValues}.
+	 * @return a new array of {@code key=value} pairs
+	 */
+	public String[] springPropertyValues() {
+		return springProperties().entrySet()
+				.stream()
+				.map((entry) -> entry.getKey() + "=" + entry.getValue())
+				.toArray(String[]::new);
+	}
+
+	/**
 	 * The PEM file of the self-signed certificate the sandbox serves in HTTPS mode.
 	 * @return the path of the PEM file
 	 * @throws IllegalStateException if the sandbox is not started or not in HTTPS mode

@@ -56,6 +56,24 @@ class PosSandboxLifecycleTests {
 	}
 
 	@Test
+	void springPropertyValuesAreTheSpringPropertiesAsKeyValuePairs() {
+		try (PosSandbox sandbox = PosSandbox.builder().clientSecret("s3cr3t-value").build().start()) {
+
+			String[] values = sandbox.springPropertyValues();
+
+			assertThat(values).containsExactly(
+					"pos.auth.token-uri=" + sandbox.tokenUri(),
+					"pos.auth.client-id=pos-sandbox-client",
+					"pos.auth.client-secret=s3cr3t-value",
+					"pos.auth.audience=https://pos.sandbox.chimpy.test/api",
+					"pos.auth.username=demo",
+					"pos.auth.password=sandbox-password",
+					"pos.auth.scope=offline_access",
+					"pos.api.base-url=" + sandbox.apiBaseUrl());
+		}
+	}
+
+	@Test
 	void defaultsMatchThePublishedConstants() {
 		try (PosSandbox sandbox = PosSandbox.builder().build().start()) {
 			assertThat(sandbox.springProperties()).containsEntry("pos.auth.client-id", "pos-sandbox-client")
