@@ -3,14 +3,9 @@ package com.chimpy.pos.auth.test;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  * authorization service, else it gets 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}.
  * Injected faults come first.
  */
-final class PosApi implements ResponseDefinitionTransformerV2 {
+final class PosApi extends SandboxEndpoint {
 
 	/** The extension name the API stub refers to. */
 	static final String NAME = "pos-sandbox-api";
@@ -29,47 +24,18 @@ final class PosApi implements ResponseDefinitionTransformerV2 {
 	/** The path prefix of the API. */
 	static final String BASE_PATH = "/api/v2";
 
-	private static final Logger logger = LoggerFactory.getLogger(PosApi.class);
-
 	private final AccessTokens accessTokens;
 
 	private final SimulatedResources resources;
 
-	private final Faults faults;
-
 	PosApi(AccessTokens accessTokens, SimulatedResources resources, Faults faults) {
+		super(NAME, "PoS API", faults, true);
 		this.accessTokens = accessTokens;
 		this.resources = resources;
-		this.faults = faults;
 	}
 
 	@Override
-	public String getName() {
-		return NAME;
-	}
-
-	@Override
-	public boolean applyGlobally() {
-		return false;
-	}
-
-	@Override
-	public ResponseDefinition transform(ServeEvent serveEvent) {
-		LoggedRequest request = serveEvent.getRequest();
-		return FaultAnswers.respond(this.faults.next().orElse(null), () -> safeAnswer(request), true);
-	}
-
-	private Answer safeAnswer(LoggedRequest request) {
-		try {
-			return answer(request);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("The sandbox PoS API failed: {}", ex.getClass().getName());
-			return Answer.error(500, "server_error", "The sandbox failed to answer");
-		}
-	}
-
-	private Answer answer(LoggedRequest request) {
+	Answer answer(LoggedRequest request) {
 		String token = bearerToken(request.getHeader("Authorization"));
 		if (token == null) {
 			return unauthorized("A bearer access token is required");

@@ -10,24 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The simulated authorization service's {@code POST /oauth/token}: the resource-owner password grant and the
  * refresh-token grant, answered the way the Chimpy (Auth0) service answers them, with injected faults first.
  */
-final class TokenEndpoint implements ResponseDefinitionTransformerV2 {
+final class TokenEndpoint extends SandboxEndpoint {
 
 	/** The extension name the token endpoint stub refers to. */
 	static final String NAME = "pos-sandbox-token-endpoint";
-
-	private static final Logger logger = LoggerFactory.getLogger(TokenEndpoint.class);
 
 	private static final String OFFLINE_ACCESS = "offline_access";
 
@@ -43,46 +36,23 @@ final class TokenEndpoint implements ResponseDefinitionTransformerV2 {
 
 	private final Supplier<Duration> tokenLifetime;
 
-	private final Faults faults;
-
 	TokenEndpoint(Client client, String audience, LoginGuard logins, AccessTokens accessTokens,
 			RefreshTokens refreshTokens, Supplier<Duration> tokenLifetime, Faults faults) {
+		super(NAME, "token endpoint", faults, false);
 		this.client = client;
 		this.audience = audience;
 		this.logins = logins;
 		this.accessTokens = accessTokens;
 		this.refreshTokens = refreshTokens;
 		this.tokenLifetime = tokenLifetime;
-		this.faults = faults;
 	}
 
 	@Override
-	public String getName() {
-		return NAME;
+	Answer answer(LoggedRequest request) {
+		return tokenAnswer(request).withHeader("Cache-Control", "no-store").withHeader("Pragma", "no-cache");
 	}
 
-	@Override
-	public boolean applyGlobally() {
-		return false;
-	}
-
-	@Override
-	public ResponseDefinition transform(ServeEvent serveEvent) {
-		LoggedRequest request = serveEvent.getRequest();
-		return FaultAnswers.respond(this.faults.next().orElse(null), () -> safeAnswer(request), false);
-	}
-
-	private Answer safeAnswer(LoggedRequest request) {
-		try {
-			return answer(request).withHeader("Cache-Control", "no-store").withHeader("Pragma", "no-cache");
-		}
-		catch (RuntimeException ex) {
-			logger.warn("The sandbox token endpoint failed: {}", ex.getClass().getName());
-			return Answer.error(500, "server_error", "The sandbox failed to answer");
-		}
-	}
-
-	private Answer answer(LoggedRequest request) {
+	private Answer tokenAnswer(LoggedRequest request) {
 		if (!RequestMethod.POST.equals(request.getMethod())) {
 			return Answer.error(405, "invalid_request", "The token endpoint accepts POST only").withHeader("Allow",
 					"POST");
