@@ -109,7 +109,12 @@ final class Contender implements AutoCloseable {
 		ConnectionProvider apiPool = pool(clientId + "-api");
 		ConnectionProvider tokenPool = pool(clientId + "-token");
 		WebClient.Builder api = WebClient.builder().baseUrl(server.apiBaseUrl()).clientConnector(connector(apiPool));
-		WebClient tokenClient = WebClient.builder().clientConnector(connector(tokenPool)).build();
+		// pos-auth's token connector, as PosHttpClients builds it, switches off Reactor Netty's transparent resend.
+		HttpClient tokenHttpClient = HttpClient.create(tokenPool).responseTimeout(Duration.ofSeconds(30));
+		WebClient tokenClient = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(
+					(kind == Kind.POS_AUTH) ? tokenHttpClient.disableRetry(true) : tokenHttpClient))
+			.build();
 		WebClient webClient = switch (kind) {
 			case POS_AUTH -> api.filter(posAuthFilter(server, clientId, tokenClient)).build();
 			case STOCK -> api.filter(stockFilter(server, clientId, tokenClient, lifetime)).build();

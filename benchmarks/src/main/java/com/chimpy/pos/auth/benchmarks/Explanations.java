@@ -42,7 +42,8 @@ final class Explanations {
 				- All three use the same connector: Reactor Netty `HttpClient` with its own `ConnectionProvider` per
 				  contender and per purpose (API, token endpoint): 256 connections, unbounded acquire queue (the
 				  Reactor Netty default queue of 2 x max connections would reject part of 1,000 concurrent calls for
-				  every contender alike), 30 s response timeout. Each call is
+				  every contender alike), 30 s response timeout; (a)'s token connector also has Reactor Netty's
+				  transparent resend switched off, as pos-auth's auto-configuration builds it. Each call is
 				  `get().uri("/stores/{id}").retrieve().bodyToMono(String.class)` with a 10 s timeout; a call fails when
 				  it ends in an error (an HTTP error status, a token error or the timeout).
 				- Client, fake server and load generator share the machine's cores; on 2 cores none of them is idle, so
