@@ -126,11 +126,7 @@ class PosSecretHygieneTests {
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, RestClientAutoConfiguration.class,
 					PosAuthAutoConfiguration.class, PosWebClientAutoConfiguration.class,
 					PosRestClientAutoConfiguration.class, PosAuthHealthAutoConfiguration.class))
-			.withPropertyValues(this.sandbox.springProperties()
-				.entrySet()
-				.stream()
-				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new))
+			.withPropertyValues(this.sandbox.springPropertyValues())
 			.withPropertyValues("pos.auth.request-format=" + format.name().toLowerCase(),
 					"pos.auth.retry-backoff=20ms", "pos.auth.max-retry-backoff=20ms");
 	}

@@ -8,12 +8,11 @@ import java.util.function.Predicate;
 
 import javax.net.ssl.SSLHandshakeException;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
 import com.chimpy.pos.auth.token.TokenEndpointException;
 
@@ -42,23 +41,10 @@ class PosSslBundleTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static PosSandbox sandbox;
+	@RegisterExtension
+	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder().https(true));
 
-	@BeforeAll
-	static void startSandbox() {
-		sandbox = PosSandbox.builder().https(true).build().start();
-	}
-
-	@AfterAll
-	static void stopSandbox() {
-		sandbox.close();
-	}
-
-	@BeforeEach
-	void resetSandbox() {
-		sandbox.clearFaults();
-		sandbox.resetJournal();
-	}
+	private static final PosSandbox sandbox = extension.sandbox();
 
 	private static ApplicationContextRunner runner(Predicate<String> keepProperty) {
 		return new ApplicationContextRunner()
@@ -192,11 +178,7 @@ class PosSslBundleTests {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class))
-			.withPropertyValues(sandbox.springProperties()
-				.entrySet()
-				.stream()
-				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new))
+			.withPropertyValues(sandbox.springPropertyValues())
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = analyze(context.getStartupFailure());

@@ -5,13 +5,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -34,33 +33,16 @@ class PosWebClientCustomizerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static PosSandbox sandbox;
+	@RegisterExtension
+	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
 
-	@BeforeAll
-	static void startSandbox() {
-		sandbox = PosSandbox.builder().build().start();
-	}
-
-	@AfterAll
-	static void stopSandbox() {
-		sandbox.close();
-	}
-
-	@BeforeEach
-	void resetSandbox() {
-		sandbox.clearFaults();
-		sandbox.resetJournal();
-	}
+	private static final PosSandbox sandbox = extension.sandbox();
 
 	private static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class))
-			.withPropertyValues(sandbox.springProperties()
-				.entrySet()
-				.stream()
-				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new));
+			.withPropertyValues(sandbox.springPropertyValues());
 	}
 
 	private static void callApi(WebClient client) {

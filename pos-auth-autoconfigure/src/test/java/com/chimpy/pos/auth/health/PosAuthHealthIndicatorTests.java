@@ -2,15 +2,15 @@ package com.chimpy.pos.auth.health;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
 import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -38,23 +38,15 @@ class PosAuthHealthIndicatorTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static PosSandbox sandbox;
+	@RegisterExtension
+	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
 
-	@BeforeAll
-	static void startSandbox() {
-		sandbox = PosSandbox.builder().build().start();
-	}
-
-	@AfterAll
-	static void stopSandbox() {
-		sandbox.close();
-	}
+	private static final PosSandbox sandbox = extension.sandbox();
 
 	@BeforeEach
-	void resetSandbox() {
-		sandbox.clearFaults();
+	void unblockUsers() {
+		// The extension clears the faults and the journal; blocked users stay blocked.
 		sandbox.unblockUsers();
-		sandbox.resetJournal();
 	}
 
 	private static ApplicationContextRunner runner() {
@@ -62,11 +54,7 @@ class PosAuthHealthIndicatorTests {
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class, PosAuthHealthAutoConfiguration.class,
 					HealthContributorRegistryAutoConfiguration.class))
-			.withPropertyValues(sandbox.springProperties()
-				.entrySet()
-				.stream()
-				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new));
+			.withPropertyValues(sandbox.springPropertyValues());
 	}
 
 	private static void callApi(WebClient client) {

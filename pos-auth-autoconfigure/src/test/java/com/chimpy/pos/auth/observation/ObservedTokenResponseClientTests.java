@@ -13,10 +13,9 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
@@ -24,6 +23,7 @@ import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PasswordGrantRequest;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -51,25 +51,17 @@ class ObservedTokenResponseClientTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static PosSandbox sandbox;
+	@RegisterExtension
+	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
+
+	private static final PosSandbox sandbox = extension.sandbox();
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
-	@BeforeAll
-	static void startSandbox() {
-		sandbox = PosSandbox.builder().build().start();
-	}
-
-	@AfterAll
-	static void stopSandbox() {
-		sandbox.close();
-	}
-
 	@BeforeEach
-	void resetSandbox() {
-		sandbox.clearFaults();
+	void unblockUsers() {
+		// The extension clears the faults and the journal; blocked users stay blocked.
 		sandbox.unblockUsers();
-		sandbox.resetJournal();
 	}
 
 	private ApplicationContextRunner runner() {
@@ -77,16 +69,8 @@ class ObservedTokenResponseClientTests {
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class))
 			.withBean(ObservationRegistry.class, () -> this.observations)
-			.withPropertyValues(properties(sandbox))
+			.withPropertyValues(sandbox.springPropertyValues())
 			.withPropertyValues("pos.auth.retry-backoff=50ms", "pos.auth.max-retry-backoff=50ms");
-	}
-
-	static String[] properties(PosSandbox sandbox) {
-		return sandbox.springProperties()
-			.entrySet()
-			.stream()
-			.map((entry) -> entry.getKey() + "=" + entry.getValue())
-			.toArray(String[]::new);
 	}
 
 	private static String stores(WebClient client) {
@@ -210,7 +194,7 @@ class ObservedTokenResponseClientTests {
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class))
 			.withBean(ObservationRegistry.class, () -> registry)
-			.withPropertyValues(properties(sandbox))
+			.withPropertyValues(sandbox.springPropertyValues())
 			.withPropertyValues("pos.auth.retry-backoff=50ms", "pos.auth.max-retry-backoff=50ms")
 			.run((context) -> {
 				sandbox.tokenEndpoint().failNext(1, Fault.status(500));

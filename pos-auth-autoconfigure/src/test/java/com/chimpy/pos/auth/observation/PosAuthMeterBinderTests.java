@@ -5,15 +5,15 @@ import java.time.Duration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosAuthMetricsAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
 import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -36,30 +36,22 @@ class PosAuthMeterBinderTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static PosSandbox sandbox;
+	@RegisterExtension
+	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
 
-	@BeforeAll
-	static void startSandbox() {
-		sandbox = PosSandbox.builder().build().start();
-	}
-
-	@AfterAll
-	static void stopSandbox() {
-		sandbox.close();
-	}
+	private static final PosSandbox sandbox = extension.sandbox();
 
 	@BeforeEach
-	void resetSandbox() {
-		sandbox.clearFaults();
+	void unblockUsers() {
+		// The extension clears the faults and the journal; blocked users stay blocked.
 		sandbox.unblockUsers();
-		sandbox.resetJournal();
 	}
 
 	private static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class, PosAuthMetricsAutoConfiguration.class))
-			.withPropertyValues(ObservedTokenResponseClientTests.properties(sandbox));
+			.withPropertyValues(sandbox.springPropertyValues());
 	}
 
 	private static MeterRegistry bind(PosAuthMeterBinder binder) {

@@ -5,14 +5,14 @@ import java.time.Duration;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
@@ -32,17 +32,10 @@ class PosWebClientHttpObservationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static PosSandbox sandbox;
+	@RegisterExtension
+	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
 
-	@BeforeAll
-	static void startSandbox() {
-		sandbox = PosSandbox.builder().build().start();
-	}
-
-	@AfterAll
-	static void stopSandbox() {
-		sandbox.close();
-	}
+	private static final PosSandbox sandbox = extension.sandbox();
 
 	@Test
 	void apiCallsAreObservedAsHttpClientRequestsNextToTheTokenRequest() {
@@ -52,7 +45,7 @@ class PosWebClientHttpObservationTests {
 					WebClientAutoConfiguration.class, WebClientObservationAutoConfiguration.class,
 					PosAuthAutoConfiguration.class, PosWebClientAutoConfiguration.class))
 			.withBean(ObservationRegistry.class, () -> registry)
-			.withPropertyValues(ObservedTokenResponseClientTests.properties(sandbox))
+			.withPropertyValues(sandbox.springPropertyValues())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				WebClient client = context.getBean("posWebClient", WebClient.class);

@@ -12,10 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
@@ -23,6 +21,7 @@ import com.chimpy.pos.auth.autoconfigure.PosRestClientAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -55,23 +54,10 @@ class PosRestClientTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static PosSandbox sandbox;
+	@RegisterExtension
+	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
 
-	@BeforeAll
-	static void startSandbox() {
-		sandbox = PosSandbox.builder().build().start();
-	}
-
-	@AfterAll
-	static void stopSandbox() {
-		sandbox.close();
-	}
-
-	@BeforeEach
-	void resetSandbox() {
-		sandbox.clearFaults();
-		sandbox.resetJournal();
-	}
+	private static final PosSandbox sandbox = extension.sandbox();
 
 	static WebApplicationContextRunner runner(PosSandbox sandbox) {
 		return new WebApplicationContextRunner()
@@ -79,11 +65,7 @@ class PosRestClientTests {
 					ImperativeHttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
 					RestClientAutoConfiguration.class, WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class, PosRestClientAutoConfiguration.class))
-			.withPropertyValues(sandbox.springProperties()
-				.entrySet()
-				.stream()
-				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new))
+			.withPropertyValues(sandbox.springPropertyValues())
 			// Closing a context disposes Reactor Netty's global resources; no need to wait for a quiet period.
 			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s");
 	}
