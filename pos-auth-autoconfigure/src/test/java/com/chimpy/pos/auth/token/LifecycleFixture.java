@@ -31,9 +31,12 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
@@ -75,6 +78,16 @@ final class LifecycleFixture {
 
 	static WireMockServer apiServer() {
 		return wireMock(0, new TokenIssuer());
+	}
+
+	/**
+	 * A PoS API that answers every call under {@code /api/v2/} with {@code {"ok":true}}; the stub has priority 10,
+	 * so the stubs a test adds with a higher priority (a lower number) take precedence.
+	 */
+	static WireMockServer okApiServer() {
+		WireMockServer api = apiServer();
+		api.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(10).willReturn(okJson("{\"ok\":true}")));
+		return api;
 	}
 
 	/**

@@ -73,8 +73,7 @@ class PosWebClientBlockHoundTests {
 	void startServers() {
 		blockingCalls.clear();
 		this.tokens = new TokenServer();
-		this.api = LifecycleFixture.apiServer();
-		this.api.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(10).willReturn(okJson("{\"ok\":true}")));
+		this.api = LifecycleFixture.okApiServer();
 	}
 
 	@AfterEach

@@ -31,7 +31,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,8 +48,7 @@ class TokenConcurrencyTests {
 	@BeforeEach
 	void startServers() {
 		this.tokens = new TokenServer();
-		this.api = LifecycleFixture.apiServer();
-		this.api.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(10).willReturn(okJson("{\"ok\":true}")));
+		this.api = LifecycleFixture.okApiServer();
 	}
 
 	@AfterEach

@@ -28,13 +28,10 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,8 +51,7 @@ class TokenRenewalLifecycleTests {
 	@BeforeEach
 	void startServers() {
 		this.tokens = new TokenServer();
-		this.api = LifecycleFixture.apiServer();
-		this.api.stubFor(any(urlPathMatching("/api/v2/.*")).willReturn(okJson("{\"ok\":true}")));
+		this.api = LifecycleFixture.okApiServer();
 	}
 
 	@AfterEach
