@@ -175,7 +175,11 @@ class TokenEndpointFaultMatrixTests {
 		try (TokenServer tokens = new TokenServer()) {
 			tokens.issuing(2, 0, false);
 			PosTokenState state = state(tokens);
-			assertThat(token(state)).isEqualTo("at-1");
+			// Normally at-1 after one request; on a loaded machine the first answer may miss the tight read
+			// timeout and the retry brings at-2: everything below is relative to what the first call got.
+			String first = token(state);
+			String next = nextToken(first);
+			int before = tokens.count();
 			Instant expiresAt = state.getExpiresAt();
 			Instant hardAt = expiresAt.minusMillis(200);
 			fault.apply(tokens);
@@ -202,7 +206,7 @@ class TokenEndpointFaultMatrixTests {
 				catch (RuntimeException ex) {
 					calls.add(new Call(callStart, Duration.between(callStart, Instant.now()), null, ex));
 				}
-				if (restored && callStart.isAfter(expiresAt) && "at-2".equals(calls.get(calls.size() - 1).token)) {
+				if (restored && callStart.isAfter(expiresAt) && next.equals(calls.get(calls.size() - 1).token)) {
 					break;
 				}
 				Thread.sleep(25);
@@ -211,20 +215,24 @@ class TokenEndpointFaultMatrixTests {
 			assertThat(calls).as("no call fails (token requests at %s, expiry %s)", attemptsSeen, expiresAt.toEpochMilli()).allSatisfy((call) -> assertThat(call.failure).isNull());
 			assertThat(calls).as("before expiry: the old or the new token")
 				.filteredOn((call) -> call.start.isBefore(expiresAt))
-				.allSatisfy((call) -> assertThat(call.token).isIn("at-1", "at-2"));
+				.allSatisfy((call) -> assertThat(call.token).isIn(first, next));
 			assertThat(calls).as("after expiry: the new token")
 				.filteredOn((call) -> call.start.isAfter(expiresAt))
 				.isNotEmpty()
-				.allSatisfy((call) -> assertThat(call.token).isEqualTo("at-2"));
+				.allSatisfy((call) -> assertThat(call.token).isEqualTo(next));
 			assertThat(calls).as("no call waits before the hard point")
 				.filteredOn((call) -> call.start.isBefore(hardAt))
 				.isNotEmpty()
 				.allSatisfy((call) -> assertThat(call.took).isLessThan(Duration.ofMillis(250)));
-			List<Long> attempts = tokens.requests().stream().map((r) -> r.getLoggedDate().getTime()).toList();
+			List<Long> attempts = tokens.requests()
+				.stream()
+				.skip(before - 1)
+				.map((r) -> r.getLoggedDate().getTime())
+				.toList();
 			if (fault.retryAfter()) {
 				assertThat(calls).as("the old token is served until it expires (token requests at %s, expiry %s)", attempts, expiresAt.toEpochMilli())
 					.filteredOn((call) -> call.start.isBefore(expiresAt))
-					.allSatisfy((call) -> assertThat(call.token).isEqualTo("at-1"));
+					.allSatisfy((call) -> assertThat(call.token).isEqualTo(first));
 				assertThat(attempts).hasSize(3);
 				assertThat(attempts.get(2) - attempts.get(1)).as("Retry-After honoured").isGreaterThanOrEqualTo(995);
 			}
@@ -232,7 +240,7 @@ class TokenEndpointFaultMatrixTests {
 				assertThat(calls).as("the new token arrives while the old is still valid")
 					.anySatisfy((call) -> {
 						assertThat(call.start).isBefore(expiresAt);
-						assertThat(call.token).isEqualTo("at-2");
+						assertThat(call.token).isEqualTo(next);
 					});
 				if (fault.logged()) {
 					assertThat(attempts.size()).as("initial + failed attempts + success").isGreaterThanOrEqualTo(3);
@@ -254,7 +262,8 @@ class TokenEndpointFaultMatrixTests {
 		try (TokenServer tokens = new TokenServer()) {
 			tokens.issuing(1, 0, false);
 			PosTokenState state = state(tokens);
-			assertThat(token(state)).isEqualTo("at-1");
+			assertThat(token(state)).startsWith("at-");
+			int before = tokens.count();
 			fault.apply(tokens);
 			TokenConcurrencyTests.sleepUntil(state.getExpiresAt().plusMillis(20));
 			Instant start = Instant.now();
@@ -263,10 +272,10 @@ class TokenEndpointFaultMatrixTests {
 			assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE);
 			if (fault.retryAfter()) {
 				assertThat(took).isLessThan(Duration.ofMillis(400));
-				assertThat(tokens.count()).isEqualTo(2);
+				assertThat(tokens.count() - before).isEqualTo(1);
 			}
 			else if (fault.logged()) {
-				assertThat(tokens.count() - 1).isBetween(2, 8);
+				assertThat(tokens.count() - before).isBetween(2, 8);
 			}
 			recover(tokens, fault, state);
 		}
@@ -276,6 +285,10 @@ class TokenEndpointFaultMatrixTests {
 		return LifecycleFixture.tokenState(tokens.uri(), null,
 				LifecycleFixture.settings(MAX_WAIT, REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(1), 3),
 				READ_TIMEOUT, READ_TIMEOUT);
+	}
+
+	private static String nextToken(String token) {
+		return "at-" + (Integer.parseInt(token.substring("at-".length())) + 1);
 	}
 
 	private static String token(PosTokenState state) {
