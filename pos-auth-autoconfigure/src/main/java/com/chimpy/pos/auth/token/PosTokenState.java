@@ -68,9 +68,10 @@ public final class PosTokenState {
 
 	private volatile @Nullable OAuth2RefreshToken refreshToken;
 
-	// The fields below are guarded by lock.
+	// Written under lock; read without it only to skip taking the lock when a renewal is already in flight.
+	private volatile Sinks.@Nullable One<OAuth2AuthorizedClient> flight;
 
-	private Sinks.@Nullable One<OAuth2AuthorizedClient> flight;
+	// The fields below are guarded by lock.
 
 	private int transientFailures;
 
@@ -268,6 +269,9 @@ public final class PosTokenState {
 	}
 
 	private void renewInBackground() {
+		if (this.flight != null) {
+			return;
+		}
 		Sinks.One<OAuth2AuthorizedClient> started;
 		Held current;
 		synchronized (this.lock) {
