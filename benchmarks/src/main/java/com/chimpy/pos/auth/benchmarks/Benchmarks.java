@@ -375,6 +375,9 @@ public final class Benchmarks {
 					p99.get(kind).add((double) stats.p99());
 					failures.merge(kind, samples.failures(), Long::sum);
 				}
+				progress(String.format(Locale.ROOT, "   round %d: calls/s (a) %.0f, (b) %.0f, (c) %.0f, (c') %.0f", round + 1,
+						roundThroughput.get(Kind.POS_AUTH), roundThroughput.get(Kind.STOCK),
+						roundThroughput.get(Kind.FIXED), roundThroughput.get(Kind.FILTER_ONLY)));
 				ratioA.add(roundThroughput.get(Kind.POS_AUTH) / roundThroughput.get(Kind.FIXED));
 				ratioB.add(roundThroughput.get(Kind.STOCK) / roundThroughput.get(Kind.FIXED));
 				ratioF.add(roundThroughput.get(Kind.FILTER_ONLY) / roundThroughput.get(Kind.FIXED));
