@@ -53,7 +53,8 @@ public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRe
 		if (!this.apiOrigin.matches(request.getURI())) {
 			return execution.execute(request, body);
 		}
-		OAuth2AccessToken token = token(this.tokenState.authorizedClient().block(this.maxBlock));
+		OAuth2AuthorizedClient ready = this.tokenState.readyAuthorizedClient();
+		OAuth2AccessToken token = token((ready != null) ? ready : this.tokenState.authorizedClient().block(this.maxBlock));
 		request.getHeaders().setBearerAuth(token.getTokenValue());
 		ClientHttpResponse response = execution.execute(request, body);
 		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {

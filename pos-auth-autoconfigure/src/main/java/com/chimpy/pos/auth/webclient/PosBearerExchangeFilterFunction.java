@@ -7,6 +7,7 @@ import reactor.core.publisher.Mono;
 import com.chimpy.pos.auth.token.PosTokenState;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -46,16 +47,22 @@ public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunc
 		if (!this.apiOrigin.matches(request.url())) {
 			return next.exchange(request);
 		}
-		return this.tokenState.authorizedClient().flatMap((client) -> {
-			OAuth2AccessToken token = client.getAccessToken();
-			return next.exchange(withBearer(request, token)).flatMap((response) -> {
-				if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-					return Mono.just(response);
-				}
-				return response.releaseBody()
-					.then(this.tokenState.authorizedClientReplacing(token))
-					.flatMap((renewed) -> next.exchange(withBearer(request, renewed.getAccessToken())));
-			});
+		OAuth2AuthorizedClient ready = this.tokenState.readyAuthorizedClient();
+		if (ready != null) {
+			return exchange(request, next, ready.getAccessToken());
+		}
+		return this.tokenState.authorizedClient()
+			.flatMap((client) -> exchange(request, next, client.getAccessToken()));
+	}
+
+	private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, OAuth2AccessToken token) {
+		return next.exchange(withBearer(request, token)).flatMap((response) -> {
+			if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+				return Mono.just(response);
+			}
+			return response.releaseBody()
+				.then(this.tokenState.authorizedClientReplacing(token))
+				.flatMap((renewed) -> next.exchange(withBearer(request, renewed.getAccessToken())));
 		});
 	}
 
