@@ -648,7 +648,7 @@ public final class Benchmarks {
 		if (head == null || head.isBlank()) {
 			return "unknown (no git checkout in the working directory)";
 		}
-		String dirty = git("status", "--porcelain", "--", "pos-auth-autoconfigure/src/main");
+		String dirty = git("status", "--porcelain", "--", ":/pos-auth-autoconfigure/src/main");
 		return "commit " + head.trim() + ((dirty != null && !dirty.isBlank())
 				? " plus uncommitted changes in pos-auth-autoconfigure/src/main" : "");
 	}
