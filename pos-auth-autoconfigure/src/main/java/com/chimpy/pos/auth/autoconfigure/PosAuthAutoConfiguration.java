@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.SslBundles;
@@ -57,15 +58,19 @@ public final class PosAuthAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(name = "posAccessTokenResponseClient")
-	PosTokenResponseClient posAccessTokenResponseClient(PosAuthProperties auth,
-			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+	PosHttpClients posHttpClients(ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
 			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<SslBundles> sslBundles,
 			ResourceLoader resourceLoader) {
-		PosHttpClients clients = new PosHttpClients(connectorBuilder, httpClientSettings, sslBundles,
+		return new PosHttpClients(connectorBuilder, requestFactoryBuilder, httpClientSettings, sslBundles,
 				resourceLoader.getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posAccessTokenResponseClient")
+	PosTokenResponseClient posAccessTokenResponseClient(PosAuthProperties auth, PosHttpClients posHttpClients) {
 		WebClient tokenClient = WebClient.builder()
-			.clientConnector(clients.tokenEndpointConnector(auth.getSslBundle(), auth.getConnectTimeout(),
+			.clientConnector(posHttpClients.tokenEndpointConnector(auth.getSslBundle(), auth.getConnectTimeout(),
 					auth.getReadTimeout()))
 			.build();
 		return new PosTokenResponseClient(tokenClient, auth.getRequestFormat(), auth.getAudience());
@@ -98,8 +103,7 @@ public final class PosAuthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "posAuthorizedClientManager")
 	OAuth2AuthorizedClientManager posAuthorizedClientManager(PosTokenState posTokenState, PosAuthProperties auth) {
-		return new PosAuthorizedClientManager(posTokenState,
-				auth.getMaxWait().plus(auth.getRequestTimeout()).plusSeconds(1));
+		return new PosAuthorizedClientManager(posTokenState, auth.toRenewalSettings().maxBlock());
 	}
 
 	@Bean

@@ -24,6 +24,8 @@ final class PosHttpClients {
 
 	private final ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder;
 
+	private final ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder;
+
 	private final ObjectProvider<HttpClientSettings> globalSettings;
 
 	private final ObjectProvider<SslBundles> sslBundles;
@@ -31,9 +33,11 @@ final class PosHttpClients {
 	private final @Nullable ClassLoader classLoader;
 
 	PosHttpClients(ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
 			ObjectProvider<HttpClientSettings> globalSettings, ObjectProvider<SslBundles> sslBundles,
 			@Nullable ClassLoader classLoader) {
 		this.connectorBuilder = connectorBuilder;
+		this.requestFactoryBuilder = requestFactoryBuilder;
 		this.globalSettings = globalSettings;
 		this.sslBundles = sslBundles;
 		this.classLoader = classLoader;
@@ -62,9 +66,9 @@ final class PosHttpClients {
 		return this.connectorBuilder.getIfAvailable(() -> ClientHttpConnectorBuilder.detect(this.classLoader));
 	}
 
-	ClientHttpRequestFactory requestFactory(ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factoryBuilder,
-			String sslBundleProperty, @Nullable String sslBundleName, Duration connectTimeout, Duration readTimeout) {
-		return factoryBuilder.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(this.classLoader))
+	ClientHttpRequestFactory requestFactory(String sslBundleProperty, @Nullable String sslBundleName,
+			Duration connectTimeout, Duration readTimeout) {
+		return this.requestFactoryBuilder.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(this.classLoader))
 			.build(settings(sslBundleProperty, sslBundleName, connectTimeout, readTimeout));
 	}
 

@@ -10,12 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
-import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
-import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -34,20 +29,14 @@ public final class PosRestClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "posRestClient")
 	RestClient posRestClient(PosTokenState posTokenState, PosAuthProperties auth, PosApiProperties api,
-			ObjectProvider<RestClient.Builder> restClientBuilder,
-			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
-			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
-			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<SslBundles> sslBundles,
-			ResourceLoader resourceLoader) {
-		PosHttpClients clients = new PosHttpClients(connectorBuilder, httpClientSettings, sslBundles,
-				resourceLoader.getClassLoader());
+			ObjectProvider<RestClient.Builder> restClientBuilder, PosHttpClients posHttpClients) {
 		String baseUrl = api.getBaseUrl().trim();
 		return restClientBuilder.getIfAvailable(RestClient::builder)
 			.baseUrl(baseUrl)
-			.requestFactory(clients.requestFactory(requestFactoryBuilder, "pos.api.ssl-bundle", api.getSslBundle(),
+			.requestFactory(posHttpClients.requestFactory("pos.api.ssl-bundle", api.getSslBundle(),
 					api.getConnectTimeout(), api.getReadTimeout()))
 			.requestInterceptor(new PosBearerClientHttpRequestInterceptor(posTokenState, URI.create(baseUrl),
-					auth.getMaxWait().plus(auth.getRequestTimeout()).plusSeconds(1)))
+					auth.toRenewalSettings().maxBlock()))
 			.build();
 	}
 

@@ -10,12 +10,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
-import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -32,15 +28,11 @@ public final class PosWebClientAutoConfiguration {
 	@ConditionalOnMissingBean(name = "posWebClient")
 	WebClient posWebClient(PosTokenState posTokenState, PosApiProperties api,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<PosWebClientCustomizer> customizers,
-			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
-			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<SslBundles> sslBundles,
-			ResourceLoader resourceLoader) {
-		PosHttpClients clients = new PosHttpClients(connectorBuilder, httpClientSettings, sslBundles,
-				resourceLoader.getClassLoader());
+			PosHttpClients posHttpClients) {
 		String baseUrl = api.getBaseUrl().trim();
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
 			.baseUrl(baseUrl)
-			.clientConnector(clients.connector("pos.api.ssl-bundle", api.getSslBundle(), api.getConnectTimeout(),
+			.clientConnector(posHttpClients.connector("pos.api.ssl-bundle", api.getSslBundle(), api.getConnectTimeout(),
 					api.getReadTimeout()));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.filter(new PosBearerExchangeFilterFunction(posTokenState, URI.create(baseUrl))).build();

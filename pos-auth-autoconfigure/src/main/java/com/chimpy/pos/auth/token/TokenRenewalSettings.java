@@ -74,6 +74,15 @@ public record TokenRenewalSettings(Duration refreshAhead, Duration expiryMargin,
 		return expiresAt.minus(min(this.expiryMargin, Duration.between(issuedAt, expiresAt).dividedBy(10)));
 	}
 
+	/**
+	 * The longest a blocking caller waits for a token: a safety net a second above the longest a token can take
+	 * ({@link #maxWait()} plus one {@link #requestTimeout()}).
+	 * @return the limit for blocking callers
+	 */
+	public Duration maxBlock() {
+		return this.maxWait.plus(this.requestTimeout).plusSeconds(1);
+	}
+
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
