@@ -93,10 +93,6 @@ final class CredentialGuard {
 		return this.stopped;
 	}
 
-	synchronized int getRejections() {
-		return this.rejections;
-	}
-
 	synchronized @Nullable OAuth2Error getLastError() {
 		return this.lastError;
 	}
