@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -320,7 +321,14 @@ class TokenEndpointFaultMatrixTests {
 			throws InterruptedException {
 		restore(tokens);
 		Thread.sleep(1100);
-		assertThat(token(state)).as("recovers after %s", fault).startsWith("at-").isNotEqualTo("at-late");
+		// A connection the fault left behind may still break once (a transient failure with its own backoff):
+		// recovery means a token within a few seconds, not on the very first call.
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.ignoreExceptions()
+			.untilAsserted(() -> assertThat(token(state)).as("recovers after %s", fault)
+				.startsWith("at-")
+				.isNotEqualTo("at-late"));
 		assertThat(state.getExpiresAt()).isAfter(Instant.now());
 	}
 
