@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -49,17 +50,20 @@ final class PosHttpClients {
 	}
 
 	/**
-	 * A connector for the token endpoint. On Reactor Netty its transparent resend of a request whose connection
-	 * broke is switched off: a refresh token must never reach the server twice (Auth0 revokes the family on reuse);
-	 * the token state retries failed token requests itself.
+	 * A connector for the token endpoint. It never follows redirects, whatever the application's HTTP client
+	 * settings say: credentials go to the configured token URI and nowhere else. On Reactor Netty its transparent
+	 * resend of a request whose connection broke is switched off as well: a refresh token must never reach the
+	 * server twice (Auth0 revokes the family on reuse); the token state retries failed token requests itself.
 	 */
 	ClientHttpConnector tokenEndpointConnector(@Nullable String sslBundleName, Duration connectTimeout,
 			Duration readTimeout) {
 		ClientHttpConnectorBuilder<?> builder = connectorBuilder();
 		if (builder instanceof ReactorClientHttpConnectorBuilder reactor) {
-			builder = reactor.withHttpClientCustomizer((httpClient) -> httpClient.disableRetry(true));
+			builder = reactor
+				.withHttpClientCustomizer((httpClient) -> httpClient.disableRetry(true).followRedirect(false));
 		}
-		return builder.build(settings("pos.auth.ssl-bundle", sslBundleName, connectTimeout, readTimeout));
+		return builder.build(settings("pos.auth.ssl-bundle", sslBundleName, connectTimeout, readTimeout)
+			.withRedirects(HttpRedirects.DONT_FOLLOW));
 	}
 
 	private ClientHttpConnectorBuilder<?> connectorBuilder() {

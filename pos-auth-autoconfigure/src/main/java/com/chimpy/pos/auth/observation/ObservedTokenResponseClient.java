@@ -15,7 +15,9 @@ import org.springframework.util.Assert;
 /**
  * Observes every token request of a delegate client as {@value #NAME} (a timer, and a span where tracing is set
  * up), tagged with {@code grant.type} ({@code password}, {@code refresh_token}), {@code outcome} ({@code success},
- * {@code rejected}, {@code unavailable}, {@code error}, {@code cancelled}) and {@value #ERROR_CODE} (the OAuth2 error code, or
+ * {@code rejected}: an OAuth2 error from the server; {@code unavailable}: no answer, 5xx or 429;
+ * {@code unexpected_response}: an answer that is neither a token nor an OAuth2 error; {@code error},
+ * {@code cancelled}) and {@value #ERROR_CODE} (the OAuth2 error code, or
  * {@code none}). Nothing secret is put into the observation.
  * <p>
  * The OAuth2 error code is not tagged as {@code error}: Micrometer's timer handler sets its own {@code error} tag
@@ -71,6 +73,13 @@ public final class ObservedTokenResponseClient
 	}
 
 	private static String outcome(Throwable ex) {
+		if (ex instanceof TokenEndpointException tee) {
+			return switch (tee.getKind()) {
+				case REJECTED -> "rejected";
+				case UNAVAILABLE -> "unavailable";
+				case UNEXPECTED_RESPONSE -> "unexpected_response";
+			};
+		}
 		if (TokenEndpointException.isTransient(ex)) {
 			return "unavailable";
 		}

@@ -1,22 +1,27 @@
 package com.chimpy.pos.auth.token;
 
+import java.net.ConnectException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import com.chimpy.pos.auth.token.TokenEndpointException.Kind;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
@@ -31,6 +36,7 @@ import org.springframework.util.Assert;
 import org.springframework.util.CollectionUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientException;
 
 /**
  * Sends password and refresh-token grant requests to the token endpoint of the client registration, as JSON (the
@@ -41,10 +47,17 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code scope} (only when the registration has scopes) for the password grant, or {@code refresh_token} for the
  * refresh grant.
  * <p>
- * Any answer with an {@code error} field becomes a {@link TokenEndpointException} carrying the server's code and
- * description, whatever the HTTP status (Auth0 answers {@code invalid_grant} with 403). Connection failures,
- * timeouts, 5xx, 429 (except {@code too_many_attempts}) and answers that are not a bearer token response are
- * {@linkplain TokenEndpointException#isTransient() transient}. Neither requests nor responses are ever logged.
+ * An answer with an {@code error} field is the authorization server's verdict: a {@link TokenEndpointException}
+ * carrying the server's code and description, whatever the HTTP status (Auth0 answers {@code invalid_grant} with
+ * 403). Connection failures, timeouts, 5xx and 429 (except {@code too_many_attempts}) are
+ * {@linkplain TokenEndpointException.Kind#UNAVAILABLE unavailable}; any other answer that is not a bearer token
+ * response (an HTML page from a firewall, an empty 400, a garbled or oversized body) is an
+ * {@linkplain TokenEndpointException.Kind#UNEXPECTED_RESPONSE unexpected response}, {@code invalid_token_response};
+ * both are {@linkplain TokenEndpointException#isTransient() transient} and never a verdict on the credentials.
+ * Redirects are never followed (the connector must not follow them either): a 3xx is a configuration error naming
+ * the target's origin. {@code Retry-After} and Auth0's {@code X-RateLimit-Reset} are honoured; the last
+ * {@code X-RateLimit-Remaining} is kept for metrics. Neither requests nor responses are ever logged, and the token
+ * URI appears in messages without user information or query.
  */
 public final class PosTokenResponseClient
 		implements ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> {
@@ -65,8 +78,6 @@ public final class PosTokenResponseClient
 
 	private static final String PASSWORD = "password";
 
-	private static final long DEFAULT_EXPIRES_IN_SECONDS = 60;
-
 	private static final MediaType FORM_UTF_8 = new MediaType(MediaType.APPLICATION_FORM_URLENCODED,
 			StandardCharsets.UTF_8);
 
@@ -75,6 +86,8 @@ public final class PosTokenResponseClient
 	private final TokenRequestFormat format;
 
 	private final @Nullable String audience;
+
+	private volatile long rateLimitRemaining = -1;
 
 	/**
 	 * Create a client.
@@ -94,25 +107,36 @@ public final class PosTokenResponseClient
 	public Mono<OAuth2AccessTokenResponse> getTokenResponse(AbstractOAuth2AuthorizationGrantRequest grantRequest) {
 		Assert.notNull(grantRequest, "grantRequest must not be null");
 		ClientRegistration registration = grantRequest.getClientRegistration();
-		Map<String, String> parameters = parameters(grantRequest);
-		String tokenUri = registration.getProviderDetails().getTokenUri();
-		WebClient.RequestBodySpec request = this.webClient.post()
-			.uri(tokenUri)
-			.accept(MediaType.APPLICATION_JSON);
-		// Bodies travel as bytes: Spring's object and string codecs log values at debug level, and these hold
-		// credentials and tokens; the byte array codecs log only the length.
-		WebClient.RequestHeadersSpec<?> withBody = (this.format == TokenRequestFormat.JSON)
-				? request.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue(JsonMapper.shared().writeValueAsBytes(parameters))
-				: request.contentType(FORM_UTF_8).bodyValue(formEncoded(parameters));
 		String registrationId = registration.getRegistrationId();
-		return withBody
-			.exchangeToMono((response) -> response.bodyToMono(byte[].class)
-				.map((bytes) -> new String(bytes, StandardCharsets.UTF_8))
-				.defaultIfEmpty("")
-				.map((body) -> read(registrationId, response.statusCode(), response.headers().asHttpHeaders(), body)))
-			.onErrorMap((ex) -> !(ex instanceof TokenEndpointException),
-					(ex) -> unreachable(registrationId, tokenUri, ex));
+		String tokenUri = registration.getProviderDetails().getTokenUri();
+		return Mono.defer(() -> {
+			Map<String, String> parameters = parameters(grantRequest);
+			// A URI object is sent as written; a string would be taken as a template and encoded once more.
+			WebClient.RequestBodySpec request = this.webClient.post()
+				.uri(URI.create(tokenUri.trim()))
+				.accept(MediaType.APPLICATION_JSON);
+			// Bodies travel as bytes: Spring's object and string codecs log values at debug level, and these hold
+			// credentials and tokens; the byte array codecs log only the length.
+			WebClient.RequestHeadersSpec<?> withBody = (this.format == TokenRequestFormat.JSON)
+					? request.contentType(MediaType.APPLICATION_JSON)
+						.bodyValue(JsonMapper.shared().writeValueAsBytes(parameters))
+					: request.contentType(FORM_UTF_8).bodyValue(formEncoded(parameters));
+			return withBody.exchangeToMono((response) -> response.bodyToMono(byte[].class)
+				.defaultIfEmpty(new byte[0])
+				.map((body) -> read(registrationId, tokenUri, response.statusCode(),
+						response.headers().asHttpHeaders(), body))
+				.onErrorMap((ex) -> !(ex instanceof TokenEndpointException),
+						(ex) -> unreadable(registrationId, response.statusCode().value(), ex)));
+		}).onErrorMap((ex) -> !(ex instanceof TokenEndpointException), (ex) -> unreachable(registrationId, tokenUri, ex));
+	}
+
+	/**
+	 * The value of Auth0's {@code X-RateLimit-Remaining} header on the last answer of the token endpoint that had
+	 * one, for operators to see how close the fleet is to the rate limit.
+	 * @return the number of token requests left in the current window, or {@code -1} before any answer said
+	 */
+	public long getRateLimitRemaining() {
+		return this.rateLimitRemaining;
 	}
 
 	private Map<String, String> parameters(AbstractOAuth2AuthorizationGrantRequest grantRequest) {
@@ -157,53 +181,72 @@ public final class PosTokenResponseClient
 		return form.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
-	private OAuth2AccessTokenResponse read(String registrationId, HttpStatusCode status, HttpHeaders headers,
-			String body) {
-		Map<?, ?> json = parseObject(body);
+	private OAuth2AccessTokenResponse read(String registrationId, String tokenUri, HttpStatusCode status,
+			HttpHeaders headers, byte[] bytes) {
+		long remaining = RetryHint.rateLimitRemaining(headers);
+		if (remaining >= 0) {
+			this.rateLimitRemaining = remaining;
+		}
 		int code = status.value();
-		Duration retryAfter = retryAfter(headers.getFirst(HttpHeaders.RETRY_AFTER));
+		if (status.is3xxRedirection()) {
+			throw redirected(registrationId, tokenUri, code, headers.getLocation());
+		}
+		Map<?, ?> json = parseObject(bytes);
+		Duration retryAfter = RetryHint.of(headers, code, Instant.now());
 		if (json != null && json.get(OAuth2ParameterNames.ERROR) instanceof String errorCode) {
 			String description = (json.get(OAuth2ParameterNames.ERROR_DESCRIPTION) instanceof String text) ? text
 					: null;
-			boolean transientFailure = (code >= 500 || code == 429) && !TOO_MANY_ATTEMPTS.equals(errorCode);
+			boolean unavailable = ((code >= 500 || code == 429) && !TOO_MANY_ATTEMPTS.equals(errorCode))
+					|| OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE.equals(errorCode)
+					|| OAuth2ErrorCodes.SERVER_ERROR.equals(errorCode);
 			String message = "The token endpoint answered HTTP " + code + " with error '" + errorCode + "'"
 					+ ((description != null) ? ": " + description : "");
 			throw new TokenEndpointException(new OAuth2Error(errorCode, description, null), registrationId, message,
-					transientFailure, code, retryAfter, null);
+					unavailable ? Kind.UNAVAILABLE : Kind.REJECTED, unavailable, true, code, retryAfter, null);
 		}
 		if (code >= 500 || code == 429) {
 			String errorCode = (code == 429 || code == 503) ? OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE
 					: OAuth2ErrorCodes.SERVER_ERROR;
-			throw failure(registrationId, errorCode, "The token endpoint answered HTTP " + code, true, code,
-					retryAfter);
+			throw failure(registrationId, errorCode, "The token endpoint answered HTTP " + code, Kind.UNAVAILABLE,
+					true, code, retryAfter);
 		}
 		if (!status.is2xxSuccessful()) {
-			throw failure(registrationId, INVALID_TOKEN_RESPONSE,
-					"The token endpoint answered HTTP " + code + " without an OAuth2 error; check pos.auth.token-uri",
-					false, code, retryAfter);
+			throw unexpected(registrationId, code, "The token endpoint answered HTTP " + code
+					+ describeBody(headers, bytes) + " without an OAuth2 error: something between pos-auth and the "
+					+ "authorization server (a proxy, gateway or firewall) may have answered instead; check "
+					+ "pos.auth.token-uri and the network path to it", retryAfter);
 		}
 		if (json == null) {
-			throw failure(registrationId, INVALID_TOKEN_RESPONSE,
-					"The token endpoint answered HTTP " + code + " with a body that is not a JSON object", true, code,
-					retryAfter);
+			throw unexpected(registrationId, code,
+					"The token endpoint answered HTTP " + code + " with a body that is not a JSON object", null);
 		}
-		return tokenResponse(registrationId, code, json);
+		try {
+			return tokenResponse(registrationId, code, json);
+		}
+		catch (IllegalArgumentException ex) {
+			throw unexpected(registrationId, code,
+					"The token endpoint answered HTTP " + code + " with a token response that has bad values ("
+							+ ex.getMessage() + ")",
+					null);
+		}
 	}
 
 	private OAuth2AccessTokenResponse tokenResponse(String registrationId, int code, Map<?, ?> json) {
 		if (!(json.get(OAuth2ParameterNames.ACCESS_TOKEN) instanceof String accessToken)
 				|| !StringUtils.hasText(accessToken)) {
-			throw failure(registrationId, INVALID_TOKEN_RESPONSE,
-					"The token endpoint answered HTTP " + code + " without an access_token", true, code, null);
+			throw unexpected(registrationId, code,
+					"The token endpoint answered HTTP " + code + " without an access_token", null);
 		}
 		Object tokenType = json.get(OAuth2ParameterNames.TOKEN_TYPE);
-		if (tokenType != null && !OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(tokenType.toString())) {
-			throw failure(registrationId, INVALID_TOKEN_RESPONSE, "The token endpoint answered token_type '"
-					+ tokenType + "'; only Bearer tokens are supported", true, code, null);
+		if (tokenType != null && !(tokenType instanceof String type
+				&& OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(type))) {
+			String named = (tokenType instanceof String type && type.matches("[\\w-]{1,20}")) ? " '" + type + "'" : "";
+			throw unexpected(registrationId, code, "The token endpoint answered token_type" + named
+					+ "; only Bearer tokens are supported", null);
 		}
 		OAuth2AccessTokenResponse.Builder builder = OAuth2AccessTokenResponse.withToken(accessToken)
 			.tokenType(OAuth2AccessToken.TokenType.BEARER)
-			.expiresIn(expiresIn(json.get(OAuth2ParameterNames.EXPIRES_IN), accessToken));
+			.expiresIn(TokenLifetime.seconds(json.get(OAuth2ParameterNames.EXPIRES_IN), accessToken, Instant.now()));
 		if (json.get(OAuth2ParameterNames.REFRESH_TOKEN) instanceof String refreshToken
 				&& StringUtils.hasText(refreshToken)) {
 			builder.refreshToken(refreshToken);
@@ -214,37 +257,8 @@ public final class PosTokenResponseClient
 		return builder.build();
 	}
 
-	/**
-	 * Seconds of validity: {@code expires_in} when present, else the {@code exp} claim of a JWT access token, else
-	 * one minute (renewing too early is cheap, using a dead token is not).
-	 */
-	private static long expiresIn(@Nullable Object expiresIn, String accessToken) {
-		if (expiresIn instanceof Number number) {
-			return Math.max(1, number.longValue());
-		}
-		if (expiresIn instanceof String text && text.matches("\\d+")) {
-			return Math.max(1, Long.parseLong(text));
-		}
-		Long exp = jwtExpiry(accessToken);
-		return (exp != null) ? Math.max(1, exp - Instant.now().getEpochSecond()) : DEFAULT_EXPIRES_IN_SECONDS;
-	}
-
-	private static @Nullable Long jwtExpiry(String accessToken) {
-		String[] parts = accessToken.split("\\.");
-		if (parts.length != 3) {
-			return null;
-		}
-		try {
-			Map<?, ?> claims = parseObject(new String(Base64.getUrlDecoder().decode(parts[1])));
-			return (claims != null && claims.get("exp") instanceof Number exp) ? exp.longValue() : null;
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
-	}
-
-	private static @Nullable Map<?, ?> parseObject(String body) {
-		if (!StringUtils.hasText(body)) {
+	private static @Nullable Map<?, ?> parseObject(byte[] body) {
+		if (body.length == 0) {
 			return null;
 		}
 		try {
@@ -256,28 +270,70 @@ public final class PosTokenResponseClient
 		}
 	}
 
+	/**
+	 * The delay of a {@code Retry-After} header value.
+	 * @param value seconds or an HTTP date
+	 * @return the delay, or {@code null} when there is none to honour
+	 */
 	static @Nullable Duration retryAfter(@Nullable String value) {
-		if (!StringUtils.hasText(value)) {
-			return null;
+		return RetryHint.retryAfter(value, Instant.now());
+	}
+
+	private static String describeBody(HttpHeaders headers, byte[] body) {
+		if (body.length == 0) {
+			return " with an empty body";
 		}
-		String trimmed = value.trim();
-		if (trimmed.matches("\\d+")) {
-			return Duration.ofSeconds(Long.parseLong(trimmed));
-		}
-		try {
-			Duration until = Duration.between(Instant.now(),
-					ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-			return until.isNegative() ? Duration.ZERO : until;
-		}
-		catch (DateTimeParseException ex) {
-			return null;
-		}
+		MediaType contentType = headers.getContentType();
+		return " with a body of " + body.length + " bytes"
+				+ ((contentType != null) ? " (" + contentType.getType() + "/" + contentType.getSubtype() + ")" : "");
 	}
 
 	private static TokenEndpointException failure(String registrationId, String errorCode, String message,
-			boolean transientFailure, int status, @Nullable Duration retryAfter) {
-		return new TokenEndpointException(new OAuth2Error(errorCode, message, null), registrationId, message,
-				transientFailure, status, retryAfter, null);
+			Kind kind, boolean transientFailure, int status, @Nullable Duration retryAfter) {
+		return new TokenEndpointException(new OAuth2Error(errorCode, message, null), registrationId, message, kind,
+				transientFailure, true, status, retryAfter, null);
+	}
+
+	private static TokenEndpointException unexpected(String registrationId, int status, String message,
+			@Nullable Duration retryAfter) {
+		return failure(registrationId, INVALID_TOKEN_RESPONSE, message, Kind.UNEXPECTED_RESPONSE, true, status,
+				retryAfter);
+	}
+
+	/**
+	 * A redirect: credentials are never sent anywhere but the configured URI, so this is a configuration error,
+	 * reported at once. It names the target's origin, never its path or query.
+	 */
+	private static TokenEndpointException redirected(String registrationId, String tokenUri, int status,
+			@Nullable URI location) {
+		String target = null;
+		if (location != null) {
+			try {
+				target = RedactedUri.origin(URI.create(tokenUri.trim()).resolve(location));
+			}
+			catch (IllegalArgumentException ex) {
+				// An unusable Location: the message says there was a redirect all the same.
+			}
+		}
+		String message = "The token endpoint answered HTTP " + status + ", a redirect"
+				+ ((target != null) ? " to " + target : "") + "; pos-auth never sends credentials to another address. "
+				+ "Set pos.auth.token-uri to the token endpoint's actual URL (if that target is the authorization "
+				+ "server) or remove whatever redirects in front of it";
+		return failure(registrationId, INVALID_TOKEN_RESPONSE, message, Kind.UNEXPECTED_RESPONSE, false, status, null);
+	}
+
+	/**
+	 * An answer whose body could not be read: too large, or the connection broke while it arrived.
+	 */
+	private static TokenEndpointException unreadable(String registrationId, int status, Throwable ex) {
+		if (ex instanceof DataBufferLimitException) {
+			return unexpected(registrationId, status, "The token endpoint answered HTTP " + status
+					+ " with a body larger than a token response can be", null);
+		}
+		String message = "The connection to the token endpoint broke while its answer (HTTP " + status
+				+ ") arrived (" + describeCauses(ex) + ")";
+		return new TokenEndpointException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, message, null),
+				registrationId, message, Kind.UNAVAILABLE, true, true, status, null, ex);
 	}
 
 	/**
@@ -286,7 +342,7 @@ public final class PosTokenResponseClient
 	 */
 	private static String describeCauses(Throwable ex) {
 		StringBuilder description = new StringBuilder();
-		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+		Throwable cause = (ex.getCause() != null && ex instanceof WebClientException) ? ex.getCause() : ex;
 		Throwable last = cause;
 		for (int depth = 0; cause != null && depth < 4; depth++, cause = cause.getCause()) {
 			description.append((depth > 0) ? " > " : "").append(cause.getClass().getSimpleName());
@@ -296,9 +352,27 @@ public final class PosTokenResponseClient
 	}
 
 	private static TokenEndpointException unreachable(String registrationId, String tokenUri, Throwable ex) {
-		String message = "The token endpoint " + tokenUri + " could not be reached (" + describeCauses(ex) + ")";
+		String message = "The token endpoint " + RedactedUri.of(tokenUri) + " could not be reached ("
+				+ describeCauses(ex) + ")";
 		return new TokenEndpointException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, message, null),
-				registrationId, message, true, 0, null, ex);
+				registrationId, message, Kind.UNAVAILABLE, true, !neverSent(ex), 0, null, ex);
+	}
+
+	/**
+	 * Whether the failure happened before any byte of the request can have left: no address, no connection, no
+	 * TLS session.
+	 */
+	private static boolean neverSent(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException || cause instanceof UnknownHostException
+					|| cause instanceof UnresolvedAddressException || cause instanceof SSLHandshakeException) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
 	}
 
 }

@@ -33,7 +33,10 @@ final class RetryBackoff {
 		long capped = Math.min(base, this.max.toMillis());
 		double factor = 1 + JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1);
 		Duration delay = Duration.ofMillis(Math.max(1, Math.round(capped * factor)));
-		return (retryAfter != null && retryAfter.compareTo(delay) > 0) ? retryAfter : delay;
+		// A server's hint beyond any sensible horizon is ignored rather than trusted.
+		boolean honoured = retryAfter != null && retryAfter.compareTo(delay) > 0
+				&& retryAfter.compareTo(RetryHint.MAX) <= 0;
+		return honoured ? retryAfter : delay;
 	}
 
 }
