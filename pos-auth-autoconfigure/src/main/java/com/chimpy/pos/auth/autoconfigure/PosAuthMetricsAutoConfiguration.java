@@ -3,8 +3,10 @@ package com.chimpy.pos.auth.autoconfigure;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import com.chimpy.pos.auth.observation.PosAuthMeterBinder;
+import com.chimpy.pos.auth.token.PosTokenResponseClient;
 import com.chimpy.pos.auth.token.PosTokenState;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,8 +24,9 @@ public final class PosAuthMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "posAuthMeterBinder")
-	PosAuthMeterBinder posAuthMeterBinder(PosTokenState posTokenState) {
-		return new PosAuthMeterBinder(posTokenState);
+	PosAuthMeterBinder posAuthMeterBinder(PosTokenState posTokenState,
+			ObjectProvider<PosTokenResponseClient> responseClient) {
+		return new PosAuthMeterBinder(posTokenState, responseClient.getIfUnique());
 	}
 
 }

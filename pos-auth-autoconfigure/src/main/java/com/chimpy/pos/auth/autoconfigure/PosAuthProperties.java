@@ -124,6 +124,19 @@ public class PosAuthProperties {
 	private int maxCredentialRejections = 3;
 
 	/**
+	 * After a 401 from the PoS API has replaced a token, how long the replacement is protected from being replaced
+	 * again because of a 401 (callers get the 401 meanwhile); doubles while freshly issued tokens keep being
+	 * rejected, and ends when a replayed request is accepted. Keeps an API that rejects every token from turning
+	 * each call into a token request.
+	 */
+	private Duration unauthorizedBackoff = Duration.ofSeconds(10);
+
+	/**
+	 * Longest protection of a token that replaced one the PoS API rejected with 401.
+	 */
+	private Duration maxUnauthorizedBackoff = Duration.ofMinutes(5);
+
+	/**
 	 * Whether to obtain the first token when the application is ready, so that the first call does not wait.
 	 */
 	private boolean warmUp;
@@ -288,6 +301,22 @@ public class PosAuthProperties {
 		this.maxCredentialRejections = maxCredentialRejections;
 	}
 
+	public Duration getUnauthorizedBackoff() {
+		return this.unauthorizedBackoff;
+	}
+
+	public void setUnauthorizedBackoff(Duration unauthorizedBackoff) {
+		this.unauthorizedBackoff = unauthorizedBackoff;
+	}
+
+	public Duration getMaxUnauthorizedBackoff() {
+		return this.maxUnauthorizedBackoff;
+	}
+
+	public void setMaxUnauthorizedBackoff(Duration maxUnauthorizedBackoff) {
+		this.maxUnauthorizedBackoff = maxUnauthorizedBackoff;
+	}
+
 	public boolean isWarmUp() {
 		return this.warmUp;
 	}
@@ -302,7 +331,8 @@ public class PosAuthProperties {
 	 */
 	public TokenRenewalSettings toRenewalSettings() {
 		return new TokenRenewalSettings(this.refreshAhead, this.expiryMargin, this.maxWait, this.requestTimeout,
-				this.retryBackoff, this.maxRetryBackoff, this.rejectionBackoff, this.maxCredentialRejections);
+				this.retryBackoff, this.maxRetryBackoff, this.rejectionBackoff, this.maxCredentialRejections,
+				this.unauthorizedBackoff, this.maxUnauthorizedBackoff);
 	}
 
 	@Override

@@ -33,6 +33,8 @@ final class PosPropertiesValidator {
 		positive("pos.auth.retry-backoff", auth.getRetryBackoff());
 		positive("pos.auth.max-retry-backoff", auth.getMaxRetryBackoff());
 		positive("pos.auth.rejection-backoff", auth.getRejectionBackoff());
+		positive("pos.auth.unauthorized-backoff", auth.getUnauthorizedBackoff());
+		positive("pos.auth.max-unauthorized-backoff", auth.getMaxUnauthorizedBackoff());
 		positive("pos.api.connect-timeout", api.getConnectTimeout());
 		positive("pos.api.read-timeout", api.getReadTimeout());
 		if (auth.getRefreshAhead().compareTo(auth.getExpiryMargin()) < 0) {
@@ -43,6 +45,11 @@ final class PosPropertiesValidator {
 		if (auth.getMaxRetryBackoff().compareTo(auth.getRetryBackoff()) < 0) {
 			throw new InvalidPosPropertyException("pos.auth.max-retry-backoff", "it is shorter than pos.auth.retry-backoff",
 					"Set pos.auth.max-retry-backoff to at least pos.auth.retry-backoff (defaults: 2m and 1s).");
+		}
+		if (auth.getMaxUnauthorizedBackoff().compareTo(auth.getUnauthorizedBackoff()) < 0) {
+			throw new InvalidPosPropertyException("pos.auth.max-unauthorized-backoff",
+					"it is shorter than pos.auth.unauthorized-backoff",
+					"Set pos.auth.max-unauthorized-backoff to at least pos.auth.unauthorized-backoff (defaults: 5m and 10s).");
 		}
 		if (auth.getMaxCredentialRejections() < 1) {
 			throw new InvalidPosPropertyException("pos.auth.max-credential-rejections",

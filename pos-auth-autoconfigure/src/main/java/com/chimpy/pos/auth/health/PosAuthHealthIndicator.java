@@ -1,8 +1,10 @@
 package com.chimpy.pos.auth.health;
 
 import java.time.Instant;
+import java.util.Locale;
 
 import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.token.TokenEndpointException;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -12,7 +14,10 @@ import org.springframework.util.Assert;
 /**
  * Reports whether pos-auth can authenticate: {@code UP} before any token request and after a successful one,
  * {@code DOWN} with the OAuth2 error code while the authorization server rejects the credentials or after password
- * grants have stopped. It reads the token state only; it never calls the token endpoint.
+ * grants have stopped. A token endpoint that fails otherwise (unreachable, 5xx, an answer from something in
+ * between such as a firewall's HTML page) says nothing about the credentials: the status stays {@code UP} and the
+ * details name the failure ({@code tokenEndpoint}: {@code unavailable} or {@code unexpected_response}, and
+ * {@code lastError}). It reads the token state only; it never calls the token endpoint.
  */
 public final class PosAuthHealthIndicator implements HealthIndicator {
 
@@ -36,6 +41,11 @@ public final class PosAuthHealthIndicator implements HealthIndicator {
 			builder.withDetail("error", rejection.getErrorCode());
 		}
 		builder.withDetail("stopped", stopped);
+		TokenEndpointException failure = this.tokenState.getTokenEndpointFailure();
+		if (failure != null) {
+			builder.withDetail("tokenEndpoint", failure.getKind().name().toLowerCase(Locale.ROOT));
+			builder.withDetail("lastError", failure.getError().getErrorCode());
+		}
 		Instant expiresAt = this.tokenState.getExpiresAt();
 		if (expiresAt != null) {
 			builder.withDetail("tokenExpiresAt", expiresAt.toString());

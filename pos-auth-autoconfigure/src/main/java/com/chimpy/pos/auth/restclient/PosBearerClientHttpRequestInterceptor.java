@@ -20,7 +20,9 @@ import org.springframework.util.Assert;
  * The {@code RestClient} counterpart of {@link com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction}:
  * adds the bearer token to requests for the PoS API's origin only, and after a 401 renews the token through the
  * same {@link PosTokenState} (one cache, one flight for every client) and replays the request once. The 401's body
- * is closed before the replay; a second 401, a 403 and every other status go to the caller.
+ * is closed before the replay; when the rejected token had itself just replaced a rejected one, the 401 goes to
+ * the caller until the token state's backoff has passed; a second 401, a 403 and every other status go to the
+ * caller.
  * <p>
  * The calling thread blocks while no usable token is held, at most for the given limit; this interceptor is meant
  * for servlet and other blocking code.
@@ -60,10 +62,26 @@ public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRe
 		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
 			return response;
 		}
+		OAuth2AuthorizedClient replacement;
+		try {
+			replacement = this.tokenState.authorizedClientReplacing(token).block(this.maxBlock);
+		}
+		catch (RuntimeException ex) {
+			response.close();
+			throw ex;
+		}
+		if (replacement == null) {
+			// No replacement now (a fresh token was rejected moments ago): the caller gets the 401.
+			return response;
+		}
 		response.close();
-		OAuth2AccessToken renewed = token(this.tokenState.authorizedClientReplacing(token).block(this.maxBlock));
+		OAuth2AccessToken renewed = replacement.getAccessToken();
 		request.getHeaders().setBearerAuth(renewed.getTokenValue());
-		return execution.execute(request, body);
+		ClientHttpResponse replayed = execution.execute(request, body);
+		if (replayed.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+			this.tokenState.replayAccepted(renewed);
+		}
+		return replayed;
 	}
 
 	private static OAuth2AccessToken token(OAuth2AuthorizedClient client) {

@@ -44,18 +44,35 @@ final class CredentialGuard {
 	 * The error to fail a password grant with instead of sending it, or {@code null} when it may be sent.
 	 */
 	synchronized @Nullable ClientAuthorizationException refusal(Instant now) {
+		return isRefusing(now) ? new ClientAuthorizationException(this.lastError, this.registrationId, refusalMessage())
+				: null;
+	}
+
+	/**
+	 * Whether password grants are held back at the given time.
+	 */
+	synchronized boolean isRefusing(Instant now) {
+		return this.stopped || (this.pausedUntil != null && now.isBefore(this.pausedUntil));
+	}
+
+	/**
+	 * Until when password grants are held back: {@link Instant#MAX} once stopped.
+	 */
+	synchronized Instant refusedUntil() {
+		return this.stopped ? Instant.MAX : (this.pausedUntil != null) ? this.pausedUntil : Instant.EPOCH;
+	}
+
+	/**
+	 * Why password grants are held back, for the error of a refused caller.
+	 */
+	synchronized String refusalMessage() {
 		if (this.stopped) {
-			return new ClientAuthorizationException(this.lastError, this.registrationId,
-					"Token requests with the password grant have stopped after the authorization server rejected the "
-							+ "credentials " + describe() + ". Correct pos.auth.username / pos.auth.password (or unblock "
-							+ "the user), then restart the application or call PosTokenState.reset()");
+			return "Token requests with the password grant have stopped after the authorization server rejected the "
+					+ "credentials " + describe() + ". Correct pos.auth.username / pos.auth.password (or unblock "
+					+ "the user), then restart the application or call PosTokenState.reset()";
 		}
-		if (this.pausedUntil != null && now.isBefore(this.pausedUntil)) {
-			return new ClientAuthorizationException(this.lastError, this.registrationId,
-					"The authorization server rejected the credentials " + describe()
-							+ "; the next password grant is not sent before " + this.pausedUntil);
-		}
-		return null;
+		return "The authorization server rejected the credentials " + describe()
+				+ "; the next password grant is not sent before " + this.pausedUntil;
 	}
 
 	synchronized void rejected(OAuth2Error error, Instant now) {

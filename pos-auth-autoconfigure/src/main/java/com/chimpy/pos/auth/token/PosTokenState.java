@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -38,9 +40,16 @@ import org.springframework.util.Assert;
  * callers without a usable token get an error after {@link TokenRenewalSettings#maxWait()}. Rejected credentials
  * are kept away from the server by a guard that spaces out and finally stops password grants.
  * <p>
+ * After a 401 from the resource server the rejected token is replaced once, however many callers report it; a
+ * token that replaced a rejected one is protected from further 401-driven replacement for a pause that doubles
+ * while fresh tokens keep being rejected (see {@link UnauthorizedBackoff}). A refresh token that may have reached
+ * the server with a failed request is never sent again. While renewals are held back (outage backoff, guard pause)
+ * a caller without a usable token is answered without taking a lock. Every flight completes, whatever the
+ * providers do; {@link #close()} stops background renewals and retries.
+ * <p>
  * Nothing here logs or reveals a token or a credential.
  */
-public final class PosTokenState {
+public final class PosTokenState implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(PosTokenState.class);
 
@@ -58,11 +67,19 @@ public final class PosTokenState {
 
 	private final CredentialGuard guard;
 
+	private final UnauthorizedBackoff unauthorized;
+
 	private final Scheduler timer = Schedulers.parallel();
 
 	private final Object lock = new Object();
 
 	private final LongAdder unauthorizedReplays = new LongAdder();
+
+	private final LongAdder unauthorizedHeldBack = new LongAdder();
+
+	private final Disposable.Swap flightSubscription = Disposables.swap();
+
+	private final Disposable.Swap backgroundRetry = Disposables.swap();
 
 	private volatile @Nullable Held held;
 
@@ -71,11 +88,14 @@ public final class PosTokenState {
 	// Written under lock; read without it only to skip taking the lock when a renewal is already in flight.
 	private volatile Sinks.@Nullable One<OAuth2AuthorizedClient> flight;
 
+	// Written under lock; read without it on the per-call path.
+	private volatile @Nullable HeldBack heldBack;
+
+	private volatile boolean closed;
+
 	// The fields below are guarded by lock.
 
-	private int transientFailures;
-
-	private Instant nextAttemptAt = Instant.EPOCH;
+	private int failures;
 
 	private @Nullable Throwable lastFailure;
 
@@ -100,6 +120,8 @@ public final class PosTokenState {
 		this.backoff = new RetryBackoff(settings.retryBackoff(), settings.maxRetryBackoff());
 		this.guard = new CredentialGuard(registration.getRegistrationId(), settings.maxCredentialRejections(),
 				settings.rejectionBackoff());
+		this.unauthorized = new UnauthorizedBackoff(registration.getRegistrationId(), settings.unauthorizedBackoff(),
+				settings.maxUnauthorizedBackoff());
 	}
 
 	/**
@@ -118,7 +140,7 @@ public final class PosTokenState {
 	public Mono<OAuth2AuthorizedClient> authorizedClient() {
 		return Mono.defer(() -> {
 			OAuth2AuthorizedClient ready = readyAuthorizedClient();
-			return (ready != null) ? Mono.just(ready) : acquire(Instant.now().plus(this.settings.maxWait()));
+			return (ready != null) ? Mono.just(ready) : acquire(now().plus(this.settings.maxWait()));
 		});
 	}
 
@@ -130,28 +152,61 @@ public final class PosTokenState {
 	 */
 	public @Nullable OAuth2AuthorizedClient readyAuthorizedClient() {
 		Held current = this.held;
-		return (current != null && Instant.now().isBefore(current.refreshAt)) ? current.client : null;
+		return (current != null && now().isBefore(current.refreshAt)) ? current.client : null;
 	}
 
 	/**
 	 * The authorized client to replay a request with after the resource server rejected {@code rejected}: if that
 	 * is still the current token it is dropped and renewed (once, however many callers report it); if another
-	 * caller already renewed it, the current token.
+	 * caller already renewed it, the current token. When the rejected token itself replaced a rejected one only
+	 * moments ago (see {@link TokenRenewalSettings#unauthorizedBackoff()}), it is kept and the result is empty:
+	 * the caller should pass the 401 on.
 	 * @param rejected the access token the resource server answered 401 to
-	 * @return the authorized client with a different token, or an error when none can be had
+	 * @return the authorized client with a different token, empty when the token is not replaced now, or an error
+	 * when none can be had
 	 */
 	public Mono<OAuth2AuthorizedClient> authorizedClientReplacing(OAuth2AccessToken rejected) {
 		Assert.notNull(rejected, "rejected must not be null");
 		return Mono.defer(() -> {
+			Instant now = now();
+			Held current = this.held;
+			boolean isCurrent = current != null && !current.rejected && current.hasToken(rejected);
+			if (isCurrent && this.unauthorized.isHoldingBack(now)) {
+				this.unauthorizedHeldBack.increment();
+				synchronized (this.lock) {
+					this.unauthorized.heldBack();
+				}
+				return Mono.empty();
+			}
 			this.unauthorizedReplays.increment();
-			synchronized (this.lock) {
-				Held current = this.held;
-				if (current != null && current.client.getAccessToken().getTokenValue().equals(rejected.getTokenValue())) {
-					this.held = current.dropped();
+			if (isCurrent) {
+				synchronized (this.lock) {
+					if (this.held == current) {
+						this.held = current.dropped();
+						this.unauthorized.replacing(now);
+					}
 				}
 			}
-			return acquire(Instant.now().plus(this.settings.maxWait()));
+			return acquire(now.plus(this.settings.maxWait()));
 		});
+	}
+
+	/**
+	 * Tell the state that the resource server accepted a request replayed with {@code token} after a 401, so that
+	 * the next 401 replaces the token at once again. Cheap when nothing is to be done.
+	 * @param token the access token the replayed request carried
+	 */
+	public void replayAccepted(OAuth2AccessToken token) {
+		Assert.notNull(token, "token must not be null");
+		if (!this.unauthorized.isEngaged()) {
+			return;
+		}
+		synchronized (this.lock) {
+			Held current = this.held;
+			if (current != null && current.hasToken(token)) {
+				this.unauthorized.accepted();
+			}
+		}
 	}
 
 	/**
@@ -160,7 +215,7 @@ public final class PosTokenState {
 	 */
 	public void warmUp() {
 		authorizedClient().subscribe(null, (ex) -> logger.warn("Could not obtain a token for client registration '"
-				+ this.registration.getRegistrationId() + "' at start-up: " + ex.getMessage()));
+				+ this.registration.getRegistrationId() + "' at start-up: " + describe(ex)));
 	}
 
 	/**
@@ -170,9 +225,28 @@ public final class PosTokenState {
 	public void reset() {
 		this.guard.reset();
 		synchronized (this.lock) {
-			this.transientFailures = 0;
-			this.nextAttemptAt = Instant.EPOCH;
+			this.failures = 0;
 			this.lastFailure = null;
+			this.heldBack = null;
+		}
+	}
+
+	/**
+	 * Stop background renewals and retries, and fail callers still waiting for a token; later calls fail at once.
+	 * Spring calls it when the application context closes.
+	 */
+	@Override
+	public void close() {
+		Sinks.One<OAuth2AuthorizedClient> pending;
+		synchronized (this.lock) {
+			this.closed = true;
+			pending = this.flight;
+			this.flight = null;
+		}
+		this.backgroundRetry.dispose();
+		this.flightSubscription.dispose();
+		if (pending != null) {
+			pending.tryEmitError(closedError());
 		}
 	}
 
@@ -193,11 +267,30 @@ public final class PosTokenState {
 	}
 
 	/**
+	 * The last failure of the token endpoint that was not a rejection of the credentials (an outage, an unexpected
+	 * answer, a redirect), until a token is obtained again.
+	 * @return the failure, or {@code null}
+	 */
+	public @Nullable TokenEndpointException getTokenEndpointFailure() {
+		synchronized (this.lock) {
+			return (this.lastFailure instanceof TokenEndpointException tee) ? tee : null;
+		}
+	}
+
+	/**
 	 * How many times a resource server's 401 made a client ask for a replacement token to replay its request with.
 	 * @return the count since start-up
 	 */
 	public long getUnauthorizedReplays() {
 		return this.unauthorizedReplays.sum();
+	}
+
+	/**
+	 * How many 401s were passed on to the caller because the rejected token had only just replaced another one.
+	 * @return the count since start-up
+	 */
+	public long getUnauthorizedHeldBack() {
+		return this.unauthorizedHeldBack.sum();
 	}
 
 	/**
@@ -211,7 +304,7 @@ public final class PosTokenState {
 
 	private Mono<OAuth2AuthorizedClient> acquire(Instant deadline) {
 		return Mono.defer(() -> {
-			Instant now = Instant.now();
+			Instant now = now();
 			Held current = this.held;
 			if (current != null && now.isBefore(current.hardAt)) {
 				if (!now.isBefore(current.refreshAt)) {
@@ -220,12 +313,25 @@ public final class PosTokenState {
 				return Mono.just(current.client);
 			}
 			Held fallback = (current != null && now.isBefore(current.expiresAt)) ? current : null;
+			HeldBack back = this.heldBack;
+			if (back != null && this.flight == null && now.isBefore(back.until)) {
+				return heldBack(back, now, deadline, fallback);
+			}
 			Sinks.One<OAuth2AuthorizedClient> join;
 			boolean started = false;
 			synchronized (this.lock) {
+				if (this.closed) {
+					return Mono.error(closedError());
+				}
+				Held latest = this.held;
+				if (latest != current && latest != null && now.isBefore(latest.hardAt)) {
+					// A flight completed since this caller looked: use its token rather than start another.
+					return Mono.just(latest.client);
+				}
 				if (this.flight == null) {
-					if (now.isBefore(this.nextAttemptAt)) {
-						return waitForNextAttempt(now, deadline, fallback);
+					HeldBack latestBack = this.heldBack;
+					if (latestBack != null && now.isBefore(latestBack.until)) {
+						return heldBack(latestBack, now, deadline, fallback);
 					}
 					this.flight = Sinks.one();
 					started = true;
@@ -243,18 +349,24 @@ public final class PosTokenState {
 		});
 	}
 
-	private Mono<OAuth2AuthorizedClient> waitForNextAttempt(Instant now, Instant deadline, @Nullable Held fallback) {
+	/**
+	 * A caller while renewals are held back: the still-valid token, a wait for the next attempt when that comes
+	 * before the caller's deadline, or an error at once. No lock, and nothing that was not built already but the
+	 * caller's own error, which has no stack trace of its own (its cause has one).
+	 */
+	private Mono<OAuth2AuthorizedClient> heldBack(HeldBack back, Instant now, Instant deadline,
+			@Nullable Held fallback) {
 		if (fallback != null) {
 			return Mono.just(fallback.client);
 		}
-		if (this.nextAttemptAt.isAfter(deadline)) {
-			return Mono.error(unavailable(this.lastFailure));
+		if (back.waitable && !back.until.isAfter(deadline)) {
+			return Mono.delay(positive(Duration.between(now, back.until)), this.timer).then(acquire(deadline));
 		}
-		return Mono.delay(Duration.between(now, this.nextAttemptAt), this.timer).then(acquire(deadline));
+		return Mono.error(back.error(this.registration.getRegistrationId()));
 	}
 
 	private Mono<OAuth2AuthorizedClient> afterFailedWait(Throwable ex, @Nullable Held fallback, Instant deadline) {
-		Instant now = Instant.now();
+		Instant now = now();
 		if (fallback != null && now.isBefore(fallback.expiresAt)) {
 			return Mono.just(fallback.client);
 		}
@@ -270,23 +382,24 @@ public final class PosTokenState {
 			}
 			return Mono.error(unavailable((last != null) ? last : ex));
 		}
-		if (TokenEndpointException.isTransient(ex)) {
+		if (TokenEndpointException.isTransient(ex) && !this.closed) {
 			return acquire(deadline);
 		}
 		return Mono.error(ex);
 	}
 
 	private void renewInBackground() {
-		if (this.flight != null) {
+		if (this.flight != null || this.closed) {
 			return;
 		}
 		Sinks.One<OAuth2AuthorizedClient> started;
 		Held current;
 		synchronized (this.lock) {
 			current = this.held;
-			Instant now = Instant.now();
-			if (this.flight != null || now.isBefore(this.nextAttemptAt) || current == null
-					|| now.isBefore(current.refreshAt) || (this.refreshToken == null && this.guard.refusal(now) != null)) {
+			Instant now = now();
+			HeldBack back = this.heldBack;
+			if (this.flight != null || this.closed || (back != null && now.isBefore(back.until)) || current == null
+					|| now.isBefore(current.refreshAt)) {
 				return;
 			}
 			started = Sinks.one();
@@ -295,16 +408,26 @@ public final class PosTokenState {
 		launch(started, current);
 	}
 
+	/**
+	 * Run one renewal. Whatever the providers do (throw, never answer, answer nothing), the flight completes: with
+	 * a client, or with an error after at most the request timeout.
+	 */
 	private void launch(Sinks.One<OAuth2AuthorizedClient> sink, @Nullable Held from) {
-		attempt(from).switchIfEmpty(Mono.error(() -> new IllegalStateException("No authorized client was obtained")))
-			.timeout(this.settings.requestTimeout(), this.timer)
-			.onErrorMap(TimeoutException.class, this::requestTimedOut)
-			.subscribe((client) -> succeeded(sink, client), (ex) -> failed(sink, ex));
+		try {
+			this.flightSubscription.update(Mono.defer(() -> attempt(from))
+				.switchIfEmpty(Mono.error(() -> new IllegalStateException("No authorized client was obtained")))
+				.timeout(this.settings.requestTimeout(), this.timer)
+				.onErrorMap(TimeoutException.class, this::requestTimedOut)
+				.subscribe((client) -> succeeded(sink, client), (ex) -> failed(sink, ex)));
+		}
+		catch (RuntimeException ex) {
+			failed(sink, ex);
+		}
 	}
 
 	private Mono<OAuth2AuthorizedClient> attempt(@Nullable Held from) {
 		Mono<OAuth2AuthorizedClient> password = Mono.defer(() -> {
-			ClientAuthorizationException refusal = this.guard.refusal(Instant.now());
+			ClientAuthorizationException refusal = this.guard.refusal(now());
 			if (refusal != null) {
 				return Mono.error(refusal);
 			}
@@ -316,19 +439,35 @@ public final class PosTokenState {
 		}
 		OAuth2AuthorizedClient renewable = new OAuth2AuthorizedClient(this.registration, this.principal.getName(),
 				from.client.getAccessToken(), refresh);
-		return this.refreshProvider.authorize(context(renewable))
-			.onErrorResume((ex) -> ex instanceof ClientAuthorizationException && !TokenEndpointException.isTransient(ex),
-					(ex) -> {
-						forgetRefreshToken(refresh);
-						logger.info("The refresh token of client registration '" + this.registration.getRegistrationId()
-								+ "' was rejected (" + errorCode(ex) + "); renewing with the password grant");
-						return password;
-					});
+		return Mono.defer(() -> this.refreshProvider.authorize(context(renewable)))
+			// Cancelled by the request timeout or by close(): the request may have reached the server.
+			.doOnCancel(() -> forgetRefreshToken(refresh))
+			.onErrorResume((ex) -> {
+				if (isRefreshRejected(ex)) {
+					forgetRefreshToken(refresh);
+					logger.info("The refresh token of client registration '" + this.registration.getRegistrationId()
+							+ "' was rejected (" + errorCode(ex) + "); renewing with the password grant");
+					return password;
+				}
+				if (!(ex instanceof TokenEndpointException tee) || tee.isRequestSent()) {
+					// The server may have rotated it already: sending it again would be reuse.
+					forgetRefreshToken(refresh);
+				}
+				return Mono.error(ex);
+			});
+	}
+
+	/**
+	 * Whether the authorization server refused the refresh token (an OAuth2 error that is not an outage).
+	 */
+	private static boolean isRefreshRejected(Throwable ex) {
+		return ex instanceof ClientAuthorizationException && !TokenEndpointException.isTransient(ex)
+				&& !(ex instanceof TokenEndpointException tee && tee.getKind() != TokenEndpointException.Kind.REJECTED);
 	}
 
 	private void recordRejection(Throwable ex) {
-		if (ex instanceof ClientAuthorizationException cae && !TokenEndpointException.isTransient(ex)) {
-			this.guard.rejected(cae.getError(), Instant.now());
+		if (TokenEndpointException.isCredentialRejection(ex)) {
+			this.guard.rejected(((ClientAuthorizationException) ex).getError(), now());
 		}
 	}
 
@@ -348,54 +487,102 @@ public final class PosTokenState {
 	}
 
 	private void succeeded(Sinks.One<OAuth2AuthorizedClient> sink, OAuth2AuthorizedClient client) {
-		this.guard.succeeded();
+		Held next;
+		try {
+			next = hold(client);
+			this.guard.succeeded();
+		}
+		catch (RuntimeException ex) {
+			failed(sink, ex);
+			return;
+		}
 		synchronized (this.lock) {
-			this.held = hold(client);
+			this.held = next;
 			this.refreshToken = client.getRefreshToken();
-			this.flight = null;
-			this.transientFailures = 0;
-			this.nextAttemptAt = Instant.EPOCH;
+			if (this.flight == sink) {
+				this.flight = null;
+			}
+			this.failures = 0;
 			this.lastFailure = null;
+			this.heldBack = null;
 		}
 		sink.tryEmitValue(client);
 	}
 
+	/**
+	 * Record a failed flight, then complete it: the flight is cleared and its callers are answered even when
+	 * recording the failure fails.
+	 */
 	private void failed(Sinks.One<OAuth2AuthorizedClient> sink, Throwable ex) {
-		Duration retryIn = null;
-		boolean retryInBackground = false;
+		try {
+			recordFailure(ex);
+		}
+		catch (RuntimeException recordingFailure) {
+			synchronized (this.lock) {
+				// Nothing of the failure is touched here: reading it may be what failed.
+				this.heldBack = new HeldBack(now().plus(this.settings.retryBackoff()), true,
+						new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE), "The token request failed", ex);
+			}
+		}
+		finally {
+			synchronized (this.lock) {
+				if (this.flight == sink) {
+					this.flight = null;
+				}
+			}
+			sink.tryEmitError(ex);
+		}
+	}
+
+	private void recordFailure(Throwable ex) {
+		Instant now = now();
+		if (this.refreshToken == null && this.guard.isRefusing(now)) {
+			OAuth2Error error = this.guard.getLastError();
+			synchronized (this.lock) {
+				this.heldBack = new HeldBack(this.guard.refusedUntil(), false,
+						(error != null) ? error : new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED),
+						this.guard.refusalMessage(), ex);
+			}
+			if (logger.isDebugEnabled()) {
+				logger.debug("Token request for client registration '" + this.registration.getRegistrationId()
+						+ "' failed: " + describe(ex));
+			}
+			return;
+		}
+		Duration retryIn;
+		boolean retryInBackground;
 		synchronized (this.lock) {
-			this.flight = null;
-			if (TokenEndpointException.isTransient(ex)) {
-				this.transientFailures++;
-				retryIn = this.backoff.delay(this.transientFailures,
-						(ex instanceof TokenEndpointException tee) ? tee.getRetryAfter() : null);
-				this.nextAttemptAt = Instant.now().plus(retryIn);
-				this.lastFailure = ex;
-				Held current = this.held;
-				retryInBackground = current != null && this.nextAttemptAt.isBefore(current.expiresAt);
+			if (this.closed) {
+				return;
 			}
+			this.failures++;
+			retryIn = this.backoff.delay(this.failures,
+					(ex instanceof TokenEndpointException tee) ? tee.getRetryAfter() : null);
+			Instant nextAttemptAt = now.plus(retryIn);
+			this.lastFailure = ex;
+			boolean waitable = TokenEndpointException.isTransient(ex);
+			this.heldBack = waitable
+					? new HeldBack(nextAttemptAt, true, temporarilyUnavailable(unavailableMessage(ex)),
+							unavailableMessage(ex), ex)
+					: new HeldBack(nextAttemptAt, false, error(ex),
+							describe(ex) + "; the next token request is not sent before " + nextAttemptAt, ex);
+			Held current = this.held;
+			retryInBackground = current != null && !current.rejected && nextAttemptAt.isBefore(current.expiresAt);
 		}
-		if (retryIn != null) {
-			logger.warn("Token request for client registration '" + this.registration.getRegistrationId()
-					+ "' failed (" + describe(ex) + "); next attempt in " + retryIn.toMillis() + " ms"
-					+ (retryInBackground ? ", the current token stays in use meanwhile" : ""));
-			if (retryInBackground) {
-				Mono.delay(retryIn, this.timer).subscribe((tick) -> renewInBackground());
-			}
+		logger.warn("Token request for client registration '" + this.registration.getRegistrationId() + "' failed ("
+				+ describe(ex) + "); next attempt in " + retryIn.toMillis() + " ms"
+				+ (retryInBackground ? ", the current token stays in use meanwhile" : ""));
+		if (retryInBackground) {
+			this.backgroundRetry.update(Mono.delay(retryIn, this.timer).subscribe((tick) -> renewInBackground()));
 		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug("Token request for client registration '" + this.registration.getRegistrationId()
-					+ "' failed: " + describe(ex));
-		}
-		sink.tryEmitError(ex);
 	}
 
 	private Held hold(OAuth2AuthorizedClient client) {
 		OAuth2AccessToken token = client.getAccessToken();
-		Instant issuedAt = (token.getIssuedAt() != null) ? token.getIssuedAt() : Instant.now();
+		Instant issuedAt = (token.getIssuedAt() != null) ? token.getIssuedAt() : now();
 		Instant expiresAt = (token.getExpiresAt() != null) ? token.getExpiresAt() : issuedAt.plusSeconds(60);
 		return new Held(client, this.settings.refreshAheadPoint(issuedAt, expiresAt),
-				this.settings.hardPoint(issuedAt, expiresAt), expiresAt);
+				this.settings.hardPoint(issuedAt, expiresAt), expiresAt, false);
 	}
 
 	/**
@@ -410,18 +597,38 @@ public final class PosTokenState {
 	}
 
 	private TokenEndpointException unavailable(@Nullable Throwable cause) {
-		String message = "No access token for client registration '" + this.registration.getRegistrationId()
+		String message = unavailableMessage(cause);
+		return new TokenEndpointException(temporarilyUnavailable(message), this.registration.getRegistrationId(),
+				message, false, 0, null, cause);
+	}
+
+	private static OAuth2Error temporarilyUnavailable(String description) {
+		return new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, description, null);
+	}
+
+	private String unavailableMessage(@Nullable Throwable cause) {
+		return "No access token for client registration '" + this.registration.getRegistrationId()
 				+ "' could be obtained within " + this.settings.maxWait().toMillis() + " ms"
 				+ ((cause != null) ? "; last failure: " + describe(cause) : "");
-		return new TokenEndpointException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, message, null),
-				this.registration.getRegistrationId(), message, false, 0, null, cause);
+	}
+
+	private ClientAuthorizationException closedError() {
+		return new ClientAuthorizationException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE),
+				this.registration.getRegistrationId(),
+				"The token state of client registration '" + this.registration.getRegistrationId() + "' is closed");
+	}
+
+	private static OAuth2Error error(Throwable ex) {
+		return (ex instanceof ClientAuthorizationException cae) ? cae.getError()
+				: new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR);
 	}
 
 	private static String describe(Throwable ex) {
 		if (ex instanceof TimeoutException) {
 			return "no answer in time";
 		}
-		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+		String message = ex.getMessage();
+		return (message != null) ? message : ex.getClass().getSimpleName();
 	}
 
 	private static String errorCode(Throwable ex) {
@@ -430,6 +637,10 @@ public final class PosTokenState {
 
 	private static Duration positive(Duration duration) {
 		return (duration.isNegative() || duration.isZero()) ? Duration.ofMillis(1) : duration;
+	}
+
+	private static Instant now() {
+		return Instant.now();
 	}
 
 	@Override
@@ -442,15 +653,36 @@ public final class PosTokenState {
 	/**
 	 * A token in use and the points of its life.
 	 */
-	private record Held(OAuth2AuthorizedClient client, Instant refreshAt, Instant hardAt, Instant expiresAt) {
+	private record Held(OAuth2AuthorizedClient client, Instant refreshAt, Instant hardAt, Instant expiresAt,
+			boolean rejected) {
 
+		boolean hasToken(OAuth2AccessToken token) {
+			return this.client.getAccessToken().getTokenValue().equals(token.getTokenValue());
+		}
+
+		/**
+		 * The token after the resource server rejected it: never served again, not even as a fallback.
+		 */
 		Held dropped() {
-			return new Held(this.client, Instant.MIN, Instant.MIN, Instant.MIN);
+			return new Held(this.client, Instant.MIN, Instant.MIN, Instant.MIN, true);
 		}
 
 		@Override
 		public String toString() {
-			return "Held{expiresAt=" + this.expiresAt + "}";
+			return "Held{expiresAt=" + this.expiresAt + ", rejected=" + this.rejected + "}";
+		}
+
+	}
+
+	/**
+	 * Renewals held back until a point in time, after a failure. Callers without a usable token either wait for
+	 * that point ({@code waitable}: an outage that may end) or fail at once with a copy of the prepared error.
+	 */
+	private record HeldBack(Instant until, boolean waitable, OAuth2Error oauth2Error, String message,
+			Throwable cause) {
+
+		TokenEndpointException error(String registrationId) {
+			return new HeldBackException(this.oauth2Error, registrationId, this.message, this.cause);
 		}
 
 	}

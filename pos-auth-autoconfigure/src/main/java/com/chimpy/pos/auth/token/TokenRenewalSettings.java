@@ -21,10 +21,23 @@ import org.springframework.util.Assert;
  * @param rejectionBackoff the pause after the first rejection of the password grant; doubles with each further
  * rejection
  * @param maxCredentialRejections how many consecutive rejections of the password grant stop all further attempts
+ * @param unauthorizedBackoff how long a token that replaced one the resource server rejected with 401 is protected
+ * from being replaced again because of a 401; doubles while fresh tokens keep being rejected
+ * @param maxUnauthorizedBackoff the longest such protection
  */
 public record TokenRenewalSettings(Duration refreshAhead, Duration expiryMargin, Duration maxWait,
 		Duration requestTimeout, Duration retryBackoff, Duration maxRetryBackoff, Duration rejectionBackoff,
-		int maxCredentialRejections) {
+		int maxCredentialRejections, Duration unauthorizedBackoff, Duration maxUnauthorizedBackoff) {
+
+	/**
+	 * The default protection of a token that replaced a rejected one: 10 seconds.
+	 */
+	public static final Duration DEFAULT_UNAUTHORIZED_BACKOFF = Duration.ofSeconds(10);
+
+	/**
+	 * The default longest protection of a token that replaced a rejected one: 5 minutes.
+	 */
+	public static final Duration DEFAULT_MAX_UNAUTHORIZED_BACKOFF = Duration.ofMinutes(5);
 
 	/**
 	 * Check the settings.
@@ -41,12 +54,34 @@ public record TokenRenewalSettings(Duration refreshAhead, Duration expiryMargin,
 		Assert.isTrue(maxRetryBackoff.compareTo(retryBackoff) >= 0,
 				"maxRetryBackoff must not be shorter than retryBackoff");
 		Assert.isTrue(maxCredentialRejections >= 1, "maxCredentialRejections must be at least 1");
+		requirePositive(unauthorizedBackoff, "unauthorizedBackoff");
+		requirePositive(maxUnauthorizedBackoff, "maxUnauthorizedBackoff");
+		Assert.isTrue(maxUnauthorizedBackoff.compareTo(unauthorizedBackoff) >= 0,
+				"maxUnauthorizedBackoff must not be shorter than unauthorizedBackoff");
+	}
+
+	/**
+	 * Settings with the default protection of tokens that replaced rejected ones.
+	 * @param refreshAhead see {@link #refreshAhead()}
+	 * @param expiryMargin see {@link #expiryMargin()}
+	 * @param maxWait see {@link #maxWait()}
+	 * @param requestTimeout see {@link #requestTimeout()}
+	 * @param retryBackoff see {@link #retryBackoff()}
+	 * @param maxRetryBackoff see {@link #maxRetryBackoff()}
+	 * @param rejectionBackoff see {@link #rejectionBackoff()}
+	 * @param maxCredentialRejections see {@link #maxCredentialRejections()}
+	 */
+	public TokenRenewalSettings(Duration refreshAhead, Duration expiryMargin, Duration maxWait,
+			Duration requestTimeout, Duration retryBackoff, Duration maxRetryBackoff, Duration rejectionBackoff,
+			int maxCredentialRejections) {
+		this(refreshAhead, expiryMargin, maxWait, requestTimeout, retryBackoff, maxRetryBackoff, rejectionBackoff,
+				maxCredentialRejections, DEFAULT_UNAUTHORIZED_BACKOFF, DEFAULT_MAX_UNAUTHORIZED_BACKOFF);
 	}
 
 	/**
 	 * The defaults: refresh 5 minutes ahead, wait from 30 seconds before expiry, wait at most 30 seconds, 20 seconds
 	 * per renewal, retry after 1 second doubling up to 2 minutes, pause a minute after a rejected password and stop
-	 * after 3 rejections.
+	 * after 3 rejections, protect a token that replaced a rejected one for 10 seconds doubling up to 5 minutes.
 	 * @return the default settings
 	 */
 	public static TokenRenewalSettings defaults() {

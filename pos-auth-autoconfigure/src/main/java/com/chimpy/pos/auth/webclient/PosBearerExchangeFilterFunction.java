@@ -22,7 +22,9 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * <p>
  * When the 401 answered the current token, that token is dropped and renewed through the token state's single
  * flight; when another request renewed it meanwhile, the replay simply uses the new token. The 401's body is
- * released before the replay. A second 401, a 403 and every other status go to the caller unchanged. A request
+ * released before the replay. When the rejected token had itself just replaced a rejected one, it is not replaced
+ * again until the token state's backoff has passed, and the 401 goes to the caller. A second 401, a 403 and every
+ * other status go to the caller unchanged. A request
  * body must be replayable for the retry ({@code bodyValue(..)} or a cold publisher).
  */
 public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunction {
@@ -60,9 +62,20 @@ public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunc
 			if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
 				return Mono.just(response);
 			}
-			return response.releaseBody()
-				.then(this.tokenState.authorizedClientReplacing(token))
-				.flatMap((renewed) -> next.exchange(withBearer(request, renewed.getAccessToken())));
+			return this.tokenState.authorizedClientReplacing(token)
+				.onErrorResume((ex) -> response.releaseBody().then(Mono.error(ex)))
+				.doOnCancel(() -> response.releaseBody().subscribe())
+				.flatMap((renewed) -> response.releaseBody().then(replay(request, next, renewed.getAccessToken())))
+				// No replacement now (a fresh token was rejected moments ago): the caller gets the 401.
+				.switchIfEmpty(Mono.just(response));
+		});
+	}
+
+	private Mono<ClientResponse> replay(ClientRequest request, ExchangeFunction next, OAuth2AccessToken token) {
+		return next.exchange(withBearer(request, token)).doOnNext((replayed) -> {
+			if (replayed.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+				this.tokenState.replayAccepted(token);
+			}
 		});
 	}
 
