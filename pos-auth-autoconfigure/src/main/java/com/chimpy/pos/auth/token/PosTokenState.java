@@ -77,8 +77,6 @@ public final class PosTokenState implements AutoCloseable {
 
 	private final LongAdder unauthorizedHeldBack = new LongAdder();
 
-	private final Disposable.Swap flightSubscription = Disposables.swap();
-
 	private final Disposable.Swap backgroundRetry = Disposables.swap();
 
 	private volatile @Nullable Held held;
@@ -96,6 +94,8 @@ public final class PosTokenState implements AutoCloseable {
 	// The fields below are guarded by lock.
 
 	private int failures;
+
+	private @Nullable Disposable flightSubscription;
 
 	private @Nullable Throwable lastFailure;
 
@@ -173,9 +173,7 @@ public final class PosTokenState implements AutoCloseable {
 			boolean isCurrent = current != null && !current.rejected && current.hasToken(rejected);
 			if (isCurrent && this.unauthorized.isHoldingBack(now)) {
 				this.unauthorizedHeldBack.increment();
-				synchronized (this.lock) {
-					this.unauthorized.heldBack();
-				}
+				this.unauthorized.heldBack();
 				return Mono.empty();
 			}
 			this.unauthorizedReplays.increment();
@@ -238,13 +236,17 @@ public final class PosTokenState implements AutoCloseable {
 	@Override
 	public void close() {
 		Sinks.One<OAuth2AuthorizedClient> pending;
+		Disposable subscription;
 		synchronized (this.lock) {
 			this.closed = true;
 			pending = this.flight;
 			this.flight = null;
+			subscription = this.flightSubscription;
 		}
 		this.backgroundRetry.dispose();
-		this.flightSubscription.dispose();
+		if (subscription != null) {
+			subscription.dispose();
+		}
 		if (pending != null) {
 			pending.tryEmitError(closedError());
 		}
@@ -389,7 +391,8 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	private void renewInBackground() {
-		if (this.flight != null || this.closed) {
+		HeldBack heldBack = this.heldBack;
+		if (this.flight != null || this.closed || (heldBack != null && now().isBefore(heldBack.until))) {
 			return;
 		}
 		Sinks.One<OAuth2AuthorizedClient> started;
@@ -414,11 +417,17 @@ public final class PosTokenState implements AutoCloseable {
 	 */
 	private void launch(Sinks.One<OAuth2AuthorizedClient> sink, @Nullable Held from) {
 		try {
-			this.flightSubscription.update(Mono.defer(() -> attempt(from))
+			Disposable subscription = Mono.defer(() -> attempt(from))
 				.switchIfEmpty(Mono.error(() -> new IllegalStateException("No authorized client was obtained")))
 				.timeout(this.settings.requestTimeout(), this.timer)
 				.onErrorMap(TimeoutException.class, this::requestTimedOut)
-				.subscribe((client) -> succeeded(sink, client), (ex) -> failed(sink, ex)));
+				.subscribe((client) -> succeeded(sink, client), (ex) -> failed(sink, ex));
+			synchronized (this.lock) {
+				// Kept for close() while this flight is the current one (it may have completed already).
+				if (this.flight == sink) {
+					this.flightSubscription = subscription;
+				}
+			}
 		}
 		catch (RuntimeException ex) {
 			failed(sink, ex);

@@ -12,8 +12,8 @@ import org.apache.commons.logging.LogFactory;
  * doubles (up to a maximum) while fresh tokens keep being rejected, and ends as soon as a replayed request is
  * accepted. Meanwhile callers get the API's 401.
  * <p>
- * {@link #isHoldingBack(Instant)} is a read of one volatile field, for the per-call path; the other methods are
- * called under the token state's lock.
+ * {@link #isHoldingBack(Instant)} and {@link #heldBack()} (after its one warning) are reads of volatile fields, for
+ * the per-call path; the other methods are called under the token state's lock.
  */
 final class UnauthorizedBackoff {
 
@@ -29,7 +29,7 @@ final class UnauthorizedBackoff {
 
 	private volatile int replacements;
 
-	private boolean warned;
+	private volatile boolean warned;
 
 	UnauthorizedBackoff(String registrationId, Duration initial, Duration max) {
 		this.registrationId = registrationId;
@@ -58,7 +58,13 @@ final class UnauthorizedBackoff {
 	 * A 401 found the current token protected: the caller gets the 401. Says so once in the log.
 	 */
 	void heldBack() {
-		if (!this.warned) {
+		if (this.warned) {
+			return;
+		}
+		synchronized (this) {
+			if (this.warned) {
+				return;
+			}
 			this.warned = true;
 			logger.warn("The PoS API rejected a freshly issued token of client registration '" + this.registrationId
 					+ "' with 401. Callers get the 401 until " + this.holdUntil + ", when one more token is fetched "
