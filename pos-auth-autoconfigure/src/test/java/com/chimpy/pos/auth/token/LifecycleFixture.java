@@ -15,17 +15,23 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
+import com.chimpy.pos.auth.observation.ObservedTokenResponseClient;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -166,6 +172,51 @@ final class LifecycleFixture {
 			previous = current;
 		}
 		return previous;
+	}
+
+	/**
+	 * Calls one after the other, each bounded, for the given time; each result is {@code "token <value>"}, the
+	 * OAuth2 error code of a {@link ClientAuthorizationException}, or any other exception itself.
+	 */
+	static List<Object> callFor(PosTokenState state, Duration duration) {
+		List<Object> results = new ArrayList<>();
+		long end = System.nanoTime() + duration.toNanos();
+		while (System.nanoTime() < end) {
+			try {
+				results.add("token "
+						+ state.authorizedClient().block(Duration.ofSeconds(10)).getAccessToken().getTokenValue());
+			}
+			catch (ClientAuthorizationException ex) {
+				results.add(ex.getError().getErrorCode());
+			}
+			catch (RuntimeException ex) {
+				results.add(ex);
+			}
+			sleep(2);
+		}
+		return results;
+	}
+
+	/**
+	 * {@code grant.type/outcome/oauth2.error} of each {@code pos.auth.token.request} observation handled by the
+	 * registry, in the order they started.
+	 */
+	static List<String> tokenObservations(TestObservationRegistry observations) {
+		List<String> tags = new ArrayList<>();
+		TestObservationRegistryAssert.assertThat(observations).hasHandledContextsThatSatisfy((contexts) -> {
+			for (Observation.Context context : contexts) {
+				if (ObservedTokenResponseClient.NAME.equals(context.getName())) {
+					tags.add(tag(context, "grant.type") + "/" + tag(context, "outcome") + "/"
+							+ tag(context, ObservedTokenResponseClient.ERROR_CODE));
+				}
+			}
+		});
+		return tags;
+	}
+
+	private static String tag(Observation.Context context, String key) {
+		KeyValue keyValue = context.getLowCardinalityKeyValue(key);
+		return (keyValue != null) ? keyValue.getValue() : "<missing>";
 	}
 
 	static void sleep(long millis) {

@@ -76,7 +76,7 @@ class RateLimitHeadersTests {
 			String accessToken = tokenOnceAvailable(state);
 			assertThat(accessToken).isEqualTo("access-1");
 			List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
-			assertThat(requests).as("one 429, then one request that gets the token").hasSize(2);
+			assertThat(requests.size()).as("one 429, then one request that gets the token").isEqualTo(2);
 			assertThat(requests.get(1).getLoggedDate().getTime())
 				.as("second token request (first at %s) not before X-RateLimit-Reset %s",
 						requests.get(0).getLoggedDate().getTime(), reset * 1000)
@@ -92,7 +92,7 @@ class RateLimitHeadersTests {
 		runner().run((context) -> {
 			assertThat(tokenOnceAvailable(context.getBean(PosTokenState.class))).isEqualTo("access-1");
 			List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
-			assertThat(requests).hasSize(2);
+			assertThat(requests.size()).isEqualTo(2);
 			assertThat(requests.get(1).getLoggedDate().getTime())
 				.as("second token request not before X-RateLimit-Reset %s (Retry-After was 1 s)", reset * 1000)
 				.isGreaterThanOrEqualTo(reset * 1000 - TOLERANCE_MILLIS);
@@ -108,7 +108,7 @@ class RateLimitHeadersTests {
 		runner().run((context) -> {
 			assertThat(tokenOnceAvailable(context.getBean(PosTokenState.class))).isEqualTo("access-1");
 			List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
-			assertThat(requests).hasSize(2);
+			assertThat(requests.size()).isEqualTo(2);
 			long first = requests.get(0).getLoggedDate().getTime();
 			assertThat(requests.get(1).getLoggedDate().getTime())
 				.as("second token request not before Retry-After (3 s after %s)", first)
@@ -137,7 +137,7 @@ class RateLimitHeadersTests {
 			PosTokenState state = context.getBean(PosTokenState.class);
 			assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
 				.isEqualTo("access-1");
-			assertThat(LifecycleFixture.settled(server::tokenRequests)).hasSize(2);
+			assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(2);
 		});
 	}
 
@@ -151,7 +151,7 @@ class RateLimitHeadersTests {
 			assertThat(gauge.value()).as("before any token response").isNaN();
 			context.getBean(PosTokenState.class).authorizedClient().block(TIMEOUT);
 			assertThat(gauge.value()).isEqualTo(42.0);
-			assertThat(server.tokenRequests()).hasSize(1);
+			assertThat(server.tokenRequests().size()).isEqualTo(1);
 		});
 	}
 
@@ -171,7 +171,7 @@ class RateLimitHeadersTests {
 			TokenConcurrencyTests.sleepUntil(state.getExpiresAt().plusMillis(50));
 			assertThatExceptionOfType(ClientAuthorizationException.class)
 				.isThrownBy(() -> state.authorizedClient().block(TIMEOUT));
-			assertThat(LifecycleFixture.settled(server::tokenRequests)).hasSize(2);
+			assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(2);
 			assertThat(registry.find(GAUGE).gauge().value()).as("taken from the 429").isEqualTo(0.0);
 		});
 	}

@@ -1,16 +1,12 @@
 package com.chimpy.pos.auth.token;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.micrometer.common.KeyValue;
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
-import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.chimpy.pos.auth.PosStubServer;
 import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
 import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
-import com.chimpy.pos.auth.observation.ObservedTokenResponseClient;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
@@ -107,7 +102,7 @@ class TokenEndpointRedirectTests {
 						.doesNotContain(PosStubServer.PASSWORD);
 				});
 			assertThat(target.wireMock().getAllServeEvents()).as("requests sent to the redirect's target").isEmpty();
-			assertThat(server.tokenRequests()).hasSize(1);
+			assertThat(server.tokenRequests().size()).isEqualTo(1);
 			assertThat(state.getExpiresAt()).isNull();
 		});
 	}
@@ -124,14 +119,14 @@ class TokenEndpointRedirectTests {
 				"pos.auth.max-credential-rejections=2", "pos.auth.rejection-backoff=100ms")
 			.run((context) -> {
 				PosTokenState state = context.getBean(PosTokenState.class);
-				List<Object> results = callFor(state, Duration.ofMillis(1500));
+				List<Object> results = LifecycleFixture.callFor(state, Duration.ofMillis(1500));
 				assertThat(results).hasSizeGreaterThan(10);
 				assertThat(new LinkedHashSet<>(results)).as("results of all %d calls", results.size())
 					.containsExactly(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
 				List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
-				assertThat(requests).as("attempts go on past max-credential-rejections (2)").hasSizeGreaterThan(3);
-				assertThat(requests).as("a tight loop does not send a request per call")
-					.hasSizeLessThan(results.size() / 2);
+				assertThat(requests.size()).as("attempts go on past max-credential-rejections (2)").isGreaterThan(3);
+				assertThat(requests.size()).as("a tight loop (%d calls) does not send a request per call", results.size())
+					.isLessThan(results.size() / 2);
 				assertThat(requests).allSatisfy(
 						(request) -> assertThat(LifecycleFixture.grantType(request)).isEqualTo("password"));
 				for (int i = 1; i < requests.size(); i++) {
@@ -147,7 +142,7 @@ class TokenEndpointRedirectTests {
 				assertThat(health.getDetails()).doesNotContainKey("error")
 					.containsEntry("tokenEndpoint", "unexpected_response")
 					.containsEntry("lastError", PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
-				assertThat(tokenObservations()).isNotEmpty()
+				assertThat(LifecycleFixture.tokenObservations(this.observations)).isNotEmpty()
 					.allSatisfy((tags) -> assertThat(tags).isEqualTo("password/unexpected_response/invalid_token_response"));
 
 				server.stubTokenEndpoint(token("access-1", 3600, null));
@@ -159,47 +154,6 @@ class TokenEndpointRedirectTests {
 						.isEqualTo("access-1"));
 				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
 			});
-	}
-
-	/**
-	 * Calls one after the other for the given time; each result is the access token value or the OAuth2 error
-	 * code of the failure (any other failure is the exception itself).
-	 */
-	static List<Object> callFor(PosTokenState state, Duration duration) {
-		List<Object> results = new ArrayList<>();
-		long end = System.nanoTime() + duration.toNanos();
-		while (System.nanoTime() < end) {
-			try {
-				results.add("token " + state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue());
-			}
-			catch (ClientAuthorizationException ex) {
-				results.add(ex.getError().getErrorCode());
-			}
-			catch (RuntimeException ex) {
-				results.add(ex);
-			}
-			LifecycleFixture.sleep(2);
-		}
-		return results;
-	}
-
-	/** grant.type / outcome / oauth2.error of each pos.auth.token.request observation. */
-	private List<String> tokenObservations() {
-		List<String> tags = new ArrayList<>();
-		TestObservationRegistryAssert.assertThat(this.observations).hasHandledContextsThatSatisfy((contexts) -> {
-			for (Observation.Context context : contexts) {
-				if (ObservedTokenResponseClient.NAME.equals(context.getName())) {
-					tags.add(value(context, "grant.type") + "/" + value(context, "outcome") + "/"
-							+ value(context, ObservedTokenResponseClient.ERROR_CODE));
-				}
-			}
-		});
-		return tags;
-	}
-
-	private static String value(Observation.Context context, String key) {
-		KeyValue keyValue = context.getLowCardinalityKeyValue(key);
-		return (keyValue != null) ? keyValue.getValue() : "<missing>";
 	}
 
 }

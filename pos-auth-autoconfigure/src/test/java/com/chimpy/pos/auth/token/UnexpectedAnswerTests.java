@@ -1,0 +1,218 @@
+package com.chimpy.pos.auth.token;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
+import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+
+import static com.chimpy.pos.auth.PosStubServer.token;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Only an OAuth2 error ({@code error} in a JSON body) is a verdict on the credentials (hardening item 2). An answer
+ * from something between pos-auth and the authorization server (a proxy's 408, a firewall's HTML 403, a 404 page,
+ * an empty 400, a 401 without JSON) is an outage: retried with the outage backoff, never counted towards
+ * {@code max-credential-rejections}, health never DOWN for it (UP, with {@code tokenEndpoint} =
+ * {@code unexpected_response} and {@code lastError} = {@code invalid_token_response}), observed with outcome
+ * {@code unexpected_response}; the callers fail with {@code invalid_token_response} and a message saying the token
+ * endpoint answered HTTP nnn without an OAuth2 error. Once the endpoint answers with a token again, the next call
+ * gets it.
+ * <p>
+ * The OAuth2 error codes that are verdicts on the credentials still count, and {@code too_many_attempts} still
+ * stops at once. Token requests are read from the stub server's journal.
+ */
+class UnexpectedAnswerTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	@RegisterExtension
+	static final PosStubServer server = PosStubServer.perClass();
+
+	private final TestObservationRegistry observations = TestObservationRegistry.create();
+
+	enum Unexpected {
+
+		REQUEST_TIMEOUT_408(408, aResponse().withStatus(408)),
+
+		HTML_403(403, aResponse().withStatus(403)
+			.withHeader("Content-Type", "text/html")
+			.withBody("<html><body><h1>403 Forbidden</h1>Request blocked by the firewall.</body></html>")),
+
+		HTML_404(404, aResponse().withStatus(404)
+			.withHeader("Content-Type", "text/html")
+			.withBody("<html><body><h1>Not Found</h1></body></html>")),
+
+		EMPTY_400(400, aResponse().withStatus(400)),
+
+		PLAIN_401(401, aResponse().withStatus(401)
+			.withHeader("WWW-Authenticate", "Basic realm=\"proxy\"")
+			.withHeader("Content-Type", "text/plain")
+			.withBody("Unauthorized"));
+
+		private final int status;
+
+		private final ResponseDefinitionBuilder answer;
+
+		Unexpected(int status, ResponseDefinitionBuilder answer) {
+			this.status = status;
+			this.answer = answer;
+		}
+
+	}
+
+	private ApplicationContextRunner runner(String... more) {
+		return PosStubServer.contextRunner()
+			.withConfiguration(AutoConfigurations.of(PosAuthHealthAutoConfiguration.class,
+					HealthContributorRegistryAutoConfiguration.class))
+			.withBean(ObservationRegistry.class, () -> this.observations)
+			.withPropertyValues(server.properties(more));
+	}
+
+	/**
+	 * Calls in a tight loop for 1.2 s with {@code max-credential-rejections=2}, {@code rejection-backoff} 100 ms,
+	 * {@code retry-backoff} 150 ms (not growing) and {@code max-wait} 100 ms: more answers than
+	 * {@code max-credential-rejections} arrive and the password grant still goes out. Then the endpoint answers
+	 * with a token and a later call gets it.
+	 */
+	@ParameterizedTest
+	@EnumSource(Unexpected.class)
+	void answerWithoutOAuth2ErrorIsAnOutageNeverACredentialVerdict(Unexpected unexpected) {
+		server.stubTokenEndpoint(unexpected.answer);
+		runner("pos.auth.retry-backoff=150ms", "pos.auth.max-retry-backoff=150ms", "pos.auth.max-wait=100ms",
+				"pos.auth.max-credential-rejections=2", "pos.auth.rejection-backoff=100ms")
+			.run((context) -> {
+				PosTokenState state = context.getBean(PosTokenState.class);
+				List<Object> results = LifecycleFixture.callFor(state, Duration.ofMillis(1200));
+				List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
+				assertThat(requests.size()).as("password grants sent; must go on past max-credential-rejections (2)")
+					.isGreaterThan(3);
+				assertThat(requests).allSatisfy(
+						(request) -> assertThat(LifecycleFixture.grantType(request)).isEqualTo("password"));
+				for (int i = 1; i < requests.size(); i++) {
+					assertThat(requests.get(i).getLoggedDate().getTime() - requests.get(i - 1).getLoggedDate().getTime())
+						.as("spaced by the outage backoff (150 ms, jitter 20%%)")
+						.isGreaterThanOrEqualTo(100);
+				}
+				assertThat(new LinkedHashSet<>(results)).as("results of all %d calls", results.size())
+					.containsExactly(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
+				assertThat(state.isStopped()).isFalse();
+				assertThat(state.getCredentialRejection()).isNull();
+				Health health = context.getBean(PosAuthHealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).doesNotContainKey("error")
+					.containsEntry("tokenEndpoint", "unexpected_response")
+					.containsEntry("lastError", PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
+				assertThat(LifecycleFixture.tokenObservations(this.observations)).isNotEmpty()
+					.allSatisfy((tags) -> assertThat(tags)
+						.isEqualTo("password/unexpected_response/invalid_token_response"));
+				assertThatExceptionOfType(ClientAuthorizationException.class)
+					.isThrownBy(() -> state.authorizedClient().block(TIMEOUT))
+					.satisfies((ex) -> assertThat(ex.getMessage()).contains("HTTP " + unexpected.status)
+						.contains("without an OAuth2 error")
+						.doesNotContain(PosStubServer.PASSWORD));
+
+				// the firewall lets requests through again
+				server.stubTokenEndpoint(token("access-1", 3600, null));
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(5))
+					.pollInterval(Duration.ofMillis(50))
+					.ignoreExceptionsInstanceOf(ClientAuthorizationException.class)
+					.untilAsserted(() -> assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
+						.isEqualTo("access-1"));
+				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+				assertThat(LifecycleFixture.grantType(server.tokenRequests().get(server.tokenRequests().size() - 1)))
+					.isEqualTo("password");
+			});
+	}
+
+	/**
+	 * With a {@code retry-backoff} (5 s) beyond {@code max-wait} (1 s) the caller fails at once after one request,
+	 * with the code and message of that answer.
+	 */
+	@ParameterizedTest
+	@EnumSource(Unexpected.class)
+	void callerFailsAtOnceWhenTheNextAttemptLiesBeyondMaxWait(Unexpected unexpected) {
+		server.stubTokenEndpoint(unexpected.answer);
+		runner("pos.auth.retry-backoff=5s", "pos.auth.max-retry-backoff=5s", "pos.auth.max-wait=1s",
+				"pos.auth.max-credential-rejections=1")
+			.run((context) -> {
+				PosTokenState state = context.getBean(PosTokenState.class);
+				for (int i = 0; i < 3; i++) {
+					assertThatExceptionOfType(ClientAuthorizationException.class)
+						.isThrownBy(() -> state.authorizedClient().block(TIMEOUT))
+						.satisfies((ex) -> {
+							assertThat(ex.getError().getErrorCode())
+								.isEqualTo(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
+							assertThat(ex.getMessage()).contains("HTTP " + unexpected.status)
+								.contains("without an OAuth2 error");
+						});
+				}
+				assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(1);
+				assertThat(state.isStopped()).as("max-credential-rejections=1, yet not stopped").isFalse();
+				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getDetails())
+					.doesNotContainKey("error");
+			});
+	}
+
+	/**
+	 * The OAuth2 errors that are verdicts on the credentials count towards {@code max-credential-rejections} (2):
+	 * continuous calls send two password grants, then stop; health is DOWN with the code.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "invalid_grant", "invalid_client", "unauthorized_client", "unauthorized", "access_denied",
+			"mfa_required" })
+	void oauth2ErrorOnThePasswordGrantIsAVerdict(String errorCode) {
+		int status = errorCode.equals("invalid_client") ? 401 : 403;
+		server.stubTokenEndpoint(PosStubServer.oauthError(status, errorCode, "Rejected."));
+		runner("pos.auth.max-credential-rejections=2", "pos.auth.rejection-backoff=50ms").run((context) -> {
+			PosTokenState state = context.getBean(PosTokenState.class);
+			List<Object> results = LifecycleFixture.callFor(state, Duration.ofMillis(600));
+			assertThat(new LinkedHashSet<>(results)).containsExactly(errorCode);
+			assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(2);
+			assertThat(state.isStopped()).isTrue();
+			assertThat(state.getCredentialRejection().getErrorCode()).isEqualTo(errorCode);
+			Health health = context.getBean(PosAuthHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("error", errorCode);
+			assertThat(LifecycleFixture.tokenObservations(this.observations))
+				.containsExactly("password/rejected/" + errorCode, "password/rejected/" + errorCode);
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 429, 403 })
+	void tooManyAttemptsStopsAtOnce(int status) {
+		server.stubTokenEndpoint(PosStubServer.oauthError(status, "too_many_attempts", "The user is blocked."));
+		runner("pos.auth.max-credential-rejections=3", "pos.auth.rejection-backoff=50ms").run((context) -> {
+			PosTokenState state = context.getBean(PosTokenState.class);
+			List<Object> results = LifecycleFixture.callFor(state, Duration.ofMillis(400));
+			assertThat(new LinkedHashSet<>(results)).containsExactly("too_many_attempts");
+			assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(1);
+			assertThat(state.isStopped()).isTrue();
+			assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.DOWN);
+		});
+	}
+
+}
