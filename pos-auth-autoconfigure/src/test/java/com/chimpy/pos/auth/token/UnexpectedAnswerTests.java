@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -82,6 +83,19 @@ class UnexpectedAnswerTests {
 
 	}
 
+	/**
+	 * Loads and initializes the HTTP client, server and context code once, so that no test's first token request
+	 * runs into a tight {@code max-wait} while the JVM is cold.
+	 */
+	@BeforeAll
+	static void warmUp() {
+		server.stubTokenEndpoint(token("warm-up", 3600, null));
+		PosStubServer.contextRunner()
+			.withPropertyValues(server.properties("pos.auth.max-wait=20s", "pos.auth.request-timeout=20s",
+					"pos.auth.read-timeout=20s"))
+			.run((context) -> context.getBean(PosTokenState.class).authorizedClient().block(Duration.ofSeconds(20)));
+	}
+
 	private ApplicationContextRunner runner(String... more) {
 		return PosStubServer.contextRunner()
 			.withConfiguration(AutoConfigurations.of(PosAuthHealthAutoConfiguration.class,
@@ -91,8 +105,8 @@ class UnexpectedAnswerTests {
 	}
 
 	/**
-	 * Calls in a tight loop for 1.2 s with {@code max-credential-rejections=2}, {@code rejection-backoff} 100 ms,
-	 * {@code retry-backoff} 150 ms (not growing) and {@code max-wait} 100 ms: more answers than
+	 * Calls in a tight loop for 1.5 s with {@code max-credential-rejections=2}, {@code rejection-backoff} 100 ms,
+	 * {@code retry-backoff} 250 ms (not growing) and {@code max-wait} 200 ms: more answers than
 	 * {@code max-credential-rejections} arrive and the password grant still goes out. Then the endpoint answers
 	 * with a token and a later call gets it.
 	 */
@@ -100,11 +114,11 @@ class UnexpectedAnswerTests {
 	@EnumSource(Unexpected.class)
 	void answerWithoutOAuth2ErrorIsAnOutageNeverACredentialVerdict(Unexpected unexpected) {
 		server.stubTokenEndpoint(unexpected.answer);
-		runner("pos.auth.retry-backoff=150ms", "pos.auth.max-retry-backoff=150ms", "pos.auth.max-wait=100ms",
+		runner("pos.auth.retry-backoff=250ms", "pos.auth.max-retry-backoff=250ms", "pos.auth.max-wait=200ms",
 				"pos.auth.max-credential-rejections=2", "pos.auth.rejection-backoff=100ms")
 			.run((context) -> {
 				PosTokenState state = context.getBean(PosTokenState.class);
-				List<Object> results = LifecycleFixture.callFor(state, Duration.ofMillis(1200));
+				List<Object> results = LifecycleFixture.callFor(state, Duration.ofMillis(1500));
 				List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
 				assertThat(requests.size()).as("password grants sent; must go on past max-credential-rejections (2)")
 					.isGreaterThan(3);
@@ -112,8 +126,8 @@ class UnexpectedAnswerTests {
 						(request) -> assertThat(LifecycleFixture.grantType(request)).isEqualTo("password"));
 				for (int i = 1; i < requests.size(); i++) {
 					assertThat(requests.get(i).getLoggedDate().getTime() - requests.get(i - 1).getLoggedDate().getTime())
-						.as("spaced by the outage backoff (150 ms, jitter 20%%)")
-						.isGreaterThanOrEqualTo(100);
+						.as("spaced by the outage backoff (250 ms, jitter 20%%)")
+						.isGreaterThanOrEqualTo(170);
 				}
 				assertThat(new LinkedHashSet<>(results)).as("results of all %d calls", results.size())
 					.containsExactly(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
@@ -148,14 +162,14 @@ class UnexpectedAnswerTests {
 	}
 
 	/**
-	 * With a {@code retry-backoff} (5 s) beyond {@code max-wait} (1 s) the caller fails at once after one request,
+	 * With a {@code retry-backoff} (10 s) beyond {@code max-wait} (4 s, ample for a cold first request) the caller fails at once after one request,
 	 * with the code and message of that answer.
 	 */
 	@ParameterizedTest
 	@EnumSource(Unexpected.class)
 	void callerFailsAtOnceWhenTheNextAttemptLiesBeyondMaxWait(Unexpected unexpected) {
 		server.stubTokenEndpoint(unexpected.answer);
-		runner("pos.auth.retry-backoff=5s", "pos.auth.max-retry-backoff=5s", "pos.auth.max-wait=1s",
+		runner("pos.auth.retry-backoff=10s", "pos.auth.max-retry-backoff=10s", "pos.auth.max-wait=4s",
 				"pos.auth.max-credential-rejections=1")
 			.run((context) -> {
 				PosTokenState state = context.getBean(PosTokenState.class);
