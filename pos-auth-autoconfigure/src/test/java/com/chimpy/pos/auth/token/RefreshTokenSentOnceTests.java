@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * neither a token response nor an OAuth2 error: its refresh token is dropped and the next attempt is a password
  * grant. Only a request that provably never left (connection refused) may reuse it.
  * <p>
- * Each run calls for 1.8 s (2.2 s when the fault is a timeout) with 1 s tokens (renewal from 0.5 s) that come
+ * Each run calls for 1.8 s (2.6 s when the fault is a timeout) with 1 s tokens (renewal from 0.5 s) that come
  * with rotating refresh tokens ({@code rt-1}, {@code rt-2}, ...) from password grants, while every refresh request
  * fails; so several refreshes fail in one run. The token server's journal must show each refresh token value in at
  * most one request. The state is the auto-configured one, so the token connector is the application's (Reactor
@@ -128,7 +128,7 @@ class RefreshTokenSentOnceTests {
 					grant("refresh_token").willReturn(fault.answer));
 			runner(tokens, fault.properties).run((context) -> {
 				PosTokenState state = context.getBean(PosTokenState.class);
-				long end = System.nanoTime() + Duration.ofMillis(fault.slow() ? 2200 : 1800).toNanos();
+				long end = System.nanoTime() + Duration.ofMillis(fault.slow() ? 2600 : 1800).toNanos();
 				while (System.nanoTime() < end) {
 					try {
 						state.authorizedClient().block(Duration.ofSeconds(5));
