@@ -571,8 +571,7 @@ public final class PosTokenState implements AutoCloseable {
 			this.lastFailure = ex;
 			boolean waitable = TokenEndpointException.isTransient(ex);
 			this.heldBack = waitable
-					? new HeldBack(nextAttemptAt, true, temporarilyUnavailable(unavailableMessage(ex)),
-							unavailableMessage(ex), ex)
+					? new HeldBack(nextAttemptAt, true, unavailableError(ex), unavailableMessage(ex), ex)
 					: new HeldBack(nextAttemptAt, false, error(ex),
 							describe(ex) + "; the next token request is not sent before " + nextAttemptAt, ex);
 			Held current = this.held;
@@ -606,13 +605,20 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	private TokenEndpointException unavailable(@Nullable Throwable cause) {
-		String message = unavailableMessage(cause);
-		return new TokenEndpointException(temporarilyUnavailable(message), this.registration.getRegistrationId(),
-				message, false, 0, null, cause);
+		return new TokenEndpointException(unavailableError(cause), this.registration.getRegistrationId(),
+				unavailableMessage(cause), false, 0, null, cause);
 	}
 
-	private static OAuth2Error temporarilyUnavailable(String description) {
-		return new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, description, null);
+	/**
+	 * The error of a caller that got no token in time: {@code invalid_token_response} when the last answer was not
+	 * a token (so that the code points at what sits in front of the server), else
+	 * {@code temporarily_unavailable}.
+	 */
+	private OAuth2Error unavailableError(@Nullable Throwable cause) {
+		boolean unexpected = cause instanceof TokenEndpointException tee
+				&& tee.getKind() == TokenEndpointException.Kind.UNEXPECTED_RESPONSE;
+		return new OAuth2Error(unexpected ? PosTokenResponseClient.INVALID_TOKEN_RESPONSE
+				: OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, unavailableMessage(cause), null);
 	}
 
 	private String unavailableMessage(@Nullable Throwable cause) {

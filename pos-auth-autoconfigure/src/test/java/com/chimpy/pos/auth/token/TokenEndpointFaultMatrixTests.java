@@ -55,9 +55,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * |                                 | temporarily_unavailable at once    | (bounded) for that attempt and get   |                                    |
  * |                                 |                                    | the new token; no call fails         |                                    |
  * | HTTP 429 + Retry-After: 1       | C                                  | D                                    | C                                  |
- * | 200 with malformed JSON         | A (not a token response: transient)| B                                    | A                                  |
- * | 200 without access_token        | A                                  | B                                    | A                                  |
- * | 200 with token_type "mac"       | A                                  | B                                    | A                                  |
+ * | 200 with malformed JSON         | A, but invalid_token_response (not | B                                    | A, but invalid_token_response      |
+ * |                                 | a token response: transient)       |                                      |                                    |
+ * | 200 without access_token        | as malformed JSON                  | B                                    | as malformed JSON                  |
+ * | 200 with token_type "mac"       | as malformed JSON                  | B                                    | as malformed JSON                  |
  * </pre>
  *
  * Nothing hangs: every failing call returns within max-wait plus one request timeout, and every cell ends with a
@@ -99,6 +100,15 @@ class TokenEndpointFaultMatrixTests {
 
 		boolean retryAfter() {
 			return this == HTTP_503_RETRY_AFTER || this == HTTP_429_RETRY_AFTER;
+		}
+
+		/**
+		 * The error code of a caller that got no token: an answer that is not a token response is named as such,
+		 * everything else is an outage.
+		 */
+		String errorCode() {
+			return (this == MALFORMED_JSON || this == MISSING_ACCESS_TOKEN || this == TOKEN_TYPE_NOT_BEARER)
+					? PosTokenResponseClient.INVALID_TOKEN_RESPONSE : OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE;
 		}
 
 		/**
@@ -158,7 +168,7 @@ class TokenEndpointFaultMatrixTests {
 			Instant start = Instant.now();
 			ClientAuthorizationException ex = failsInBoundedTime(state);
 			Duration took = Duration.between(start, Instant.now());
-			assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE);
+			assertThat(ex.getError().getErrorCode()).isEqualTo(fault.errorCode());
 			assertThat(ex.getMessage()).contains("'pos'").contains("last failure");
 			assertThat(state.getExpiresAt()).isNull();
 			if (fault.retryAfter()) {
@@ -276,7 +286,7 @@ class TokenEndpointFaultMatrixTests {
 			Instant start = Instant.now();
 			ClientAuthorizationException ex = failsInBoundedTime(state);
 			Duration took = Duration.between(start, Instant.now());
-			assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE);
+			assertThat(ex.getError().getErrorCode()).isEqualTo(fault.errorCode());
 			if (fault.retryAfter()) {
 				assertThat(took).isLessThan(Duration.ofMillis(400));
 				assertThat(tokens.count() - before).isEqualTo(1);
