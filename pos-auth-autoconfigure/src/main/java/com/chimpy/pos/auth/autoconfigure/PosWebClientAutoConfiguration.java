@@ -18,13 +18,16 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Auto-configuration of {@code posWebClient}: a {@link WebClient} for the PoS API, built from Boot's
  * {@link WebClient.Builder} (so the application's {@code WebClientCustomizer}s and observations apply), with the
  * API's base URL, timeouts and SSL bundle, and the {@link PosBearerExchangeFilterFunction}.
+ * <p>
+ * {@code posWebClient} is not a default injection candidate: it is injected with {@code @Qualifier("posWebClient")},
+ * and an application's own {@code WebClient} keeps being the one injected by type.
  */
 @AutoConfiguration(after = { PosAuthAutoConfiguration.class, WebClientAutoConfiguration.class })
 @ConditionalOnClass(WebClient.class)
 @ConditionalOnBean(PosTokenState.class)
 public final class PosWebClientAutoConfiguration {
 
-	@Bean
+	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "posWebClient")
 	WebClient posWebClient(PosTokenState posTokenState, PosApiProperties api,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<PosWebClientCustomizer> customizers,
