@@ -43,7 +43,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * the application defines its own.
  * <p>
  * The two managers are not default injection candidates: they are injected where the injection point names them
- * with {@code @Qualifier}, so the application's own managers keep being the ones injected by type.
+ * with {@code @Qualifier}, so the application's own managers, and Spring Security's default one, keep being the
+ * ones injected by type. With Spring Security's OAuth2 client configuration in the application,
+ * {@link SpringSecurityDefaultManagerRegistrar} registers Spring's default manager, which Spring itself would
+ * leave out because pos-auth's managers exist.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration")
 @ConditionalOnClass({ ReactiveOAuth2AuthorizedClientManager.class, WebClient.class })
@@ -113,6 +116,12 @@ public final class PosAuthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "posReactiveAuthorizedClientManager")
 	ReactiveOAuth2AuthorizedClientManager posReactiveAuthorizedClientManager(PosTokenState posTokenState) {
 		return new PosReactiveAuthorizedClientManager(posTokenState);
+	}
+
+	@Bean
+	@ConditionalOnClass(name = SpringSecurityDefaultManagerRegistrar.SPRING_SECURITY_CONFIG)
+	static SpringSecurityDefaultManagerRegistrar posSpringSecurityDefaultManagerRegistrar() {
+		return new SpringSecurityDefaultManagerRegistrar();
 	}
 
 	@Bean
