@@ -41,6 +41,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@link PosTokenState}, and the {@code posAuthorizedClientManager} and {@code posReactiveAuthorizedClientManager}
  * views of it. Active when any {@code pos.auth.*} or {@code pos.api.*} property is set; every bean backs off when
  * the application defines its own.
+ * <p>
+ * The two managers are not default injection candidates: they are injected where the injection point names them
+ * with {@code @Qualifier}, so the application's own managers, and Spring Security's default one, keep being the
+ * ones injected by type. With Spring Security's OAuth2 client configuration in the application,
+ * {@link SpringSecurityDefaultManagerRegistrar} registers Spring's default manager, which Spring itself would
+ * leave out because pos-auth's managers exist.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration")
 @ConditionalOnClass({ ReactiveOAuth2AuthorizedClientManager.class, WebClient.class })
@@ -100,16 +106,22 @@ public final class PosAuthAutoConfiguration {
 				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), auth.toRenewalSettings());
 	}
 
-	@Bean
+	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "posAuthorizedClientManager")
 	OAuth2AuthorizedClientManager posAuthorizedClientManager(PosTokenState posTokenState, PosAuthProperties auth) {
 		return new PosAuthorizedClientManager(posTokenState, auth.toRenewalSettings().maxBlock());
 	}
 
-	@Bean
+	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "posReactiveAuthorizedClientManager")
 	ReactiveOAuth2AuthorizedClientManager posReactiveAuthorizedClientManager(PosTokenState posTokenState) {
 		return new PosReactiveAuthorizedClientManager(posTokenState);
+	}
+
+	@Bean
+	@ConditionalOnClass(name = SpringSecurityDefaultManagerRegistrar.SPRING_SECURITY_CONFIG)
+	static SpringSecurityDefaultManagerRegistrar posSpringSecurityDefaultManagerRegistrar() {
+		return new SpringSecurityDefaultManagerRegistrar();
 	}
 
 	@Bean

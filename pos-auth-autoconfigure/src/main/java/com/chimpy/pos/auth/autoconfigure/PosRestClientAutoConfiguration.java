@@ -19,6 +19,10 @@ import org.springframework.web.client.RestClient;
  * application's customizers and observations apply) with the API's base URL, timeouts and SSL bundle and the
  * {@link PosBearerClientHttpRequestInterceptor}, over the same token state as {@code posWebClient}. Active when
  * Boot's RestClient support ({@code spring-boot-restclient}, in {@code spring-boot-starter-restclient}) is present.
+ * <p>
+ * {@code posRestClient} is not a default injection candidate: it is injected with
+ * {@code @Qualifier("posRestClient")}, and an application's own {@code RestClient} keeps being the one injected by
+ * type.
  */
 @AutoConfiguration(after = PosAuthAutoConfiguration.class,
 		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
@@ -26,7 +30,7 @@ import org.springframework.web.client.RestClient;
 @ConditionalOnBean(PosTokenState.class)
 public final class PosRestClientAutoConfiguration {
 
-	@Bean
+	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "posRestClient")
 	RestClient posRestClient(PosTokenState posTokenState, PosAuthProperties auth, PosApiProperties api,
 			ObjectProvider<RestClient.Builder> restClientBuilder, PosHttpClients posHttpClients) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.chimpy.pos.auth.PosStubServer;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -183,7 +184,7 @@ class PosApplicationTypeTests {
 
 		private final WebClient posWebClient;
 
-		OrdersController(WebClient posWebClient) {
+		OrdersController(@Qualifier("posWebClient") WebClient posWebClient) {
 			this.posWebClient = posWebClient;
 		}
 

@@ -25,7 +25,8 @@ import java.lang.annotation.Target;
  *     PosSandbox sandbox;
  *
  *     @Autowired
- *     WebClient posWebClient;
+ *     @Qualifier("posWebClient")
+ *     WebClient pos;
  * }
  * }</pre>
  *

@@ -1,0 +1,178 @@
+package com.chimpy.pos.auth.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggerConfiguration;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.chimpy.pos.auth.PosStubServer.token;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bearer token stays out of Spring's request-details logging: with Boot's
+ * {@code spring.http.codecs.log-request-details=true} and Spring's web client loggers at TRACE, Spring's
+ * {@code ExchangeFunctions} prints every request's headers, so a {@code WebClient} that adds the
+ * {@code Authorization} header in a filter would print the token. {@code posWebClient} has request details
+ * switched off for its own codecs only (its requests are logged with {@code headers={masked}}), the application's
+ * other {@code WebClient}s keep the setting, and Spring's {@code RestClient} never logs request headers. Every test
+ * checks that the request lines it looks for were really logged, so none can pass because nothing was.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class PosRequestDetailsLoggingTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final String FIRST_TOKEN = "first-access-token-6f1d2c";
+
+	private static final String SECOND_TOKEN = "second-access-token-9a4e7b";
+
+	private static final List<String> TRACE_LOGGERS = List.of("org.springframework.web.reactive.function.client",
+			"org.springframework.web.client", "org.springframework.http", "org.springframework.core.codec");
+
+	@RegisterExtension
+	static final PosStubServer server = PosStubServer.perClass();
+
+	private final LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
+
+	private final Map<String, LogLevel> previousLevels = new LinkedHashMap<>();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(CodecsAutoConfiguration.class, WebClientAutoConfiguration.class,
+				RestClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
+				PosWebClientAutoConfiguration.class, PosRestClientAutoConfiguration.class))
+		.withPropertyValues(server.properties("spring.http.codecs.log-request-details=true"));
+
+	@BeforeEach
+	void traceWebClientLoggers() {
+		for (String logger : TRACE_LOGGERS) {
+			LoggerConfiguration configuration = this.loggingSystem.getLoggerConfiguration(logger);
+			this.previousLevels.put(logger, (configuration != null) ? configuration.getConfiguredLevel() : null);
+			this.loggingSystem.setLogLevel(logger, LogLevel.TRACE);
+		}
+	}
+
+	@AfterEach
+	void restoreLevels() {
+		this.previousLevels.forEach(this.loggingSystem::setLogLevel);
+	}
+
+	@BeforeEach
+	void stubServer() {
+		server.stubGrant("password", token(FIRST_TOKEN, 3600, null), token(SECOND_TOKEN, 3600, null));
+		server.wireMock()
+			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
+				.withHeader("Authorization", equalTo("Bearer " + FIRST_TOKEN))
+				.willReturn(unauthorized()));
+		server.wireMock()
+			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
+				.withHeader("Authorization", equalTo("Bearer " + SECOND_TOKEN))
+				.willReturn(okJson("[\"store-1\"]")));
+		server.wireMock()
+			.stubFor(get(urlPathEqualTo("/other")).willReturn(okJson("{}")));
+	}
+
+	private static String storesUrl() {
+		return server.baseUrl() + "/stores";
+	}
+
+	@Test
+	void posWebClientRequestsAreLoggedWithoutTheirHeaders(CapturedOutput output) {
+		this.runner.run((context) -> {
+			WebClient posWebClient = context.getBean("posWebClient", WebClient.class);
+			String body = posWebClient.get().uri("/stores").retrieve().bodyToMono(String.class).block(TIMEOUT);
+			assertThat(body).isEqualTo("[\"store-1\"]");
+		});
+		assertThat(server.grantTypes()).as("the 401 was answered by a renewal").containsExactly("password", "password");
+		assertThat(output).as("both requests, the first and its replay after the 401, were logged at TRACE")
+			.containsSubsequence("HTTP GET " + storesUrl() + ", headers={masked}", "Response 401",
+					"HTTP GET " + storesUrl() + ", headers={masked}", "Response 200");
+		assertThat(output).doesNotContain(FIRST_TOKEN).doesNotContain(SECOND_TOKEN);
+	}
+
+	@Test
+	void posWebClientCustomizerCannotSwitchRequestDetailsBackOn(CapturedOutput output) {
+		PosWebClientCustomizer requestDetails = (builder) -> builder
+			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(true));
+		this.runner.withBean(PosWebClientCustomizer.class, () -> requestDetails)
+			.run((context) -> context.getBean("posWebClient", WebClient.class)
+				.get()
+				.uri("/stores")
+				.retrieve()
+				.toBodilessEntity()
+				.block(TIMEOUT));
+		assertThat(output).contains("HTTP GET " + storesUrl() + ", headers={masked}")
+			.doesNotContain(FIRST_TOKEN)
+			.doesNotContain(SECOND_TOKEN);
+	}
+
+	@Test
+	void applicationWebClientsKeepLoggingRequestDetails(CapturedOutput output) {
+		this.runner.run((context) -> {
+			context.getBean("posWebClient", WebClient.class);
+			WebClient own = context.getBean(WebClient.Builder.class).build();
+			own.get()
+				.uri(server.url("/other"))
+				.header("X-Till", "till-7")
+				.retrieve()
+				.toBodilessEntity()
+				.block(TIMEOUT);
+		});
+		assertThat(output).contains("HTTP GET " + server.url("/other") + ", headers=[").contains("X-Till:\"till-7\"");
+	}
+
+	@Test
+	void bearerFilterWithoutPosWebClientsCodecSettingWouldLogTheToken(CapturedOutput output) {
+		this.runner.run((context) -> {
+			WebClient unguarded = context.getBean(WebClient.Builder.class)
+				.filter(new PosBearerExchangeFilterFunction(context.getBean(PosTokenState.class),
+						URI.create(server.baseUrl())))
+				.build();
+			unguarded.get().uri(storesUrl()).retrieve().toBodilessEntity().block(TIMEOUT);
+		});
+		assertThat(output).as("what posWebClient's own codec setting prevents")
+			.contains("HTTP GET " + storesUrl() + ", headers=[")
+			.contains("Authorization:\"Bearer " + FIRST_TOKEN + "\"");
+	}
+
+	@Test
+	void posRestClientNeverLogsRequestHeaders(CapturedOutput output) {
+		this.runner.run((context) -> {
+			RestClient posRestClient = context.getBean("posRestClient", RestClient.class);
+			String body = posRestClient.get().uri("/stores").retrieve().body(String.class);
+			assertThat(body).isEqualTo("[\"store-1\"]");
+		});
+		assertThat(server.grantTypes()).containsExactly("password", "password");
+		assertThat(output).as("Spring's RestClient logged the call").contains("Reading to [java.lang.String]");
+		assertThat(output).doesNotContain(FIRST_TOKEN).doesNotContain(SECOND_TOKEN);
+	}
+
+}
