@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -32,6 +33,7 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -130,6 +132,36 @@ final class LifecycleFixture {
 		return new PosTokenState(registration.build(),
 				new PasswordGrantReactiveAuthorizedClientProvider(responseClient, USERNAME, PASSWORD),
 				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), settings);
+	}
+
+	/**
+	 * A token state wired like {@link #tokenState(String, String, TokenRenewalSettings, Duration, Duration)}, with
+	 * the password and refresh providers passed through the given wrappers, so that a test can make them misbehave
+	 * (throw, return odd errors) and recover. The real providers still talk to the token endpoint at
+	 * {@code tokenUri}, so what reaches the server is counted from its journal.
+	 */
+	static PosTokenState tokenState(String tokenUri, @Nullable String scope, TokenRenewalSettings settings,
+			Duration connectTimeout, Duration readTimeout,
+			UnaryOperator<ReactiveOAuth2AuthorizedClientProvider> passwordWrapper,
+			UnaryOperator<ReactiveOAuth2AuthorizedClientProvider> refreshWrapper) {
+		WebClient webClient = WebClient.builder()
+			.clientConnector(ClientHttpConnectorBuilder.reactor()
+				.build(new HttpClientSettings(null, connectTimeout, readTimeout, null)))
+			.build();
+		PosTokenResponseClient responseClient = new PosTokenResponseClient(webClient, TokenRequestFormat.JSON,
+				AUDIENCE);
+		ClientRegistration.Builder registration = ClientRegistration.withRegistrationId("pos")
+			.clientId(CLIENT_ID)
+			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+			.authorizationGrantType(PasswordGrantRequest.PASSWORD)
+			.tokenUri(tokenUri);
+		if (scope != null) {
+			registration.scope(scope);
+		}
+		return new PosTokenState(registration.build(),
+				passwordWrapper
+					.apply(new PasswordGrantReactiveAuthorizedClientProvider(responseClient, USERNAME, PASSWORD)),
+				refreshWrapper.apply(new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient)), settings);
 	}
 
 	/**
