@@ -126,7 +126,7 @@ public class PosAuthProperties {
 	/**
 	 * After a 401 from the PoS API has replaced a token, how long the replacement is protected from being replaced
 	 * again because of a 401 (callers get the 401 meanwhile); doubles while freshly issued tokens keep being
-	 * rejected, and ends when a replayed request is accepted. Keeps an API that rejects every token from turning
+	 * rejected, and ends when a request with the new token is accepted. Keeps an API that rejects every token from turning
 	 * each call into a token request.
 	 */
 	private Duration unauthorizedBackoff = Duration.ofSeconds(10);

@@ -60,6 +60,7 @@ public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRe
 		request.getHeaders().setBearerAuth(token.getTokenValue());
 		ClientHttpResponse response = execution.execute(request, body);
 		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+			this.tokenState.tokenAccepted(token);
 			return response;
 		}
 		OAuth2AuthorizedClient replacement;
@@ -79,7 +80,7 @@ public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRe
 		request.getHeaders().setBearerAuth(renewed.getTokenValue());
 		ClientHttpResponse replayed = execution.execute(request, body);
 		if (replayed.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-			this.tokenState.replayAccepted(renewed);
+			this.tokenState.tokenAccepted(renewed);
 		}
 		return replayed;
 	}

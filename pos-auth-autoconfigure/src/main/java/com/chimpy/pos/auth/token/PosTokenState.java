@@ -160,7 +160,7 @@ public final class PosTokenState implements AutoCloseable {
 	 * is still the current token it is dropped and renewed (once, however many callers report it); if another
 	 * caller already renewed it, the current token. When the rejected token itself replaced a rejected one only
 	 * moments ago (see {@link TokenRenewalSettings#unauthorizedBackoff()}), it is kept and the result is empty:
-	 * the caller should pass the 401 on.
+	 * the caller should pass the 401 on; {@link #tokenAccepted(OAuth2AccessToken)} ends that protection.
 	 * @param rejected the access token the resource server answered 401 to
 	 * @return the authorized client with a different token, empty when the token is not replaced now, or an error
 	 * when none can be had
@@ -190,11 +190,12 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * Tell the state that the resource server accepted a request replayed with {@code token} after a 401, so that
-	 * the next 401 replaces the token at once again. Cheap when nothing is to be done.
-	 * @param token the access token the replayed request carried
+	 * Tell the state that the resource server accepted a request carrying {@code token}. After a token that
+	 * replaced a rejected one is accepted, the next 401 replaces the token at once again. A read of one volatile
+	 * field when nothing is to be done, so clients call it after every answer that is not a 401.
+	 * @param token the access token the accepted request carried
 	 */
-	public void replayAccepted(OAuth2AccessToken token) {
+	public void tokenAccepted(OAuth2AccessToken token) {
 		Assert.notNull(token, "token must not be null");
 		if (!this.unauthorized.isEngaged()) {
 			return;

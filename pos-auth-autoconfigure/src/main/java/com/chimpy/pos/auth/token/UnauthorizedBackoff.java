@@ -9,8 +9,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Keeps an API that rejects even fresh tokens from turning every call into a token request. After a 401 has
  * replaced a token, the replacement is not replaced again because of a 401 until a pause has passed; the pause
- * doubles (up to a maximum) while fresh tokens keep being rejected, and ends as soon as a replayed request is
- * accepted. Meanwhile callers get the API's 401.
+ * doubles (up to a maximum) while fresh tokens keep being rejected, and ends as soon as a request with the current
+ * token is accepted. Meanwhile callers get the API's 401.
  * <p>
  * {@link #isHoldingBack(Instant)} and {@link #heldBack()} (after its one warning) are reads of volatile fields, for
  * the per-call path; the other methods are called under the token state's lock.
@@ -76,7 +76,7 @@ final class UnauthorizedBackoff {
 	}
 
 	/**
-	 * A request replayed with a replacement token was accepted: the API takes fresh tokens again.
+	 * A request with the current token was accepted: the API takes fresh tokens again.
 	 * @return whether anything changed
 	 */
 	boolean accepted() {

@@ -60,6 +60,7 @@ public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunc
 	private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, OAuth2AccessToken token) {
 		return next.exchange(withBearer(request, token)).flatMap((response) -> {
 			if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+				this.tokenState.tokenAccepted(token);
 				return Mono.just(response);
 			}
 			return this.tokenState.authorizedClientReplacing(token)
@@ -74,7 +75,7 @@ public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunc
 	private Mono<ClientResponse> replay(ClientRequest request, ExchangeFunction next, OAuth2AccessToken token) {
 		return next.exchange(withBearer(request, token)).doOnNext((replayed) -> {
 			if (replayed.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-				this.tokenState.replayAccepted(token);
+				this.tokenState.tokenAccepted(token);
 			}
 		});
 	}

@@ -56,8 +56,8 @@ class SandboxRefreshTokenRotationTests {
 			OAuth2AuthorizedClient renewed = this.tokenState.authorizedClientReplacing(current.getAccessToken())
 				.block(TIMEOUT);
 			assertThat(renewed.getAccessToken().getTokenValue()).isNotEqualTo(current.getAccessToken().getTokenValue());
-			// As the bearer filter does when the replay with the new token succeeds.
-			this.tokenState.replayAccepted(renewed.getAccessToken());
+			// As the bearer filter does when a request with the new token succeeds.
+			this.tokenState.tokenAccepted(renewed.getAccessToken());
 		}
 		String lastToken = whoami().path("jti").asString();
 

@@ -27,9 +27,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Calls while renewals are held back fail at once, send nothing and all get the same exception instance (no
- * exception is built per call): after an outage whose next attempt lies beyond {@code max-wait} with no valid token,
- * while the credential guard pauses password grants after a rejection, and once it has stopped them.
+ * Calls while renewals are held back fail at once, send nothing and get an error prepared when the hold began: each
+ * caller gets its own copy (a shared instance would collect a suppressed exception from every Reactor
+ * {@code block()}), without a stack trace of its own, all with the same cause, code and message. Held back: after
+ * an outage whose next attempt lies beyond {@code max-wait} with no valid token, while the credential guard pauses
+ * password grants after a rejection, and once it has stopped them.
  * <p>
  * {@code max-wait} is 20 s and every held-back call must fail within 5 s, so a call that waited for {@code max-wait}
  * fails the test (bounded), without any assertion on speed. Requests are counted from the journals of the token
@@ -61,7 +63,7 @@ class HeldBackCallsTests {
 	 * {@code Retry-After: 120}).
 	 */
 	@Test
-	void duringAnOutageBackoffBeyondMaxWaitCallsShareOneExceptionAndSendNothing() {
+	void duringAnOutageBackoffBeyondMaxWaitCallsFailAtOnceAndSendNothing() {
 		answerTokenRequests(aResponse().withStatus(503).withHeader("Retry-After", "120"));
 		run((context) -> assertHeldBack(context, null));
 	}
@@ -70,7 +72,7 @@ class HeldBackCallsTests {
 	 * The credential guard pauses password grants after a rejection ({@code rejection-backoff} 1 m).
 	 */
 	@Test
-	void whileTheGuardPausesPasswordGrantsCallsShareOneExceptionAndSendNothing() {
+	void whileTheGuardPausesPasswordGrantsCallsFailAtOnceAndSendNothing() {
 		answerTokenRequests(aResponse().withStatus(403)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Wrong email or password.\"}"));
@@ -81,7 +83,7 @@ class HeldBackCallsTests {
 	 * The credential guard has stopped password grants ({@code too_many_attempts}).
 	 */
 	@Test
-	void onceTheGuardHasStoppedCallsShareOneExceptionAndSendNothing() {
+	void onceTheGuardHasStoppedCallsFailAtOnceAndSendNothing() {
 		answerTokenRequests(aResponse().withStatus(429)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"error\":\"too_many_attempts\",\"error_description\":\"Your account has been blocked.\"}"));
@@ -93,7 +95,7 @@ class HeldBackCallsTests {
 
 	/**
 	 * The first call sends one token request and fails; then ten calls through {@code posWebClient}, the reactive
-	 * manager and the token state fail within {@link #CALL_LIMIT}, all with the same exception instance, and
+	 * manager and the token state fail within {@link #CALL_LIMIT}, all with copies of one prepared error, and
 	 * neither journal grows.
 	 */
 	private void assertHeldBack(AssertableApplicationContext context, String errorCode) {
@@ -119,8 +121,16 @@ class HeldBackCallsTests {
 		if (errorCode != null) {
 			assertThat(((ClientAuthorizationException) shared).getError().getErrorCode()).isEqualTo(errorCode);
 		}
-		for (int i = 1; i < heldBack.size(); i++) {
-			assertThat(heldBack.get(i)).as("exception of held-back call %d", i + 1).isSameAs(shared);
+		assertThat(shared.getCause()).as("the failure that holds requests back").isNotNull();
+		for (int i = 0; i < heldBack.size(); i++) {
+			Throwable ex = heldBack.get(i);
+			assertThat(ex.getStackTrace()).as("stack trace of held-back call %d", i + 1).isEmpty();
+			assertThat(ex.getCause()).as("cause of held-back call %d", i + 1).isSameAs(shared.getCause());
+			assertThat(ex).as("held-back call %d", i + 1)
+				.hasMessage(shared.getMessage())
+				.isInstanceOf(ClientAuthorizationException.class);
+			assertThat(((ClientAuthorizationException) ex).getError().getErrorCode())
+				.isEqualTo(((ClientAuthorizationException) shared).getError().getErrorCode());
 		}
 		assertThat(this.tokens.count()).as("token requests after the held-back calls").isEqualTo(1);
 		assertThat(LifecycleFixture.settled(() -> this.api.findAll(anyRequestedFor(urlPathMatching("/api/v2/.*")))))
