@@ -1,5 +1,6 @@
 package com.chimpy.pos.auth.token;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
@@ -15,17 +16,12 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
-import org.springframework.security.oauth2.client.OAuth2AuthorizationContext;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.util.Assert;
 
 /**
@@ -47,7 +43,8 @@ import org.springframework.util.Assert;
  * a caller without a usable token is answered without taking a lock. Every flight completes, whatever the
  * providers do; {@link #close()} stops background renewals and retries.
  * <p>
- * Nothing here logs or reveals a token or a credential.
+ * Time comes from the given {@link Clock} and waits are scheduled on the given {@link Scheduler}, so that tests
+ * can run the lifecycle in virtual time. Nothing here logs or reveals a token or a credential.
  */
 public final class PosTokenState implements AutoCloseable {
 
@@ -55,21 +52,19 @@ public final class PosTokenState implements AutoCloseable {
 
 	private final ClientRegistration registration;
 
-	private final Authentication principal;
-
-	private final ReactiveOAuth2AuthorizedClientProvider passwordProvider;
-
-	private final ReactiveOAuth2AuthorizedClientProvider refreshProvider;
-
 	private final TokenRenewalSettings settings;
 
-	private final RetryBackoff backoff;
+	private final Clock clock;
+
+	private final Scheduler scheduler;
 
 	private final CredentialGuard guard;
 
 	private final UnauthorizedBackoff unauthorized;
 
-	private final Scheduler timer = Schedulers.parallel();
+	private final RenewalAttempt attempt;
+
+	private final TokenErrors errors;
 
 	private final Object lock = new Object();
 
@@ -79,28 +74,24 @@ public final class PosTokenState implements AutoCloseable {
 
 	private final Disposable.Swap backgroundRetry = Disposables.swap();
 
-	private volatile @Nullable Held held;
-
-	private volatile @Nullable OAuth2RefreshToken refreshToken;
+	private volatile @Nullable HeldToken held;
 
 	// Written under lock; read without it only to skip taking the lock when a renewal is already in flight.
 	private volatile Sinks.@Nullable One<OAuth2AuthorizedClient> flight;
 
 	// Written under lock; read without it on the per-call path.
-	private volatile @Nullable HeldBack heldBack;
+	private volatile @Nullable HoldBack holdBack;
 
 	private volatile boolean closed;
 
 	// The fields below are guarded by lock.
 
-	private int failures;
+	private final FailureBackoff failures;
 
 	private @Nullable Disposable flightSubscription;
 
-	private @Nullable Throwable lastFailure;
-
 	/**
-	 * Create the token state of a client registration.
+	 * Create the token state of a client registration on the system clock and Reactor's parallel scheduler.
 	 * @param registration the client registration (grant type {@link PasswordGrantRequest#PASSWORD})
 	 * @param passwordProvider the provider that obtains a token with the password grant
 	 * @param refreshProvider the provider that renews a token with its refresh token
@@ -108,20 +99,39 @@ public final class PosTokenState implements AutoCloseable {
 	 */
 	public PosTokenState(ClientRegistration registration, ReactiveOAuth2AuthorizedClientProvider passwordProvider,
 			ReactiveOAuth2AuthorizedClientProvider refreshProvider, TokenRenewalSettings settings) {
+		this(registration, passwordProvider, refreshProvider, settings, Clock.systemUTC(), Schedulers.parallel());
+	}
+
+	/**
+	 * Create the token state of a client registration.
+	 * @param registration the client registration (grant type {@link PasswordGrantRequest#PASSWORD})
+	 * @param passwordProvider the provider that obtains a token with the password grant
+	 * @param refreshProvider the provider that renews a token with its refresh token
+	 * @param settings when to renew and how to retry
+	 * @param clock where the time comes from
+	 * @param scheduler where waits, timeouts and background retries are scheduled
+	 */
+	public PosTokenState(ClientRegistration registration, ReactiveOAuth2AuthorizedClientProvider passwordProvider,
+			ReactiveOAuth2AuthorizedClientProvider refreshProvider, TokenRenewalSettings settings, Clock clock,
+			Scheduler scheduler) {
 		Assert.notNull(registration, "registration must not be null");
 		Assert.notNull(passwordProvider, "passwordProvider must not be null");
 		Assert.notNull(refreshProvider, "refreshProvider must not be null");
 		Assert.notNull(settings, "settings must not be null");
+		Assert.notNull(clock, "clock must not be null");
+		Assert.notNull(scheduler, "scheduler must not be null");
+		String registrationId = registration.getRegistrationId();
 		this.registration = registration;
-		this.principal = UsernamePasswordAuthenticationToken.unauthenticated(registration.getRegistrationId(), null);
-		this.passwordProvider = passwordProvider;
-		this.refreshProvider = refreshProvider;
 		this.settings = settings;
-		this.backoff = new RetryBackoff(settings.retryBackoff(), settings.maxRetryBackoff());
-		this.guard = new CredentialGuard(registration.getRegistrationId(), settings.maxCredentialRejections(),
+		this.clock = clock;
+		this.scheduler = scheduler;
+		this.guard = new CredentialGuard(registrationId, settings.maxCredentialRejections(),
 				settings.rejectionBackoff());
-		this.unauthorized = new UnauthorizedBackoff(registration.getRegistrationId(), settings.unauthorizedBackoff(),
+		this.unauthorized = new UnauthorizedBackoff(registrationId, settings.unauthorizedBackoff(),
 				settings.maxUnauthorizedBackoff());
+		this.attempt = new RenewalAttempt(registration, passwordProvider, refreshProvider, this.guard, clock);
+		this.errors = new TokenErrors(registrationId, settings.maxWait(), settings.requestTimeout());
+		this.failures = new FailureBackoff(settings, this.guard, this.errors);
 	}
 
 	/**
@@ -151,8 +161,8 @@ public final class PosTokenState implements AutoCloseable {
 	 * @return the authorized client, or {@code null}
 	 */
 	public @Nullable OAuth2AuthorizedClient readyAuthorizedClient() {
-		Held current = this.held;
-		return (current != null && now().isBefore(current.refreshAt)) ? current.client : null;
+		HeldToken current = this.held;
+		return (current != null && now().isBefore(current.refreshAt())) ? current.client() : null;
 	}
 
 	/**
@@ -169,8 +179,8 @@ public final class PosTokenState implements AutoCloseable {
 		Assert.notNull(rejected, "rejected must not be null");
 		return Mono.defer(() -> {
 			Instant now = now();
-			Held current = this.held;
-			boolean isCurrent = current != null && !current.rejected && current.hasToken(rejected);
+			HeldToken current = this.held;
+			boolean isCurrent = current != null && !current.rejected() && current.hasToken(rejected);
 			if (isCurrent && this.unauthorized.isHoldingBack(now)) {
 				this.unauthorizedHeldBack.increment();
 				this.unauthorized.heldBack();
@@ -201,7 +211,7 @@ public final class PosTokenState implements AutoCloseable {
 			return;
 		}
 		synchronized (this.lock) {
-			Held current = this.held;
+			HeldToken current = this.held;
 			if (current != null && current.hasToken(token)) {
 				this.unauthorized.accepted();
 			}
@@ -214,7 +224,7 @@ public final class PosTokenState implements AutoCloseable {
 	 */
 	public void warmUp() {
 		authorizedClient().subscribe(null, (ex) -> logger.warn("Could not obtain a token for client registration '"
-				+ this.registration.getRegistrationId() + "' at start-up: " + describe(ex)));
+				+ this.registration.getRegistrationId() + "' at start-up: " + TokenErrors.describe(ex)));
 	}
 
 	/**
@@ -224,9 +234,8 @@ public final class PosTokenState implements AutoCloseable {
 	public void reset() {
 		this.guard.reset();
 		synchronized (this.lock) {
-			this.failures = 0;
-			this.lastFailure = null;
-			this.heldBack = null;
+			this.failures.succeeded();
+			this.holdBack = null;
 		}
 	}
 
@@ -249,7 +258,7 @@ public final class PosTokenState implements AutoCloseable {
 			subscription.dispose();
 		}
 		if (pending != null) {
-			pending.tryEmitError(closedError());
+			pending.tryEmitError(this.errors.closed());
 		}
 	}
 
@@ -276,7 +285,7 @@ public final class PosTokenState implements AutoCloseable {
 	 */
 	public @Nullable TokenEndpointException getTokenEndpointFailure() {
 		synchronized (this.lock) {
-			return (this.lastFailure instanceof TokenEndpointException tee) ? tee : null;
+			return (this.failures.lastFailure() instanceof TokenEndpointException tee) ? tee : null;
 		}
 	}
 
@@ -301,39 +310,39 @@ public final class PosTokenState implements AutoCloseable {
 	 * @return the expiry, or {@code null} when no token is held
 	 */
 	public @Nullable Instant getExpiresAt() {
-		Held current = this.held;
-		return (current != null) ? current.client.getAccessToken().getExpiresAt() : null;
+		HeldToken current = this.held;
+		return (current != null) ? current.client().getAccessToken().getExpiresAt() : null;
 	}
 
 	private Mono<OAuth2AuthorizedClient> acquire(Instant deadline) {
 		return Mono.defer(() -> {
 			Instant now = now();
-			Held current = this.held;
-			if (current != null && now.isBefore(current.hardAt)) {
-				if (!now.isBefore(current.refreshAt)) {
+			HeldToken current = this.held;
+			if (current != null && current.isUsable(now)) {
+				if (!now.isBefore(current.refreshAt())) {
 					renewInBackground();
 				}
-				return Mono.just(current.client);
+				return Mono.just(current.client());
 			}
-			Held fallback = (current != null && now.isBefore(current.expiresAt)) ? current : null;
-			HeldBack back = this.heldBack;
-			if (back != null && this.flight == null && now.isBefore(back.until)) {
+			HeldToken fallback = (current != null && current.isAlive(now)) ? current : null;
+			HoldBack back = this.holdBack;
+			if (back != null && this.flight == null && back.holds(now)) {
 				return heldBack(back, now, deadline, fallback);
 			}
 			Sinks.One<OAuth2AuthorizedClient> join;
 			boolean started = false;
 			synchronized (this.lock) {
 				if (this.closed) {
-					return Mono.error(closedError());
+					return Mono.error(this.errors.closed());
 				}
-				Held latest = this.held;
-				if (latest != current && latest != null && now.isBefore(latest.hardAt)) {
+				HeldToken latest = this.held;
+				if (latest != current && latest != null && latest.isUsable(now)) {
 					// A flight completed since this caller looked: use its token rather than start another.
-					return Mono.just(latest.client);
+					return Mono.just(latest.client());
 				}
 				if (this.flight == null) {
-					HeldBack latestBack = this.heldBack;
-					if (latestBack != null && now.isBefore(latestBack.until)) {
+					HoldBack latestBack = this.holdBack;
+					if (latestBack != null && latestBack.holds(now)) {
 						return heldBack(latestBack, now, deadline, fallback);
 					}
 					this.flight = Sinks.one();
@@ -344,34 +353,35 @@ public final class PosTokenState implements AutoCloseable {
 			if (started) {
 				launch(join, current);
 			}
-			Instant waitUntil = (fallback != null && fallback.expiresAt.isBefore(deadline)) ? fallback.expiresAt
+			Instant waitUntil = (fallback != null && fallback.expiresAt().isBefore(deadline)) ? fallback.expiresAt()
 					: deadline;
 			return join.asMono()
-				.timeout(positive(Duration.between(now, waitUntil)), this.timer)
+				.timeout(positive(Duration.between(now, waitUntil)), this.scheduler)
 				.onErrorResume((ex) -> afterFailedWait(ex, fallback, deadline));
 		});
 	}
 
 	/**
-	 * A caller while renewals are held back: the still-valid token, a wait for the next attempt when that comes
-	 * before the caller's deadline, or an error at once. No lock, and nothing that was not built already but the
-	 * caller's own error, which has no stack trace of its own (its cause has one).
+	 * A caller while token requests are held back: the still-valid token, a wait for the next attempt when that
+	 * comes before the caller's deadline, or an error at once. No lock, and nothing built but the caller's own
+	 * error, which has no stack trace of its own (its cause has one).
 	 */
-	private Mono<OAuth2AuthorizedClient> heldBack(HeldBack back, Instant now, Instant deadline,
-			@Nullable Held fallback) {
+	private Mono<OAuth2AuthorizedClient> heldBack(HoldBack back, Instant now, Instant deadline,
+			@Nullable HeldToken fallback) {
 		if (fallback != null) {
-			return Mono.just(fallback.client);
+			return Mono.just(fallback.client());
 		}
-		if (back.waitable && !back.until.isAfter(deadline)) {
-			return Mono.delay(positive(Duration.between(now, back.until)), this.timer).then(acquire(deadline));
+		if (back.waitable() && !back.until().isAfter(deadline)) {
+			return Mono.delay(positive(Duration.between(now, back.until())), this.scheduler).then(acquire(deadline));
 		}
 		return Mono.error(back.error(this.registration.getRegistrationId()));
 	}
 
-	private Mono<OAuth2AuthorizedClient> afterFailedWait(Throwable ex, @Nullable Held fallback, Instant deadline) {
+	private Mono<OAuth2AuthorizedClient> afterFailedWait(Throwable ex, @Nullable HeldToken fallback,
+			Instant deadline) {
 		Instant now = now();
-		if (fallback != null && now.isBefore(fallback.expiresAt)) {
-			return Mono.just(fallback.client);
+		if (fallback != null && fallback.isAlive(now)) {
+			return Mono.just(fallback.client());
 		}
 		if (ex instanceof TimeoutException) {
 			// The wait ended either at the caller's deadline or when the token it could fall back on expired;
@@ -381,9 +391,9 @@ public final class PosTokenState implements AutoCloseable {
 			}
 			Throwable last;
 			synchronized (this.lock) {
-				last = this.lastFailure;
+				last = this.failures.lastFailure();
 			}
-			return Mono.error(unavailable((last != null) ? last : ex));
+			return Mono.error(this.errors.unavailable((last != null) ? last : ex));
 		}
 		if (TokenEndpointException.isTransient(ex) && !this.closed) {
 			return acquire(deadline);
@@ -392,18 +402,18 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	private void renewInBackground() {
-		HeldBack heldBack = this.heldBack;
-		if (this.flight != null || this.closed || (heldBack != null && now().isBefore(heldBack.until))) {
+		HoldBack back = this.holdBack;
+		if (this.flight != null || this.closed || (back != null && back.holds(now()))) {
 			return;
 		}
 		Sinks.One<OAuth2AuthorizedClient> started;
-		Held current;
+		HeldToken current;
 		synchronized (this.lock) {
 			current = this.held;
 			Instant now = now();
-			HeldBack back = this.heldBack;
-			if (this.flight != null || this.closed || (back != null && now.isBefore(back.until)) || current == null
-					|| now.isBefore(current.refreshAt)) {
+			HoldBack latestBack = this.holdBack;
+			if (this.flight != null || this.closed || (latestBack != null && latestBack.holds(now))
+					|| current == null || now.isBefore(current.refreshAt())) {
 				return;
 			}
 			started = Sinks.one();
@@ -416,12 +426,13 @@ public final class PosTokenState implements AutoCloseable {
 	 * Run one renewal. Whatever the providers do (throw, never answer, answer nothing), the flight completes: with
 	 * a client, or with an error after at most the request timeout.
 	 */
-	private void launch(Sinks.One<OAuth2AuthorizedClient> sink, @Nullable Held from) {
+	private void launch(Sinks.One<OAuth2AuthorizedClient> sink, @Nullable HeldToken from) {
 		try {
-			Disposable subscription = Mono.defer(() -> attempt(from))
+			Disposable subscription = Mono
+				.defer(() -> this.attempt.renew((from != null) ? from.client().getAccessToken() : null))
 				.switchIfEmpty(Mono.error(() -> new IllegalStateException("No authorized client was obtained")))
-				.timeout(this.settings.requestTimeout(), this.timer)
-				.onErrorMap(TimeoutException.class, this::requestTimedOut)
+				.timeout(this.settings.requestTimeout(), this.scheduler)
+				.onErrorMap(TimeoutException.class, this.errors::requestTimedOut)
 				.subscribe((client) -> succeeded(sink, client), (ex) -> failed(sink, ex));
 			synchronized (this.lock) {
 				// Kept for close() while this flight is the current one (it may have completed already).
@@ -435,72 +446,12 @@ public final class PosTokenState implements AutoCloseable {
 		}
 	}
 
-	private Mono<OAuth2AuthorizedClient> attempt(@Nullable Held from) {
-		Mono<OAuth2AuthorizedClient> password = Mono.defer(() -> {
-			ClientAuthorizationException refusal = this.guard.refusal(now());
-			if (refusal != null) {
-				return Mono.error(refusal);
-			}
-			return this.passwordProvider.authorize(context(null)).doOnError(this::recordRejection);
-		});
-		OAuth2RefreshToken refresh = this.refreshToken;
-		if (refresh == null || from == null) {
-			return password;
-		}
-		OAuth2AuthorizedClient renewable = new OAuth2AuthorizedClient(this.registration, this.principal.getName(),
-				from.client.getAccessToken(), refresh);
-		return Mono.defer(() -> this.refreshProvider.authorize(context(renewable)))
-			// Cancelled by the request timeout or by close(): the request may have reached the server.
-			.doOnCancel(() -> forgetRefreshToken(refresh))
-			.onErrorResume((ex) -> {
-				if (isRefreshRejected(ex)) {
-					forgetRefreshToken(refresh);
-					logger.info("The refresh token of client registration '" + this.registration.getRegistrationId()
-							+ "' was rejected (" + errorCode(ex) + "); renewing with the password grant");
-					return password;
-				}
-				if (!(ex instanceof TokenEndpointException tee) || tee.isRequestSent()) {
-					// The server may have rotated it already: sending it again would be reuse.
-					forgetRefreshToken(refresh);
-				}
-				return Mono.error(ex);
-			});
-	}
-
-	/**
-	 * Whether the authorization server refused the refresh token (an OAuth2 error that is not an outage).
-	 */
-	private static boolean isRefreshRejected(Throwable ex) {
-		return ex instanceof ClientAuthorizationException && !TokenEndpointException.isTransient(ex)
-				&& !(ex instanceof TokenEndpointException tee && tee.getKind() != TokenEndpointException.Kind.REJECTED);
-	}
-
-	private void recordRejection(Throwable ex) {
-		if (TokenEndpointException.isCredentialRejection(ex)) {
-			this.guard.rejected(((ClientAuthorizationException) ex).getError(), now());
-		}
-	}
-
-	private void forgetRefreshToken(OAuth2RefreshToken rejected) {
-		synchronized (this.lock) {
-			if (this.refreshToken == rejected) {
-				this.refreshToken = null;
-			}
-		}
-	}
-
-	private OAuth2AuthorizationContext context(@Nullable OAuth2AuthorizedClient authorizedClient) {
-		OAuth2AuthorizationContext.Builder builder = (authorizedClient != null)
-				? OAuth2AuthorizationContext.withAuthorizedClient(authorizedClient)
-				: OAuth2AuthorizationContext.withClientRegistration(this.registration);
-		return builder.principal(this.principal).build();
-	}
-
 	private void succeeded(Sinks.One<OAuth2AuthorizedClient> sink, OAuth2AuthorizedClient client) {
-		Held next;
+		HeldToken next;
 		try {
-			next = hold(client);
+			next = HeldToken.of(client, this.settings, now());
 			this.guard.succeeded();
+			this.attempt.renewed(client);
 		}
 		catch (RuntimeException ex) {
 			failed(sink, ex);
@@ -508,13 +459,11 @@ public final class PosTokenState implements AutoCloseable {
 		}
 		synchronized (this.lock) {
 			this.held = next;
-			this.refreshToken = client.getRefreshToken();
 			if (this.flight == sink) {
 				this.flight = null;
 			}
-			this.failures = 0;
-			this.lastFailure = null;
-			this.heldBack = null;
+			this.failures.succeeded();
+			this.holdBack = null;
 		}
 		sink.tryEmitValue(client);
 	}
@@ -529,9 +478,7 @@ public final class PosTokenState implements AutoCloseable {
 		}
 		catch (RuntimeException recordingFailure) {
 			synchronized (this.lock) {
-				// Nothing of the failure is touched here: reading it may be what failed.
-				this.heldBack = new HeldBack(now().plus(this.settings.retryBackoff()), true,
-						new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE), "The token request failed", ex);
+				this.holdBack = this.failures.unrecorded(ex, now());
 			}
 		}
 		finally {
@@ -546,161 +493,54 @@ public final class PosTokenState implements AutoCloseable {
 
 	private void recordFailure(Throwable ex) {
 		Instant now = now();
-		if (this.refreshToken == null && this.guard.isRefusing(now)) {
-			OAuth2Error error = this.guard.getLastError();
-			synchronized (this.lock) {
-				this.heldBack = new HeldBack(this.guard.refusedUntil(), false,
-						(error != null) ? error : new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED),
-						this.guard.refusalMessage(), ex);
+		HoldBack back;
+		boolean retryInBackground;
+		synchronized (this.lock) {
+			HoldBack refused = this.failures.credentialsRefused(ex, now, this.attempt.holdsRefreshToken());
+			if (refused != null) {
+				this.holdBack = refused;
+				back = null;
+				retryInBackground = false;
 			}
+			else if (this.closed) {
+				return;
+			}
+			else {
+				back = this.failures.outage(ex, now);
+				this.holdBack = back;
+				HeldToken current = this.held;
+				retryInBackground = current != null && !current.rejected() && back.until().isBefore(current.expiresAt());
+			}
+		}
+		if (back == null) {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Token request for client registration '" + this.registration.getRegistrationId()
-						+ "' failed: " + describe(ex));
+						+ "' failed: " + TokenErrors.describe(ex));
 			}
 			return;
 		}
-		Duration retryIn;
-		boolean retryInBackground;
-		synchronized (this.lock) {
-			if (this.closed) {
-				return;
-			}
-			this.failures++;
-			retryIn = this.backoff.delay(this.failures,
-					(ex instanceof TokenEndpointException tee) ? tee.getRetryAfter() : null);
-			Instant nextAttemptAt = now.plus(retryIn);
-			this.lastFailure = ex;
-			boolean waitable = TokenEndpointException.isTransient(ex);
-			this.heldBack = waitable
-					? new HeldBack(nextAttemptAt, true, unavailableError(ex), unavailableMessage(ex), ex)
-					: new HeldBack(nextAttemptAt, false, error(ex),
-							describe(ex) + "; the next token request is not sent before " + nextAttemptAt, ex);
-			Held current = this.held;
-			retryInBackground = current != null && !current.rejected && nextAttemptAt.isBefore(current.expiresAt);
-		}
+		Duration retryIn = Duration.between(now, back.until());
 		logger.warn("Token request for client registration '" + this.registration.getRegistrationId() + "' failed ("
-				+ describe(ex) + "); next attempt in " + retryIn.toMillis() + " ms"
+				+ TokenErrors.describe(ex) + "); next attempt in " + retryIn.toMillis() + " ms"
 				+ (retryInBackground ? ", the current token stays in use meanwhile" : ""));
 		if (retryInBackground) {
-			this.backgroundRetry.update(Mono.delay(retryIn, this.timer).subscribe((tick) -> renewInBackground()));
+			this.backgroundRetry.update(Mono.delay(retryIn, this.scheduler).subscribe((tick) -> renewInBackground()));
 		}
 	}
 
-	private Held hold(OAuth2AuthorizedClient client) {
-		OAuth2AccessToken token = client.getAccessToken();
-		Instant issuedAt = (token.getIssuedAt() != null) ? token.getIssuedAt() : now();
-		Instant expiresAt = (token.getExpiresAt() != null) ? token.getExpiresAt() : issuedAt.plusSeconds(60);
-		return new Held(client, this.settings.refreshAheadPoint(issuedAt, expiresAt),
-				this.settings.hardPoint(issuedAt, expiresAt), expiresAt, false);
-	}
-
-	/**
-	 * A token request that took longer than the request timeout: transient, and told apart from a caller's own
-	 * wait running out.
-	 */
-	private TokenEndpointException requestTimedOut(TimeoutException ex) {
-		String message = "The token endpoint did not answer within " + this.settings.requestTimeout().toMillis()
-				+ " ms";
-		return new TokenEndpointException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, message, null),
-				this.registration.getRegistrationId(), message, true, 0, null, ex);
-	}
-
-	private TokenEndpointException unavailable(@Nullable Throwable cause) {
-		return new TokenEndpointException(unavailableError(cause), this.registration.getRegistrationId(),
-				unavailableMessage(cause), false, 0, null, cause);
-	}
-
-	/**
-	 * The error of a caller that got no token in time: {@code invalid_token_response} when the last answer was not
-	 * a token (so that the code points at what sits in front of the server), else
-	 * {@code temporarily_unavailable}.
-	 */
-	private OAuth2Error unavailableError(@Nullable Throwable cause) {
-		boolean unexpected = cause instanceof TokenEndpointException tee
-				&& tee.getKind() == TokenEndpointException.Kind.UNEXPECTED_RESPONSE;
-		return new OAuth2Error(unexpected ? PosTokenResponseClient.INVALID_TOKEN_RESPONSE
-				: OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, unavailableMessage(cause), null);
-	}
-
-	private String unavailableMessage(@Nullable Throwable cause) {
-		return "No access token for client registration '" + this.registration.getRegistrationId()
-				+ "' could be obtained within " + this.settings.maxWait().toMillis() + " ms"
-				+ ((cause != null) ? "; last failure: " + describe(cause) : "");
-	}
-
-	private ClientAuthorizationException closedError() {
-		return new ClientAuthorizationException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE),
-				this.registration.getRegistrationId(),
-				"The token state of client registration '" + this.registration.getRegistrationId() + "' is closed");
-	}
-
-	private static OAuth2Error error(Throwable ex) {
-		return (ex instanceof ClientAuthorizationException cae) ? cae.getError()
-				: new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR);
-	}
-
-	private static String describe(Throwable ex) {
-		if (ex instanceof TimeoutException) {
-			return "no answer in time";
-		}
-		String message = ex.getMessage();
-		return (message != null) ? message : ex.getClass().getSimpleName();
-	}
-
-	private static String errorCode(Throwable ex) {
-		return (ex instanceof ClientAuthorizationException cae) ? cae.getError().getErrorCode() : "?";
+	private Instant now() {
+		return this.clock.instant();
 	}
 
 	private static Duration positive(Duration duration) {
 		return (duration.isNegative() || duration.isZero()) ? Duration.ofMillis(1) : duration;
 	}
 
-	private static Instant now() {
-		return Instant.now();
-	}
-
 	@Override
 	public String toString() {
-		Held current = this.held;
+		HeldToken current = this.held;
 		return "PosTokenState{registrationId='" + this.registration.getRegistrationId() + "', tokenExpiresAt="
-				+ ((current != null) ? current.expiresAt : null) + ", stopped=" + this.guard.isStopped() + "}";
-	}
-
-	/**
-	 * A token in use and the points of its life.
-	 */
-	private record Held(OAuth2AuthorizedClient client, Instant refreshAt, Instant hardAt, Instant expiresAt,
-			boolean rejected) {
-
-		boolean hasToken(OAuth2AccessToken token) {
-			return this.client.getAccessToken().getTokenValue().equals(token.getTokenValue());
-		}
-
-		/**
-		 * The token after the resource server rejected it: never served again, not even as a fallback.
-		 */
-		Held dropped() {
-			return new Held(this.client, Instant.MIN, Instant.MIN, Instant.MIN, true);
-		}
-
-		@Override
-		public String toString() {
-			return "Held{expiresAt=" + this.expiresAt + ", rejected=" + this.rejected + "}";
-		}
-
-	}
-
-	/**
-	 * Renewals held back until a point in time, after a failure. Callers without a usable token either wait for
-	 * that point ({@code waitable}: an outage that may end) or fail at once with a copy of the prepared error.
-	 */
-	private record HeldBack(Instant until, boolean waitable, OAuth2Error oauth2Error, String message,
-			Throwable cause) {
-
-		TokenEndpointException error(String registrationId) {
-			return new HeldBackException(this.oauth2Error, registrationId, this.message, this.cause);
-		}
-
+				+ ((current != null) ? current.expiresAt() : null) + ", stopped=" + this.guard.isStopped() + "}";
 	}
 
 }

@@ -1,0 +1,133 @@
+package com.chimpy.pos.auth.token;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizationContext;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+/**
+ * One renewal: by refresh token when one is held, falling back to the password grant in the same attempt when the
+ * server refuses the refresh token; by password grant otherwise, unless the {@link CredentialGuard} holds password
+ * grants back. It keeps the newest refresh token and drops one that may have reached the server with a failed
+ * request (it may be rotated already, and Auth0 revokes the whole family on reuse): only a request that provably
+ * never left keeps it.
+ */
+final class RenewalAttempt {
+
+	private static final Log logger = LogFactory.getLog(RenewalAttempt.class);
+
+	private final ClientRegistration registration;
+
+	private final Authentication principal;
+
+	private final ReactiveOAuth2AuthorizedClientProvider passwordProvider;
+
+	private final ReactiveOAuth2AuthorizedClientProvider refreshProvider;
+
+	private final CredentialGuard guard;
+
+	private final Clock clock;
+
+	private final AtomicReference<@Nullable OAuth2RefreshToken> refreshToken = new AtomicReference<>();
+
+	RenewalAttempt(ClientRegistration registration, ReactiveOAuth2AuthorizedClientProvider passwordProvider,
+			ReactiveOAuth2AuthorizedClientProvider refreshProvider, CredentialGuard guard, Clock clock) {
+		this.registration = registration;
+		this.principal = UsernamePasswordAuthenticationToken.unauthenticated(registration.getRegistrationId(), null);
+		this.passwordProvider = passwordProvider;
+		this.refreshProvider = refreshProvider;
+		this.guard = guard;
+		this.clock = clock;
+	}
+
+	/**
+	 * The renewal of the given token, or the first token.
+	 * @param current the access token being renewed, or {@code null} when none is held
+	 * @return the new authorized client, or an error
+	 */
+	Mono<OAuth2AuthorizedClient> renew(@Nullable OAuth2AccessToken current) {
+		Mono<OAuth2AuthorizedClient> password = Mono.defer(() -> {
+			ClientAuthorizationException refusal = this.guard.refusal(this.clock.instant());
+			if (refusal != null) {
+				return Mono.error(refusal);
+			}
+			return this.passwordProvider.authorize(context(null)).doOnError(this::recordRejection);
+		});
+		OAuth2RefreshToken refresh = this.refreshToken.get();
+		if (refresh == null || current == null) {
+			return password;
+		}
+		OAuth2AuthorizedClient renewable = new OAuth2AuthorizedClient(this.registration, this.principal.getName(),
+				current, refresh);
+		return Mono.defer(() -> this.refreshProvider.authorize(context(renewable)))
+			// Cancelled by the request timeout or by close(): the request may have reached the server.
+			.doOnCancel(() -> forget(refresh))
+			.onErrorResume((ex) -> {
+				if (isRefreshRejected(ex)) {
+					forget(refresh);
+					logger.info("The refresh token of client registration '" + this.registration.getRegistrationId()
+							+ "' was rejected (" + ((ClientAuthorizationException) ex).getError().getErrorCode()
+							+ "); renewing with the password grant");
+					return password;
+				}
+				if (!(ex instanceof TokenEndpointException tee) || tee.isRequestSent()) {
+					// The server may have rotated it already: sending it again would be reuse.
+					forget(refresh);
+				}
+				return Mono.error(ex);
+			});
+	}
+
+	/**
+	 * Keep the refresh token of a new authorized client (none when it has none).
+	 */
+	void renewed(OAuth2AuthorizedClient client) {
+		this.refreshToken.set(client.getRefreshToken());
+	}
+
+	/**
+	 * Whether the next renewal can use a refresh token.
+	 */
+	boolean holdsRefreshToken() {
+		return this.refreshToken.get() != null;
+	}
+
+	/**
+	 * Whether the authorization server refused the refresh token (an OAuth2 error that is not an outage).
+	 */
+	private static boolean isRefreshRejected(Throwable ex) {
+		return ex instanceof ClientAuthorizationException && !TokenEndpointException.isTransient(ex)
+				&& !(ex instanceof TokenEndpointException tee && tee.getKind() != TokenEndpointException.Kind.REJECTED);
+	}
+
+	private void recordRejection(Throwable ex) {
+		if (TokenEndpointException.isCredentialRejection(ex)) {
+			this.guard.rejected(((ClientAuthorizationException) ex).getError(), this.clock.instant());
+		}
+	}
+
+	private void forget(OAuth2RefreshToken spent) {
+		this.refreshToken.compareAndSet(spent, null);
+	}
+
+	private OAuth2AuthorizationContext context(@Nullable OAuth2AuthorizedClient authorizedClient) {
+		OAuth2AuthorizationContext.Builder builder = (authorizedClient != null)
+				? OAuth2AuthorizationContext.withAuthorizedClient(authorizedClient)
+				: OAuth2AuthorizationContext.withClientRegistration(this.registration);
+		return builder.principal(this.principal).build();
+	}
+
+}
