@@ -6,6 +6,7 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -19,15 +20,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 import com.chimpy.pos.auth.token.TokenEndpointException.Kind;
 
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -87,6 +87,8 @@ public final class PosTokenResponseClient
 
 	private final @Nullable String audience;
 
+	private volatile TokenResponseReader reader = new TokenResponseReader(Clock.systemUTC());
+
 	private volatile long rateLimitRemaining = -1;
 
 	/**
@@ -128,6 +130,15 @@ public final class PosTokenResponseClient
 				.onErrorMap((ex) -> !(ex instanceof TokenEndpointException),
 						(ex) -> unreadable(registrationId, response.statusCode().value(), ex)));
 		}).onErrorMap((ex) -> !(ex instanceof TokenEndpointException), (ex) -> unreachable(registrationId, tokenUri, ex));
+	}
+
+	/**
+	 * Set the clock that token lifetimes and retry hints are read against (the system clock by default).
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		Assert.notNull(clock, "clock must not be null");
+		this.reader = new TokenResponseReader(clock);
 	}
 
 	/**
@@ -182,92 +193,12 @@ public final class PosTokenResponseClient
 	}
 
 	private OAuth2AccessTokenResponse read(String registrationId, String tokenUri, HttpStatusCode status,
-			HttpHeaders headers, byte[] bytes) {
+			HttpHeaders headers, byte[] body) {
 		long remaining = RetryHint.rateLimitRemaining(headers);
 		if (remaining >= 0) {
 			this.rateLimitRemaining = remaining;
 		}
-		int code = status.value();
-		if (status.is3xxRedirection()) {
-			throw redirected(registrationId, tokenUri, code, headers.getLocation());
-		}
-		Map<?, ?> json = parseObject(bytes);
-		Duration retryAfter = RetryHint.of(headers, code, Instant.now());
-		if (json != null && json.get(OAuth2ParameterNames.ERROR) instanceof String errorCode) {
-			String description = (json.get(OAuth2ParameterNames.ERROR_DESCRIPTION) instanceof String text) ? text
-					: null;
-			boolean unavailable = ((code >= 500 || code == 429) && !TOO_MANY_ATTEMPTS.equals(errorCode))
-					|| OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE.equals(errorCode)
-					|| OAuth2ErrorCodes.SERVER_ERROR.equals(errorCode);
-			String message = "The token endpoint answered HTTP " + code + " with error '" + errorCode + "'"
-					+ ((description != null) ? ": " + description : "");
-			throw new TokenEndpointException(new OAuth2Error(errorCode, description, null), registrationId, message,
-					unavailable ? Kind.UNAVAILABLE : Kind.REJECTED, unavailable, true, code, retryAfter, null);
-		}
-		if (code >= 500 || code == 429) {
-			String errorCode = (code == 429 || code == 503) ? OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE
-					: OAuth2ErrorCodes.SERVER_ERROR;
-			throw failure(registrationId, errorCode, "The token endpoint answered HTTP " + code, Kind.UNAVAILABLE,
-					true, code, retryAfter);
-		}
-		if (!status.is2xxSuccessful()) {
-			throw unexpected(registrationId, code, "The token endpoint answered HTTP " + code
-					+ describeBody(headers, bytes) + " without an OAuth2 error: something between pos-auth and the "
-					+ "authorization server (a proxy, gateway or firewall) may have answered instead; check "
-					+ "pos.auth.token-uri and the network path to it", retryAfter);
-		}
-		if (json == null) {
-			throw unexpected(registrationId, code,
-					"The token endpoint answered HTTP " + code + " with a body that is not a JSON object", null);
-		}
-		try {
-			return tokenResponse(registrationId, code, json);
-		}
-		catch (IllegalArgumentException ex) {
-			throw unexpected(registrationId, code,
-					"The token endpoint answered HTTP " + code + " with a token response that has bad values ("
-							+ ex.getMessage() + ")",
-					null);
-		}
-	}
-
-	private OAuth2AccessTokenResponse tokenResponse(String registrationId, int code, Map<?, ?> json) {
-		if (!(json.get(OAuth2ParameterNames.ACCESS_TOKEN) instanceof String accessToken)
-				|| !StringUtils.hasText(accessToken)) {
-			throw unexpected(registrationId, code,
-					"The token endpoint answered HTTP " + code + " without an access_token", null);
-		}
-		Object tokenType = json.get(OAuth2ParameterNames.TOKEN_TYPE);
-		if (tokenType != null && !(tokenType instanceof String type
-				&& OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(type))) {
-			String named = (tokenType instanceof String type && type.matches("[\\w-]{1,20}")) ? " '" + type + "'" : "";
-			throw unexpected(registrationId, code, "The token endpoint answered token_type" + named
-					+ "; only Bearer tokens are supported", null);
-		}
-		OAuth2AccessTokenResponse.Builder builder = OAuth2AccessTokenResponse.withToken(accessToken)
-			.tokenType(OAuth2AccessToken.TokenType.BEARER)
-			.expiresIn(TokenLifetime.seconds(json.get(OAuth2ParameterNames.EXPIRES_IN), accessToken, Instant.now()));
-		if (json.get(OAuth2ParameterNames.REFRESH_TOKEN) instanceof String refreshToken
-				&& StringUtils.hasText(refreshToken)) {
-			builder.refreshToken(refreshToken);
-		}
-		if (json.get(OAuth2ParameterNames.SCOPE) instanceof String scope && StringUtils.hasText(scope)) {
-			builder.scopes(StringUtils.commaDelimitedListToSet(scope.replace(' ', ',')));
-		}
-		return builder.build();
-	}
-
-	private static @Nullable Map<?, ?> parseObject(byte[] body) {
-		if (body.length == 0) {
-			return null;
-		}
-		try {
-			return JsonMapper.shared().readValue(body, Map.class);
-		}
-		catch (RuntimeException ex) {
-			// Parser messages quote the input, which may hold a token: never pass them on.
-			return null;
-		}
+		return this.reader.read(registrationId, tokenUri, status, headers, body);
 	}
 
 	/**
@@ -279,55 +210,12 @@ public final class PosTokenResponseClient
 		return RetryHint.retryAfter(value, Instant.now());
 	}
 
-	private static String describeBody(HttpHeaders headers, byte[] body) {
-		if (body.length == 0) {
-			return " with an empty body";
-		}
-		MediaType contentType = headers.getContentType();
-		return " with a body of " + body.length + " bytes"
-				+ ((contentType != null) ? " (" + contentType.getType() + "/" + contentType.getSubtype() + ")" : "");
-	}
-
-	private static TokenEndpointException failure(String registrationId, String errorCode, String message,
-			Kind kind, boolean transientFailure, int status, @Nullable Duration retryAfter) {
-		return new TokenEndpointException(new OAuth2Error(errorCode, message, null), registrationId, message, kind,
-				transientFailure, true, status, retryAfter, null);
-	}
-
-	private static TokenEndpointException unexpected(String registrationId, int status, String message,
-			@Nullable Duration retryAfter) {
-		return failure(registrationId, INVALID_TOKEN_RESPONSE, message, Kind.UNEXPECTED_RESPONSE, true, status,
-				retryAfter);
-	}
-
-	/**
-	 * A redirect: credentials are never sent anywhere but the configured URI, so this is a configuration error,
-	 * reported at once. It names the target's origin, never its path or query.
-	 */
-	private static TokenEndpointException redirected(String registrationId, String tokenUri, int status,
-			@Nullable URI location) {
-		String target = null;
-		if (location != null) {
-			try {
-				target = RedactedUri.origin(URI.create(tokenUri.trim()).resolve(location));
-			}
-			catch (IllegalArgumentException ex) {
-				// An unusable Location: the message says there was a redirect all the same.
-			}
-		}
-		String message = "The token endpoint answered HTTP " + status + ", a redirect"
-				+ ((target != null) ? " to " + target : "") + "; pos-auth never sends credentials to another address. "
-				+ "Set pos.auth.token-uri to the token endpoint's actual URL (if that target is the authorization "
-				+ "server) or remove whatever redirects in front of it";
-		return failure(registrationId, INVALID_TOKEN_RESPONSE, message, Kind.UNEXPECTED_RESPONSE, false, status, null);
-	}
-
 	/**
 	 * An answer whose body could not be read: too large, or the connection broke while it arrived.
 	 */
 	private static TokenEndpointException unreadable(String registrationId, int status, Throwable ex) {
 		if (ex instanceof DataBufferLimitException) {
-			return unexpected(registrationId, status, "The token endpoint answered HTTP " + status
+			return TokenResponseReader.unexpected(registrationId, status, "The token endpoint answered HTTP " + status
 					+ " with a body larger than a token response can be", null);
 		}
 		String message = "The connection to the token endpoint broke while its answer (HTTP " + status
