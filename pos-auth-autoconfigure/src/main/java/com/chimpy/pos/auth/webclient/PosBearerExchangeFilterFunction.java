@@ -24,8 +24,8 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * flight; when another request renewed it meanwhile, the replay simply uses the new token. The 401's body is
  * released before the replay. When the rejected token had itself just replaced a rejected one, it is not replaced
  * again until the token state's backoff has passed, and the 401 goes to the caller. A second 401, a 403 and every
- * other status go to the caller unchanged. A request
- * body must be replayable for the retry ({@code bodyValue(..)} or a cold publisher).
+ * other status go to the caller unchanged. A request body must be replayable for the retry
+ * ({@code bodyValue(..)} or a cold publisher).
  */
 public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunction {
 
