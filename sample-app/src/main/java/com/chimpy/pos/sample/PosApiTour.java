@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import com.chimpy.pos.auth.test.PosSandbox;
@@ -32,15 +33,18 @@ final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
 
 	private final WebClient pos;
 
+	private final PosApiClient client;
+
 	private final ObjectProvider<PosSandbox> sandbox;
 
 	private final Environment environment;
 
 	private final List<String> problems = new ArrayList<>();
 
-	PosApiTour(@Qualifier("posWebClient") WebClient pos, ObjectProvider<PosSandbox> sandbox,
+	PosApiTour(@Qualifier("posWebClient") WebClient pos, PosApiClient client, ObjectProvider<PosSandbox> sandbox,
 			Environment environment) {
 		this.pos = pos;
+		this.client = client;
 		this.sandbox = sandbox;
 		this.environment = environment;
 	}
@@ -59,12 +63,33 @@ final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
 		say("2. 10 x GET /products -> 200"
 				+ ((server != null) ? "; token requests still " + server.tokenRequests() + ": the token is reused"
 						: ""));
+		showTypedClient(server);
 		if (server != null) {
 			expect(server.tokenRequests() == 1, "one token request for the first 11 calls");
 			showRenewal(server);
 			showRecoveredUnauthorized(server);
 		}
 		say(this.problems.isEmpty() ? "Done: every call succeeded." : "FAILED: " + String.join("; ", this.problems));
+	}
+
+	/**
+	 * The same API through {@link PosApiClient}, an HTTP service interface in the group {@code pos}: pos-auth
+	 * authenticates it with the token {@code posWebClient} uses. Against the sandbox it also places an order.
+	 */
+	private void showTypedClient(@Nullable PosSandbox server) {
+		PosApiClient.Stores stores = this.client.stores();
+		PosApiClient.Store store = this.client.store(stores.items().get(0).id());
+		PosApiClient.Products products = this.client.products();
+		String order = "";
+		if (server != null) {
+			PosApiClient.Order placed = this.client.placeOrder(new PosApiClient.NewOrder(store.id(),
+					List.of(new PosApiClient.OrderLine(products.items().get(0).id(), 1))));
+			order = ", placed order " + placed.id() + " (" + placed.status() + ")";
+			expect(server.tokenRequests("password") == 1, "the typed client to use posWebClient's token");
+		}
+		say("2b. PosApiClient (@ImportHttpServices group \"pos\") -> " + stores.count() + " stores, "
+				+ products.count() + " products, " + store.id() + " is " + store.name() + order
+				+ ((server != null) ? "; password grants still " + server.tokenRequests("password") : ""));
 	}
 
 	private void showRenewal(PosSandbox server) throws InterruptedException {

@@ -21,6 +21,8 @@ class SampleApplicationTests {
 		assertThat(exitCode).isZero();
 		assertThat(output).contains("1. GET /stores -> 3 stores; token requests: 1 (password grant)")
 			.contains("2. 10 x GET /products -> 200; token requests still 1")
+			.containsPattern("2b\\. PosApiClient \\(@ImportHttpServices group \"pos\"\\) -> 3 stores, 4 products, "
+					+ "store-001 is Chimpy Central, placed order ord-\\d+ \\(created\\); password grants still 1")
 			.containsPattern("3\\. \\d+ calls over .* -> all 200; renewed [1-9]\\d* time\\(s\\) with the refresh token")
 			.containsPattern("4\\. The server revoked every token; POST /orders -> order ord-\\d+ after 1 x 401")
 			.contains("Done: every call succeeded.")

@@ -33,6 +33,13 @@ public class PosApiProperties {
 	 */
 	private Duration readTimeout = Duration.ofSeconds(30);
 
+	/**
+	 * Name of the HTTP service group (declared with @ImportHttpServices) whose clients call the PoS API through
+	 * pos-auth: its base URL defaults to pos.api.base-url, and its calls carry the bearer token. Other groups are
+	 * left alone.
+	 */
+	private String httpServiceGroup = "pos";
+
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
 	}
@@ -63,6 +70,14 @@ public class PosApiProperties {
 
 	public void setReadTimeout(Duration readTimeout) {
 		this.readTimeout = readTimeout;
+	}
+
+	public String getHttpServiceGroup() {
+		return this.httpServiceGroup;
+	}
+
+	public void setHttpServiceGroup(String httpServiceGroup) {
+		this.httpServiceGroup = httpServiceGroup;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package com.chimpy.pos.auth.autoconfigure;
 import io.micrometer.observation.ObservationRegistry;
 
 import com.chimpy.pos.auth.observation.ObservedTokenResponseClient;
+import com.chimpy.pos.auth.observation.PosTokenRequestObservationConvention;
 import com.chimpy.pos.auth.token.PasswordGrantReactiveAuthorizedClientProvider;
 import com.chimpy.pos.auth.token.PasswordGrantRequest;
 import com.chimpy.pos.auth.token.PosAuthorizedClientManager;
@@ -86,9 +87,11 @@ public final class PosAuthAutoConfiguration {
 	@ConditionalOnMissingBean
 	PosTokenState posTokenState(PosAuthProperties auth,
 			@Qualifier("posAccessTokenResponseClient") ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> posAccessTokenResponseClient,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
-		ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> responseClient = new ObservedTokenResponseClient(
-				posAccessTokenResponseClient, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<PosTokenRequestObservationConvention> observationConvention) {
+		ObservedTokenResponseClient responseClient = new ObservedTokenResponseClient(posAccessTokenResponseClient,
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		observationConvention.ifAvailable(responseClient::setObservationConvention);
 		ClientRegistration.Builder registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
 			.clientId(auth.getClientId())
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)

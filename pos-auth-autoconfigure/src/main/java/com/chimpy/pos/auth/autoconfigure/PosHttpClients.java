@@ -76,6 +76,23 @@ final class PosHttpClients {
 			.build(settings(sslBundleProperty, sslBundleName, connectTimeout, readTimeout));
 	}
 
+	/**
+	 * The settings of pos-auth's clients of the PoS API: {@code pos.api.*}, else the application's HTTP client
+	 * settings.
+	 */
+	HttpClientSettings apiSettings(PosApiProperties api) {
+		return settings("pos.api.ssl-bundle", api.getSslBundle(), api.getConnectTimeout(), api.getReadTimeout());
+	}
+
+	ClientHttpConnector connector(HttpClientSettings settings) {
+		return connectorBuilder().build(settings);
+	}
+
+	ClientHttpRequestFactory requestFactory(HttpClientSettings settings) {
+		return this.requestFactoryBuilder.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(this.classLoader))
+			.build(settings);
+	}
+
 	private HttpClientSettings settings(String sslBundleProperty, @Nullable String sslBundleName,
 			Duration connectTimeout, Duration readTimeout) {
 		return new HttpClientSettings(null, connectTimeout, readTimeout, sslBundle(sslBundleProperty, sslBundleName))

@@ -24,6 +24,8 @@ final class PosPropertiesValidator {
 		required("pos.auth.username", auth.getUsername(), "the username of the PoS API user");
 		required("pos.auth.password", auth.getPassword(), "the password of the PoS API user");
 		url("pos.api.base-url", api.getBaseUrl(), "https://pos.example.com/api/v2");
+		required("pos.api.http-service-group", api.getHttpServiceGroup(),
+				"the group name of your @ImportHttpServices for the PoS API, or remove it to use the default 'pos'");
 		positive("pos.auth.connect-timeout", auth.getConnectTimeout());
 		positive("pos.auth.read-timeout", auth.getReadTimeout());
 		positive("pos.auth.refresh-ahead", auth.getRefreshAhead());
@@ -65,7 +67,7 @@ final class PosPropertiesValidator {
 		}
 	}
 
-	private static void url(String property, @Nullable String value, String example) {
+	static void url(String property, @Nullable String value, String example) {
 		required(property, value, "a URL such as " + example);
 		URI uri;
 		try {

@@ -2,8 +2,10 @@ package com.chimpy.pos.auth.observation;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import com.chimpy.pos.auth.observation.PosTokenRequestObservationContext.Outcome;
 import com.chimpy.pos.auth.token.TokenEndpointException;
 
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
@@ -19,6 +21,11 @@ import org.springframework.util.Assert;
  * {@code unexpected_response}: an answer that is neither a token nor an OAuth2 error; {@code error},
  * {@code cancelled}) and {@value #ERROR_CODE} (the OAuth2 error code, or
  * {@code none}). Nothing secret is put into the observation.
+ * <p>
+ * The name and the tags come from a {@link PosTokenRequestObservationConvention}: the one
+ * {@link #setObservationConvention(PosTokenRequestObservationConvention) set} here, else a global convention for
+ * {@link PosTokenRequestObservationContext} registered with the {@link ObservationRegistry}, else
+ * {@link DefaultPosTokenRequestObservationConvention}.
  * <p>
  * The OAuth2 error code is not tagged as {@code error}: Micrometer's timer handler sets its own {@code error} tag
  * (the exception's class name) and would overwrite it, so the code would be lost from the metric.
@@ -36,9 +43,13 @@ public final class ObservedTokenResponseClient
 	 */
 	public static final String ERROR_CODE = "oauth2.error";
 
+	private static final PosTokenRequestObservationConvention DEFAULT_CONVENTION = new DefaultPosTokenRequestObservationConvention();
+
 	private final ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> delegate;
 
 	private final ObservationRegistry registry;
+
+	private @Nullable PosTokenRequestObservationConvention convention;
 
 	/**
 	 * Create an observing client.
@@ -54,40 +65,53 @@ public final class ObservedTokenResponseClient
 		this.registry = registry;
 	}
 
+	/**
+	 * Set the convention that names and tags the observations, in place of a global one registered with the
+	 * {@link ObservationRegistry} or the {@link DefaultPosTokenRequestObservationConvention}.
+	 * @param convention the convention, or {@code null} to go back to the global or default one
+	 */
+	public void setObservationConvention(@Nullable PosTokenRequestObservationConvention convention) {
+		this.convention = convention;
+	}
+
 	@Override
 	public Mono<OAuth2AccessTokenResponse> getTokenResponse(AbstractOAuth2AuthorizationGrantRequest grantRequest) {
 		return Mono.defer(() -> {
-			Observation observation = Observation.createNotStarted(NAME, this.registry)
-				.contextualName("pos token request")
-				.lowCardinalityKeyValue("grant.type", grantRequest.getGrantType().getValue())
+			PosTokenRequestObservationContext context = new PosTokenRequestObservationContext(
+					grantRequest.getGrantType().getValue());
+			Observation observation = Observation
+				.createNotStarted(this.convention, DEFAULT_CONVENTION, () -> context, this.registry)
 				.start();
 			return this.delegate.getTokenResponse(grantRequest)
-				.doOnSuccess((response) -> stop(observation, "success", "none"))
+				.doOnSuccess((response) -> stop(observation, context, Outcome.SUCCESS, null))
 				.doOnError((ex) -> {
 					observation.error(ex);
-					stop(observation, outcome(ex),
-							(ex instanceof ClientAuthorizationException cae) ? cae.getError().getErrorCode() : "none");
+					stop(observation, context, outcome(ex),
+							(ex instanceof ClientAuthorizationException cae) ? cae.getError().getErrorCode() : null);
 				})
-				.doOnCancel(() -> stop(observation, "cancelled", "none"));
+				.doOnCancel(() -> stop(observation, context, Outcome.CANCELLED, null));
 		});
 	}
 
-	private static String outcome(Throwable ex) {
+	private static Outcome outcome(Throwable ex) {
 		if (ex instanceof TokenEndpointException tee) {
 			return switch (tee.getKind()) {
-				case REJECTED -> "rejected";
-				case UNAVAILABLE -> "unavailable";
-				case UNEXPECTED_RESPONSE -> "unexpected_response";
+				case REJECTED -> Outcome.REJECTED;
+				case UNAVAILABLE -> Outcome.UNAVAILABLE;
+				case UNEXPECTED_RESPONSE -> Outcome.UNEXPECTED_RESPONSE;
 			};
 		}
 		if (TokenEndpointException.isTransient(ex)) {
-			return "unavailable";
+			return Outcome.UNAVAILABLE;
 		}
-		return (ex instanceof ClientAuthorizationException) ? "rejected" : "error";
+		return (ex instanceof ClientAuthorizationException) ? Outcome.REJECTED : Outcome.ERROR;
 	}
 
-	private static void stop(Observation observation, String outcome, String error) {
-		observation.lowCardinalityKeyValue("outcome", outcome).lowCardinalityKeyValue(ERROR_CODE, error).stop();
+	private static void stop(Observation observation, PosTokenRequestObservationContext context, Outcome outcome,
+			@Nullable String errorCode) {
+		context.setOutcome(outcome);
+		context.setErrorCode(errorCode);
+		observation.stop();
 	}
 
 }

@@ -1,0 +1,132 @@
+package com.chimpy.pos.auth.httpservice;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
+import com.chimpy.pos.auth.autoconfigure.PosHttpServiceClientAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration;
+import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggerConfiguration;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.boot.webclient.autoconfigure.service.ReactiveHttpServiceClientAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.service.registry.HttpServiceGroup.ClientType;
+import org.springframework.web.service.registry.ImportHttpServices;
+
+import static com.chimpy.pos.auth.PosStubServer.token;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bearer token stays out of Spring's request-details logging for a {@code WebClient} group too: with
+ * {@code spring.http.codecs.log-request-details=true} (applied to every group by Spring Boot's
+ * {@code WebClientCustomizer}s) and Spring's web client loggers at TRACE, the group {@code pos} logs its requests,
+ * the first and the replay after a 401, with {@code headers={masked}}, while another group keeps logging its
+ * headers. The test checks that the request lines were really logged.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class PosHttpServiceRequestDetailsLoggingTests {
+
+	private static final String FIRST_TOKEN = "first-group-token-3c8e21";
+
+	private static final String SECOND_TOKEN = "second-group-token-b7d054";
+
+	private static final List<String> TRACE_LOGGERS = List.of("org.springframework.web.reactive.function.client",
+			"org.springframework.http", "org.springframework.core.codec");
+
+	@RegisterExtension
+	static final PosStubServer server = PosStubServer.perClass();
+
+	private final LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
+
+	private final Map<String, LogLevel> previousLevels = new LinkedHashMap<>();
+
+	@BeforeEach
+	void traceWebClientLoggers() {
+		for (String logger : TRACE_LOGGERS) {
+			LoggerConfiguration configuration = this.loggingSystem.getLoggerConfiguration(logger);
+			this.previousLevels.put(logger, (configuration != null) ? configuration.getConfiguredLevel() : null);
+			this.loggingSystem.setLogLevel(logger, LogLevel.TRACE);
+		}
+	}
+
+	@AfterEach
+	void restoreLevels() {
+		this.previousLevels.forEach(this.loggingSystem::setLogLevel);
+	}
+
+	@Test
+	void posGroupLogsRequestsWithoutHeadersAndOtherGroupsKeepTheSetting(CapturedOutput output) {
+		server.stubGrant("password", token(FIRST_TOKEN, 3600, null), token(SECOND_TOKEN, 3600, null));
+		server.wireMock()
+			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
+				.withHeader("Authorization", equalTo("Bearer " + FIRST_TOKEN))
+				.willReturn(unauthorized()));
+		server.wireMock()
+			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
+				.withHeader("Authorization", equalTo("Bearer " + SECOND_TOKEN))
+				.willReturn(okJson("[\"store-1\"]")));
+		server.wireMock().stubFor(get(urlPathEqualTo("/other/till")).willReturn(okJson("{}")));
+		String storesUrl = server.baseUrl() + "/stores";
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CodecsAutoConfiguration.class,
+					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class,
+					HttpServiceClientPropertiesAutoConfiguration.class, ReactiveHttpServiceClientAutoConfiguration.class,
+					PosAuthAutoConfiguration.class, PosHttpServiceClientAutoConfiguration.class))
+			.withUserConfiguration(Services.class)
+			.withPropertyValues(server.properties("spring.http.codecs.log-request-details=true",
+					"spring.http.serviceclient.other.base-url=" + server.url("/other")))
+			.run((context) -> {
+				assertThat(context.getBean(StoresApi.class).stores()).isEqualTo("[\"store-1\"]");
+				context.getBean(TillApi.class).till("till-7");
+			});
+		assertThat(server.grantTypes()).as("the 401 was answered by a renewal").containsExactly("password", "password");
+		assertThat(output).as("both requests, the first and its replay after the 401, were logged at TRACE")
+			.containsSubsequence("HTTP GET " + storesUrl + ", headers={masked}", "Response 401",
+					"HTTP GET " + storesUrl + ", headers={masked}", "Response 200");
+		assertThat(output).doesNotContain(FIRST_TOKEN).doesNotContain(SECOND_TOKEN);
+		assertThat(output).as("the other group keeps Spring Boot's setting")
+			.contains("HTTP GET " + server.url("/other/till") + ", headers=[")
+			.contains("X-Till:\"till-7\"");
+	}
+
+	@HttpExchange
+	interface TillApi {
+
+		@GetExchange("/till")
+		String till(@RequestHeader("X-Till") String till);
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportHttpServices(group = "pos", types = StoresApi.class, clientType = ClientType.WEB_CLIENT)
+	@ImportHttpServices(group = "other", types = TillApi.class, clientType = ClientType.WEB_CLIENT)
+	static class Services {
+
+	}
+
+}
