@@ -1,20 +1,23 @@
 package com.chimpy.pos.sample;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxPropertySource;
 
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
 
 /**
- * Starts the in-process PoS sandbox when no PoS is configured ({@code pos.auth.token-uri} unset), points the
- * starter at it and stops it with the application.
+ * Points the starter at the in-process PoS sandbox when no PoS is configured ({@code pos.auth.token-uri} unset)
+ * and stops the sandbox with the application.
+ * <p>
+ * The sandbox starts when the starter first reads its properties, while the application context is refreshed.
+ * AOT processing ({@code spring-boot:process-aot}, profile {@code native}) runs this initializer too, but only
+ * evaluates the application's conditions: there the sandbox's properties are present, so pos-auth's beans are
+ * generated, and the sandbox never starts, so no server keeps the processing JVM alive.
  */
 final class SandboxInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -29,9 +32,8 @@ final class SandboxInitializer implements ApplicationContextInitializer<Configur
 		if (environment.containsProperty("pos.auth.token-uri")) {
 			return;
 		}
-		PosSandbox sandbox = PosSandbox.builder().tokenLifetime(SANDBOX_TOKEN_LIFETIME).build().start();
-		Map<String, Object> properties = new LinkedHashMap<>(sandbox.springProperties());
-		environment.getPropertySources().addLast(new MapPropertySource("posSandbox", properties));
+		PosSandbox sandbox = PosSandbox.builder().tokenLifetime(SANDBOX_TOKEN_LIFETIME).build();
+		environment.getPropertySources().addLast(new PosSandboxPropertySource(sandbox));
 		context.getBeanFactory().registerSingleton("posSandbox", sandbox);
 		context.addApplicationListener((event) -> {
 			if (event instanceof ContextClosedEvent) {

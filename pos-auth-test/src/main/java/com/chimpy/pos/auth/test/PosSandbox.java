@@ -243,9 +243,26 @@ public final class PosSandbox implements AutoCloseable {
 	 */
 	public Map<String, String> springProperties() {
 		Started state = started();
+		return springProperties(state.origin(),
+				(state.certificate() != null) ? "file:" + state.certificate().pem().toAbsolutePath() : null);
+	}
+
+	/**
+	 * The {@link #springProperties()} of this sandbox before it is started: the same names, and the same values
+	 * except that the URLs name port 0, where nothing listens, and the certificate of the SSL bundle a file that
+	 * does not exist. For AOT processing, which evaluates an application's conditions at build time and must not
+	 * start servers.
+	 * @return an unmodifiable map, in the order of {@link #springProperties()}
+	 */
+	Map<String, String> springPropertiesBeforeStart() {
+		return springProperties((this.https ? "https://" : "http://") + HOST + ":0",
+				this.https ? "file:" + SSL_BUNDLE + "-not-started.pem" : null);
+	}
+
+	private Map<String, String> springProperties(String origin, String certificateLocation) {
 		Map.Entry<String, String> user = this.users.entrySet().iterator().next();
 		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("pos.auth.token-uri", tokenUri());
+		properties.put("pos.auth.token-uri", origin + TOKEN_PATH);
 		properties.put("pos.auth.client-id", this.clientId);
 		if (this.clientSecret != null) {
 			properties.put("pos.auth.client-secret", this.clientSecret);
@@ -254,10 +271,9 @@ public final class PosSandbox implements AutoCloseable {
 		properties.put("pos.auth.username", user.getKey());
 		properties.put("pos.auth.password", user.getValue());
 		properties.put("pos.auth.scope", "offline_access");
-		properties.put("pos.api.base-url", apiBaseUrl());
-		if (state.certificate() != null) {
-			properties.put("spring.ssl.bundle.pem." + SSL_BUNDLE + ".truststore.certificate",
-					"file:" + state.certificate().pem().toAbsolutePath());
+		properties.put("pos.api.base-url", origin + PosApi.BASE_PATH);
+		if (certificateLocation != null) {
+			properties.put("spring.ssl.bundle.pem." + SSL_BUNDLE + ".truststore.certificate", certificateLocation);
 			properties.put("pos.auth.ssl-bundle", SSL_BUNDLE);
 			properties.put("pos.api.ssl-bundle", SSL_BUNDLE);
 		}

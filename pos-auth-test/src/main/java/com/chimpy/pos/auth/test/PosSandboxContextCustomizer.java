@@ -2,7 +2,6 @@ package com.chimpy.pos.auth.test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -10,16 +9,17 @@ import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.MergedContextConfiguration;
 
 /**
- * Starts a {@link PosSandbox} for one application context, exposes its properties and the sandbox itself,
- * and stops it with the context. Two customizers with the same settings are equal, so that Spring's test
- * context cache reuses the context.
+ * Gives one application context a {@link PosSandbox}: its properties (a {@link PosSandboxPropertySource}) and the
+ * sandbox itself as a bean. The sandbox starts when a property is first read, at the latest when the context is
+ * refreshed, never during AOT processing, and it stops with the context. Two customizers with the same settings
+ * are equal, so that Spring's test context cache reuses the context.
  */
 final class PosSandboxContextCustomizer implements ContextCustomizer {
 
@@ -53,26 +53,21 @@ final class PosSandboxContextCustomizer implements ContextCustomizer {
 		if (!this.clientSecret.isEmpty()) {
 			builder.clientSecret(this.clientSecret);
 		}
-		PosSandbox sandbox = builder.build().start();
-		try {
-			addPropertySource(context.getEnvironment().getPropertySources(), sandbox.springProperties());
-			ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
-			beanFactory.registerSingleton(BEAN_NAME, sandbox);
-			if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
-				registry.registerDisposableBean(BEAN_NAME, sandbox::close);
-			}
-			else {
-				context.addApplicationListener(new CloseOnContextClosed(context, sandbox));
-			}
+		PosSandbox sandbox = builder.build();
+		addPropertySource(context.getEnvironment().getPropertySources(),
+				new PosSandboxPropertySource(BEAN_NAME, sandbox));
+		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+		beanFactory.registerSingleton(BEAN_NAME, sandbox);
+		if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
+			registry.registerDisposableBean(BEAN_NAME, sandbox::close);
 		}
-		catch (RuntimeException ex) {
-			sandbox.close();
-			throw ex;
+		else {
+			context.addApplicationListener(new CloseOnContextClosed(context, sandbox));
 		}
+		context.addApplicationListener(new StartOnContextRefreshed(context, sandbox));
 	}
 
-	private static void addPropertySource(MutablePropertySources sources, Map<String, String> properties) {
-		PropertySource<?> source = new MapPropertySource(BEAN_NAME, Map.copyOf(properties));
+	private static void addPropertySource(MutablePropertySources sources, PropertySource<?> source) {
 		String lowestTestSource = null;
 		for (PropertySource<?> existing : sources) {
 			if (TEST_PROPERTY_SOURCES.contains(existing.getName())) {
@@ -110,6 +105,29 @@ final class PosSandboxContextCustomizer implements ContextCustomizer {
 		return "PosSandboxContextCustomizer[https=" + this.https + ", tokenLifetimeSeconds="
 				+ this.tokenLifetimeSeconds + ", clientSecret=" + (this.clientSecret.isEmpty() ? "<none>" : "<set>")
 				+ "]";
+	}
+
+	/**
+	 * Starts the sandbox once its own context is refreshed, if reading a property has not started it before, so
+	 * that tests always find it running. AOT processing never gets there: it only prepares the context.
+	 */
+	private static final class StartOnContextRefreshed implements ApplicationListener<ContextRefreshedEvent> {
+
+		private final ConfigurableApplicationContext context;
+
+		private final PosSandbox sandbox;
+
+		StartOnContextRefreshed(ConfigurableApplicationContext context, PosSandbox sandbox) {
+			this.context = context;
+			this.sandbox = sandbox;
+		}
+
+		@Override
+		public void onApplicationEvent(ContextRefreshedEvent event) {
+			if (event.getApplicationContext() == this.context) {
+				this.sandbox.start();
+			}
+		}
 	}
 
 	/** Stops the sandbox when its own context (not a child's) closes. */

@@ -2,11 +2,14 @@ package com.chimpy.pos.auth.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextCustomizer;
@@ -54,6 +57,44 @@ class PosSandboxContextCustomizerTests {
 					context.getEnvironment().getPropertySources().get("posSandbox"))).isEqualTo(1);
 		}
 		assertThat(sandbox.isRunning()).isFalse();
+	}
+
+	@Test
+	void sandboxStartsWhenItsPropertiesAreFirstRead() {
+		PosSandboxContextCustomizer customizer = new PosSandboxContextCustomizer(false, 3600, "");
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			customizer.customizeContext(context, null);
+			PosSandbox sandbox = context.getBeanFactory().getBean(PosSandbox.class);
+			assertThat(sandbox.isRunning()).isFalse();
+
+			String tokenUri = context.getEnvironment().getProperty("pos.auth.token-uri");
+
+			assertThat(sandbox.isRunning()).isTrue();
+			assertThat(tokenUri).isEqualTo(sandbox.tokenUri());
+		}
+	}
+
+	@Test
+	void aotProcessingStartsNoSandbox() {
+		PosSandboxContextCustomizer customizer = new PosSandboxContextCustomizer(true, 3600, "");
+		PosSandbox sandbox;
+		String baseUrl;
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			System.setProperty(AbstractAotProcessor.AOT_PROCESSING, "true");
+			try {
+				customizer.customizeContext(context, null);
+				context.refreshForAotProcessing(new RuntimeHints());
+				baseUrl = context.getEnvironment().getProperty("pos.api.base-url");
+				sandbox = context.getBeanFactory().getBean(PosSandbox.class);
+				assertThat(sandbox.isRunning()).isFalse();
+			}
+			finally {
+				System.clearProperty(AbstractAotProcessor.AOT_PROCESSING);
+			}
+		}
+		assertThat(baseUrl).isEqualTo("https://localhost:0/api/v2");
+		assertThat(sandbox.isRunning()).isFalse();
+		assertThatIllegalStateException().isThrownBy(sandbox::start).withMessageContaining("closed");
 	}
 
 	@EnablePosSandbox
