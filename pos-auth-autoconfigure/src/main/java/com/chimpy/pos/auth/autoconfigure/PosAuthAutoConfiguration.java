@@ -93,10 +93,10 @@ public final class PosAuthAutoConfiguration {
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		observationConvention.ifAvailable(responseClient::setObservationConvention);
 		ClientRegistration.Builder registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
-			.clientId(auth.getClientId())
+			.clientId(PosPropertiesValidator.validated("pos.auth.client-id", auth.getClientId()))
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
 			.authorizationGrantType(PasswordGrantRequest.PASSWORD)
-			.tokenUri(auth.getTokenUri().trim());
+			.tokenUri(PosPropertiesValidator.validated("pos.auth.token-uri", auth.getTokenUri()).trim());
 		if (StringUtils.hasText(auth.getClientSecret())) {
 			registration.clientSecret(auth.getClientSecret());
 		}
@@ -104,8 +104,9 @@ public final class PosAuthAutoConfiguration {
 			registration.scope(StringUtils.tokenizeToStringArray(auth.getScope(), " ,"));
 		}
 		return new PosTokenState(registration.build(),
-				new PasswordGrantReactiveAuthorizedClientProvider(responseClient, auth.getUsername(),
-						auth.getPassword()),
+				new PasswordGrantReactiveAuthorizedClientProvider(responseClient,
+						PosPropertiesValidator.validated("pos.auth.username", auth.getUsername()),
+						PosPropertiesValidator.validated("pos.auth.password", auth.getPassword())),
 				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), auth.toRenewalSettings());
 	}
 

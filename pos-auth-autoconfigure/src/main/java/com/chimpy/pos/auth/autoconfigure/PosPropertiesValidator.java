@@ -60,15 +60,29 @@ final class PosPropertiesValidator {
 		}
 	}
 
-	private static void required(String property, @Nullable String value, String meaning) {
-		if (!StringUtils.hasText(value)) {
+	private static String required(String property, @Nullable String value, String meaning) {
+		if (value == null || !StringUtils.hasText(value)) {
 			throw new InvalidPosPropertyException(property, "it is not set",
 					"Set " + property + " to " + meaning + " (in application.yml or as an environment variable).");
 		}
+		return value;
 	}
 
-	static void url(String property, @Nullable String value, String example) {
-		required(property, value, "a URL such as " + example);
+	/**
+	 * The value of a property that {@link #validate} has found set.
+	 * @param property the property
+	 * @param value its value
+	 * @return the value
+	 */
+	static String validated(String property, @Nullable String value) {
+		if (value == null) {
+			throw new IllegalStateException(property + " was not validated");
+		}
+		return value;
+	}
+
+	static void url(String property, @Nullable String given, String example) {
+		String value = required(property, given, "a URL such as " + example);
 		URI uri;
 		try {
 			uri = new URI(value.trim());

@@ -34,7 +34,7 @@ public final class PosRestClientAutoConfiguration {
 	@ConditionalOnMissingBean(name = "posRestClient")
 	RestClient posRestClient(PosTokenState posTokenState, PosAuthProperties auth, PosApiProperties api,
 			ObjectProvider<RestClient.Builder> restClientBuilder, PosHttpClients posHttpClients) {
-		String baseUrl = api.getBaseUrl().trim();
+		String baseUrl = PosPropertiesValidator.validated("pos.api.base-url", api.getBaseUrl()).trim();
 		return restClientBuilder.getIfAvailable(RestClient::builder)
 			.baseUrl(baseUrl)
 			.requestFactory(posHttpClients.requestFactory("pos.api.ssl-bundle", api.getSslBundle(),

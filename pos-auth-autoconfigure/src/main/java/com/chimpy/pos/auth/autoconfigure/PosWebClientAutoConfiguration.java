@@ -34,7 +34,7 @@ public final class PosWebClientAutoConfiguration {
 	WebClient posWebClient(PosTokenState posTokenState, PosApiProperties api,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<PosWebClientCustomizer> customizers,
 			PosHttpClients posHttpClients) {
-		String baseUrl = api.getBaseUrl().trim();
+		String baseUrl = PosPropertiesValidator.validated("pos.api.base-url", api.getBaseUrl()).trim();
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
 			.baseUrl(baseUrl)
 			.clientConnector(posHttpClients.connector("pos.api.ssl-bundle", api.getSslBundle(), api.getConnectTimeout(),

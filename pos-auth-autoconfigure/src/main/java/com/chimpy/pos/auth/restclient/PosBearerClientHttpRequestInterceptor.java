@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import com.chimpy.pos.auth.token.PosTokenState;
 import com.chimpy.pos.auth.webclient.ApiOrigin;
 
@@ -85,7 +87,7 @@ public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRe
 		return replayed;
 	}
 
-	private static OAuth2AccessToken token(OAuth2AuthorizedClient client) {
+	private static OAuth2AccessToken token(@Nullable OAuth2AuthorizedClient client) {
 		Assert.state(client != null, "No authorized client was obtained");
 		return client.getAccessToken();
 	}

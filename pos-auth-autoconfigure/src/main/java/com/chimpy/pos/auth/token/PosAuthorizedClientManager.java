@@ -2,6 +2,8 @@ package com.chimpy.pos.auth.token;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
@@ -34,7 +36,7 @@ public final class PosAuthorizedClientManager implements OAuth2AuthorizedClientM
 	}
 
 	@Override
-	public OAuth2AuthorizedClient authorize(OAuth2AuthorizeRequest authorizeRequest) {
+	public @Nullable OAuth2AuthorizedClient authorize(OAuth2AuthorizeRequest authorizeRequest) {
 		Assert.notNull(authorizeRequest, "authorizeRequest must not be null");
 		RegistrationCheck.requireRegistration(authorizeRequest, this.tokenState);
 		return this.tokenState.authorizedClient().block(this.maxBlock);

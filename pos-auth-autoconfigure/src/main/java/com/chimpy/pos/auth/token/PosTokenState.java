@@ -187,7 +187,7 @@ public final class PosTokenState implements AutoCloseable {
 				return Mono.empty();
 			}
 			this.unauthorizedReplays.increment();
-			if (isCurrent) {
+			if (current != null && isCurrent) {
 				synchronized (this.lock) {
 					if (this.held == current) {
 						this.held = current.dropped();

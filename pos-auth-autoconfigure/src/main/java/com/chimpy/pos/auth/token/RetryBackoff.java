@@ -34,9 +34,10 @@ final class RetryBackoff {
 		double factor = 1 + JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1);
 		Duration delay = Duration.ofMillis(Math.max(1, Math.round(capped * factor)));
 		// A server's hint beyond any sensible horizon is ignored rather than trusted.
-		boolean honoured = retryAfter != null && retryAfter.compareTo(delay) > 0
-				&& retryAfter.compareTo(RetryHint.MAX) <= 0;
-		return honoured ? retryAfter : delay;
+		if (retryAfter != null && retryAfter.compareTo(delay) > 0 && retryAfter.compareTo(RetryHint.MAX) <= 0) {
+			return retryAfter;
+		}
+		return delay;
 	}
 
 }
