@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CompileWithForkedClassLoader
 class PosAuthAotProcessingTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration TIMEOUT = Duration.ofSeconds(40);
 
 	@Test
 	void generatedContextBindsItsPropertiesAtRunTimeAndServesAnAuthenticatedCall() {
@@ -50,7 +50,8 @@ class PosAuthAotProcessingTests {
 					.withHeader("Authorization", equalTo("Bearer aot-access"))
 					.willReturn(okJson("{\"count\":3}")));
 			String[] buildTime = server.properties("pos.auth.request-format=json", "pos.auth.max-wait=3s");
-			String[] runTime = server.properties("pos.auth.request-format=form", "pos.auth.max-wait=7s");
+			String[] runTime = server.properties("pos.auth.request-format=form", "pos.auth.max-wait=30s",
+					"pos.auth.request-timeout=20s", "pos.auth.read-timeout=20s", "pos.api.read-timeout=20s");
 			PosStubServer.contextRunner()
 				.withPropertyValues(buildTime)
 				.prepare((prepared) -> AotProcessedContexts.processAndRun(prepared, PosAuthAotProcessingTests.class,
@@ -58,7 +59,7 @@ class PosAuthAotProcessingTests {
 							assertStartedFromGeneratedCode(context);
 							PosAuthProperties auth = context.getBean(PosAuthProperties.class);
 							assertThat(auth.getRequestFormat()).isEqualTo(TokenRequestFormat.FORM);
-							assertThat(auth.getMaxWait()).isEqualTo(Duration.ofSeconds(7));
+							assertThat(auth.getMaxWait()).isEqualTo(Duration.ofSeconds(30));
 
 							WebClient pos = context.getBean("posWebClient", WebClient.class);
 							String stores = pos.get().uri("/stores").retrieve().bodyToMono(String.class).block(TIMEOUT);

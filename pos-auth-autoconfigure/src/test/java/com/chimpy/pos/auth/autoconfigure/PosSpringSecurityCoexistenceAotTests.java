@@ -35,7 +35,9 @@ class PosSpringSecurityCoexistenceAotTests {
 	@Test
 	void generatedReactiveContextKeepsSpringSecurityDefaultManagerBesidePosAuth() {
 		try (PosStubServer server = PosStubServer.start()) {
-			String[] properties = server.properties(
+			// Generous waits: the generated code is compiled and loaded in this JVM, which makes its first requests slow.
+			String[] properties = server.properties("pos.auth.max-wait=30s", "pos.auth.request-timeout=20s",
+					"pos.auth.read-timeout=20s", "pos.api.read-timeout=20s",
 					"spring.security.oauth2.client.registration.github.client-id=shop",
 					"spring.security.oauth2.client.registration.github.client-secret=shop-secret",
 					"spring.security.oauth2.client.registration.github.authorization-grant-type=client_credentials",
