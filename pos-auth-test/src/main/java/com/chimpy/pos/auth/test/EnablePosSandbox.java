@@ -16,19 +16,19 @@ import java.lang.annotation.Target;
  * named {@value PosSandboxContextCustomizer#BEAN_NAME} that tests can autowire, and it stops when the context
  * closes.
  *
- * <pre>{@code
- * @SpringBootTest
- * @EnablePosSandbox
+ * <pre class="code">
+ * &#64;SpringBootTest
+ * &#64;EnablePosSandbox
  * class OrdersTests {
  *
- *     @Autowired
+ *     &#64;Autowired
  *     PosSandbox sandbox;
  *
- *     @Autowired
- *     @Qualifier("posWebClient")
+ *     &#64;Autowired
+ *     &#64;Qualifier("posWebClient")
  *     WebClient pos;
  * }
- * }</pre>
+ * </pre>
  *
  * @see PosSandboxContextCustomizerFactory
  */
