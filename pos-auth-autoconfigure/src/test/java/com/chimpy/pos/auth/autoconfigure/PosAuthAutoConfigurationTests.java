@@ -15,6 +15,7 @@ import reactor.test.StepVerifier;
 import com.chimpy.pos.auth.PosStubServer;
 import com.chimpy.pos.auth.token.PosTokenState;
 
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -83,9 +84,11 @@ class PosAuthAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(name)).isSameAs(UserBeans.INSTANCES.get(name));
+				assertThat(definingClass(context, name)).isEqualTo(UserBeans.class.getName());
 				for (String other : BEANS) {
 					if (!other.equals(name)) {
-						assertThat(context.getBean(other)).isNotSameAs(UserBeans.INSTANCES.get(other));
+						assertThat(definingClass(context, other)).as("%s is still pos-auth's own", other)
+							.startsWith(PosAuthAutoConfiguration.class.getPackageName() + ".Pos");
 					}
 				}
 			});
@@ -267,6 +270,13 @@ class PosAuthAutoConfigurationTests {
 
 	private static ReactiveOAuth2AuthorizedClientManager reactive(AssertableApplicationContext context) {
 		return context.getBean("posReactiveAuthorizedClientManager", ReactiveOAuth2AuthorizedClientManager.class);
+	}
+
+	/** The configuration class whose {@code @Bean} method defines the named bean. */
+	private static String definingClass(AssertableApplicationContext context, String name) {
+		BeanDefinition definition = context.getBeanFactory().getBeanDefinition(name);
+		String factory = definition.getFactoryBeanName();
+		return (factory != null) ? context.getBeanFactory().getType(factory).getName() : definition.getBeanClassName();
 	}
 
 	/**
