@@ -3,6 +3,7 @@ package com.chimpy.pos.auth.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,10 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.chimpy.pos.auth.PosStubServer.CLIENT_ID;
@@ -88,9 +92,37 @@ class PosAuthAutoConfigurationTests {
 				for (String other : BEANS) {
 					if (!other.equals(name)) {
 						assertThat(definingClass(context, other)).as("%s is still pos-auth's own", other)
-							.startsWith(PosAuthAutoConfiguration.class.getPackageName() + ".Pos");
+							.matches("com\\.chimpy\\.pos\\.auth\\.autoconfigure\\.Pos\\w*AutoConfiguration(\\$\\w+)?");
 					}
 				}
+			});
+	}
+
+	/**
+	 * An application bean named {@code posAccessTokenResponseClient} replaces pos-auth's, and pos-auth's token
+	 * state gets its tokens from it: the token endpoint sees no request.
+	 */
+	@Test
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	void applicationAccessTokenResponseClientReplacesPosAuthsAndIsUsed() {
+		AtomicInteger calls = new AtomicInteger();
+		ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> own = (grantRequest) -> {
+			calls.incrementAndGet();
+			return Mono.just(OAuth2AccessTokenResponse.withToken("from-the-application")
+				.tokenType(OAuth2AccessToken.TokenType.BEARER)
+				.expiresIn(3600)
+				.build());
+		};
+		this.runner.withPropertyValues(server.properties())
+			.withBean("posAccessTokenResponseClient", ReactiveOAuth2AccessTokenResponseClient.class, () -> own)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().getBean("posAccessTokenResponseClient").isSameAs(own);
+				OAuth2AuthorizedClient client = reactive(context).authorize(request("pos", "anyone")).block(TIMEOUT);
+				assertThat(client.getAccessToken().getTokenValue()).isEqualTo("from-the-application");
+				assertThat(imperative(context).authorize(request("pos", "someone-else")).getAccessToken()
+					.getTokenValue()).isEqualTo("from-the-application");
+				assertThat(calls).as("one token request, through the application's client").hasValue(1);
+				assertThat(server.tokenRequests()).as("nothing reached the token endpoint").isEmpty();
 			});
 	}
 
