@@ -3,6 +3,7 @@ package com.chimpy.pos.auth.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import reactor.test.StepVerifier;
 import com.chimpy.pos.auth.PosStubServer;
 import com.chimpy.pos.auth.token.PosTokenState;
 
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -26,7 +28,10 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.chimpy.pos.auth.PosStubServer.CLIENT_ID;
@@ -83,11 +88,41 @@ class PosAuthAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(name)).isSameAs(UserBeans.INSTANCES.get(name));
+				assertThat(definingClass(context, name)).isEqualTo(UserBeans.class.getName());
 				for (String other : BEANS) {
 					if (!other.equals(name)) {
-						assertThat(context.getBean(other)).isNotSameAs(UserBeans.INSTANCES.get(other));
+						assertThat(definingClass(context, other)).as("%s is still pos-auth's own", other)
+							.matches("com\\.chimpy\\.pos\\.auth\\.autoconfigure\\.Pos\\w*AutoConfiguration(\\$\\w+)?");
 					}
 				}
+			});
+	}
+
+	/**
+	 * An application bean named {@code posAccessTokenResponseClient} replaces pos-auth's, and pos-auth's token
+	 * state gets its tokens from it: the token endpoint sees no request.
+	 */
+	@Test
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	void applicationAccessTokenResponseClientReplacesPosAuthsAndIsUsed() {
+		AtomicInteger calls = new AtomicInteger();
+		ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> own = (grantRequest) -> {
+			calls.incrementAndGet();
+			return Mono.just(OAuth2AccessTokenResponse.withToken("from-the-application")
+				.tokenType(OAuth2AccessToken.TokenType.BEARER)
+				.expiresIn(3600)
+				.build());
+		};
+		this.runner.withPropertyValues(server.properties())
+			.withBean("posAccessTokenResponseClient", ReactiveOAuth2AccessTokenResponseClient.class, () -> own)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().getBean("posAccessTokenResponseClient").isSameAs(own);
+				OAuth2AuthorizedClient client = reactive(context).authorize(request("pos", "anyone")).block(TIMEOUT);
+				assertThat(client.getAccessToken().getTokenValue()).isEqualTo("from-the-application");
+				assertThat(imperative(context).authorize(request("pos", "someone-else")).getAccessToken()
+					.getTokenValue()).isEqualTo("from-the-application");
+				assertThat(calls).as("one token request, through the application's client").hasValue(1);
+				assertThat(server.tokenRequests()).as("nothing reached the token endpoint").isEmpty();
 			});
 	}
 
@@ -267,6 +302,13 @@ class PosAuthAutoConfigurationTests {
 
 	private static ReactiveOAuth2AuthorizedClientManager reactive(AssertableApplicationContext context) {
 		return context.getBean("posReactiveAuthorizedClientManager", ReactiveOAuth2AuthorizedClientManager.class);
+	}
+
+	/** The configuration class whose {@code @Bean} method defines the named bean. */
+	private static String definingClass(AssertableApplicationContext context, String name) {
+		BeanDefinition definition = context.getBeanFactory().getBeanDefinition(name);
+		String factory = definition.getFactoryBeanName();
+		return (factory != null) ? context.getBeanFactory().getType(factory).getName() : definition.getBeanClassName();
 	}
 
 	/**

@@ -91,6 +91,9 @@ class PosSecretHygieneTests {
 			"org.springframework.web", "org.springframework.http", "org.springframework.core.codec",
 			"org.springframework.security");
 
+	/** What Reactor Netty's connection pool writes at DEBUG when it opens a connection. */
+	private static final String REACTOR_NETTY_DEBUG_LINE = "PooledConnectionProvider.*Created a new pooled channel";
+
 	/** The sandbox plays the server: what it logs about the requests it received is not pos-auth's output. */
 	private static final String SANDBOX_LOGGER = "com.chimpy.pos.auth.test";
 
@@ -158,7 +161,11 @@ class PosSecretHygieneTests {
 		for (Object object : this.exposed) {
 			assertNoSecretIn(describe(object), "exposed " + object.getClass().getSimpleName());
 		}
-		assertThat(output.getAll()).as("TRACE logging was on").contains("com.chimpy");
+		// Lines that only Spring's web client at TRACE and Reactor Netty at DEBUG write: the loggers whose output was
+		// searched were really on.
+		assertThat(output.getAll()).as("Spring's WebClient logged at TRACE")
+			.contains("HTTP GET " + this.sandbox.apiBaseUrl() + "/stores, headers={masked}");
+		assertThat(output.getAll()).as("Reactor Netty logged at DEBUG").containsPattern(REACTOR_NETTY_DEBUG_LINE);
 	}
 
 	private void runScenarios(AssertableApplicationContext context) {

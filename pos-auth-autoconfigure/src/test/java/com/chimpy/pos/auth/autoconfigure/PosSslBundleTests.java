@@ -3,11 +3,11 @@ package com.chimpy.pos.auth.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -66,16 +66,6 @@ class PosSslBundleTests {
 	}
 
 	@Test
-	void sandboxServesHttpsOnly() {
-		Map<String, String> properties = sandbox.springProperties();
-		assertThat(properties.get("pos.auth.token-uri")).startsWith("https://");
-		assertThat(properties.get("pos.api.base-url")).startsWith("https://");
-		assertThat(properties).containsEntry("pos.auth.ssl-bundle", PosSandbox.SSL_BUNDLE)
-			.containsEntry("pos.api.ssl-bundle", PosSandbox.SSL_BUNDLE)
-			.containsKey("spring.ssl.bundle.pem." + PosSandbox.SSL_BUNDLE + ".truststore.certificate");
-	}
-
-	@Test
 	void webClientAndRestClientTrustTheSandboxThroughTheBundle() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -94,6 +84,14 @@ class PosSslBundleTests {
 			assertThat(fromRestClient).contains("prod-espresso");
 			assertThat(sandbox.tokenRequests()).isEqualTo(1);
 			assertThat(sandbox.apiRequests(200)).isEqualTo(2);
+			assertThat(sandbox.tokenRequestEvents()).as("received over TLS")
+				.extracting((event) -> event.getRequest().getAbsoluteUrl())
+				.singleElement(InstanceOfAssertFactories.STRING)
+				.startsWith("https://");
+			assertThat(sandbox.apiRequestEvents()).as("received over TLS")
+				.extracting((event) -> event.getRequest().getAbsoluteUrl())
+				.hasSize(2)
+				.allMatch((url) -> url.startsWith("https://"));
 		});
 	}
 

@@ -138,14 +138,36 @@ class PosAuthHealthIndicatorTests {
 		}
 	}
 
+	/**
+	 * An outage of the token endpoint says nothing about the credentials: while it lasts the status stays
+	 * {@code UP} and the details name it; once a token is obtained again the details are gone. Health checks send
+	 * no request of their own.
+	 */
 	@Test
-	void upAgainAfterRecoveringFromATransientOutage() {
-		runner().withPropertyValues("pos.auth.retry-backoff=50ms", "pos.auth.max-retry-backoff=50ms").run((context) -> {
-			sandbox.tokenEndpoint().failNext(1, com.chimpy.pos.auth.test.Fault.status(503));
-			callApi(context.getBean("posWebClient", WebClient.class));
-			assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
-			assertThat(sandbox.tokenRequests()).isEqualTo(2);
-		});
+	void outageShownInTheDetailsUntilATokenIsObtainedAgain() {
+		runner().withPropertyValues("pos.auth.max-wait=300ms", "pos.auth.retry-backoff=50ms",
+				"pos.auth.max-retry-backoff=50ms")
+			.run((context) -> {
+				WebClient client = context.getBean("posWebClient", WebClient.class);
+				PosAuthHealthIndicator indicator = context.getBean(PosAuthHealthIndicator.class);
+				sandbox.tokenEndpoint().failAlways(com.chimpy.pos.auth.test.Fault.status(503));
+				assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> callApi(client));
+				int failed = sandbox.tokenRequests();
+				Health during = indicator.health();
+				assertThat(during.getStatus()).isEqualTo(Status.UP);
+				assertThat(during.getDetails()).containsEntry("tokenEndpoint", "unavailable")
+					.containsEntry("lastError", "server_error")
+					.doesNotContainKeys("error", "tokenExpiresAt");
+				assertThat(failed).as("token requests answered 503").isPositive();
+				sandbox.tokenEndpoint().clear();
+				callApi(client);
+				Health after = indicator.health();
+				assertThat(after.getStatus()).isEqualTo(Status.UP);
+				assertThat(after.getDetails()).doesNotContainKeys("tokenEndpoint", "lastError", "error")
+					.containsKey("tokenExpiresAt");
+				assertThat(sandbox.tokenRequests()).as("a token request that got a token").isGreaterThan(failed);
+				assertThat(sandbox.apiRequests(200)).isEqualTo(1);
+			});
 	}
 
 	@Test

@@ -1,11 +1,13 @@
 package com.chimpy.pos.auth.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RequestJournalTests {
@@ -63,6 +65,8 @@ class RequestJournalTests {
 		SandboxRequests requests = new SandboxRequests(sandbox, this.http);
 		Map<String, String> login = requests.loginDemo();
 		requests.api("/stores", login.get("access_token"));
+		assertThat(sandbox.tokenRequests()).isEqualTo(1);
+		assertThat(sandbox.apiRequests()).isEqualTo(1);
 
 		sandbox.resetJournal();
 
@@ -75,8 +79,22 @@ class RequestJournalTests {
 	}
 
 	@Test
-	void extensionResetsTheJournalBeforeEachTest() {
-		assertThat(extension.sandbox().tokenRequests()).isZero();
-		assertThat(extension.sandbox().apiRequests()).isZero();
+	void extensionResetsTheJournalAndTheFaultsBeforeEachTest() {
+		PosSandbox sandbox = extension.sandbox();
+		SandboxRequests requests = new SandboxRequests(sandbox, this.http);
+		requests.api("/stores", requests.loginDemo().get("access_token"));
+		sandbox.tokenEndpoint().failAlways(Fault.status(503));
+		assertThat(sandbox.tokenRequests()).isEqualTo(1);
+		assertThat(sandbox.apiRequests()).isEqualTo(1);
+
+		// What JUnit calls before the next test of the class
+		extension.beforeEach(mock(ExtensionContext.class));
+
+		assertThat(sandbox.tokenRequests()).isZero();
+		assertThat(sandbox.apiRequests()).isZero();
+		assertThat(requests.login(PosSandbox.DEFAULT_USERNAME, PosSandbox.DEFAULT_PASSWORD, null).statusCode())
+			.as("the injected fault was cleared")
+			.isEqualTo(200);
+		assertThat(sandbox.tokenRequests()).isEqualTo(1);
 	}
 }
