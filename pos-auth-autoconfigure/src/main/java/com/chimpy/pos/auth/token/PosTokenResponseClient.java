@@ -87,7 +87,9 @@ public final class PosTokenResponseClient
 
 	private final @Nullable String audience;
 
-	private volatile TokenResponseReader reader = new TokenResponseReader(Clock.systemUTC());
+	private volatile Clock clock = Clock.systemUTC();
+
+	private volatile TokenResponseReader reader = new TokenResponseReader(this.clock);
 
 	private volatile long rateLimitRemaining = -1;
 
@@ -113,6 +115,7 @@ public final class PosTokenResponseClient
 		String tokenUri = registration.getProviderDetails().getTokenUri();
 		return Mono.defer(() -> {
 			Map<String, String> parameters = parameters(grantRequest);
+			Instant sentAt = this.clock.instant();
 			// A URI object is sent as written; a string would be taken as a template and encoded once more.
 			WebClient.RequestBodySpec request = this.webClient.post()
 				.uri(URI.create(tokenUri.trim()))
@@ -125,7 +128,7 @@ public final class PosTokenResponseClient
 					: request.contentType(FORM_UTF_8).bodyValue(formEncoded(parameters));
 			return withBody.exchangeToMono((response) -> response.bodyToMono(byte[].class)
 				.defaultIfEmpty(new byte[0])
-				.map((body) -> read(registrationId, tokenUri, response.statusCode(),
+				.map((body) -> read(registrationId, tokenUri, sentAt, response.statusCode(),
 						response.headers().asHttpHeaders(), body))
 				.onErrorMap((ex) -> !(ex instanceof TokenEndpointException),
 						(ex) -> unreadable(registrationId, response.statusCode().value(), ex)));
@@ -138,6 +141,7 @@ public final class PosTokenResponseClient
 	 */
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock must not be null");
+		this.clock = clock;
 		this.reader = new TokenResponseReader(clock);
 	}
 
@@ -192,13 +196,13 @@ public final class PosTokenResponseClient
 		return form.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
-	private OAuth2AccessTokenResponse read(String registrationId, String tokenUri, HttpStatusCode status,
-			HttpHeaders headers, byte[] body) {
+	private OAuth2AccessTokenResponse read(String registrationId, String tokenUri, Instant sentAt,
+			HttpStatusCode status, HttpHeaders headers, byte[] body) {
 		long remaining = RetryHint.rateLimitRemaining(headers);
 		if (remaining >= 0) {
 			this.rateLimitRemaining = remaining;
 		}
-		return this.reader.read(registrationId, tokenUri, status, headers, body);
+		return this.reader.read(registrationId, tokenUri, sentAt, status, headers, body);
 	}
 
 	/**

@@ -33,17 +33,21 @@ final class TokenLifetime {
 	}
 
 	/**
-	 * The lifetime in seconds, at least 1 and at most {@link #MAX}.
+	 * The lifetime in seconds from now, at least 1 and at most {@link #MAX}. {@code expires_in} counts from when
+	 * the server issued the token, at the latest when the request was sent: the whole seconds the answer took are
+	 * taken off, so that a slow answer never makes a token outlive its real expiry.
 	 * @param expiresIn the {@code expires_in} value of the response, as parsed from JSON
 	 * @param accessToken the access token
+	 * @param sentAt when the request was sent
 	 * @param now the current time
 	 * @return the lifetime in seconds
 	 * @throws IllegalArgumentException when {@code expires_in} is neither a number nor a string of digits
 	 */
-	static long seconds(@Nullable Object expiresIn, String accessToken, Instant now) {
+	static long seconds(@Nullable Object expiresIn, String accessToken, Instant sentAt, Instant now) {
 		BigDecimal stated = stated(expiresIn);
 		if (stated != null && stated.signum() > 0) {
-			return clamp(stated);
+			long answerSeconds = Math.max(0, Duration.between(sentAt, now).getSeconds());
+			return clamp(stated.subtract(BigDecimal.valueOf(answerSeconds)));
 		}
 		Long exp = jwtExpiry(accessToken);
 		if (exp != null && exp > now.getEpochSecond()) {

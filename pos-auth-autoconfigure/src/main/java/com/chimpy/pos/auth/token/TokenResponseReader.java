@@ -3,6 +3,7 @@ package com.chimpy.pos.auth.token;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -39,14 +40,15 @@ final class TokenResponseReader {
 	 * The token response of an answer, or the failure it means.
 	 * @param registrationId the client registration the request was for
 	 * @param tokenUri the token URI the request went to
+	 * @param sentAt when the request was sent
 	 * @param status the status of the answer
 	 * @param headers the headers of the answer
 	 * @param bytes the body of the answer
 	 * @return the token response
 	 * @throws TokenEndpointException when the answer is not a usable token response
 	 */
-	OAuth2AccessTokenResponse read(String registrationId, String tokenUri, HttpStatusCode status, HttpHeaders headers,
-			byte[] bytes) {
+	OAuth2AccessTokenResponse read(String registrationId, String tokenUri, Instant sentAt, HttpStatusCode status,
+			HttpHeaders headers, byte[] bytes) {
 		int code = status.value();
 		if (status.is3xxRedirection()) {
 			throw redirected(registrationId, tokenUri, code, headers.getLocation());
@@ -81,7 +83,7 @@ final class TokenResponseReader {
 					"The token endpoint answered HTTP " + code + " with a body that is not a JSON object", null);
 		}
 		try {
-			return tokenResponse(registrationId, code, json);
+			return tokenResponse(registrationId, code, json, sentAt);
 		}
 		catch (IllegalArgumentException ex) {
 			throw unexpected(registrationId, code,
@@ -91,7 +93,8 @@ final class TokenResponseReader {
 		}
 	}
 
-	private OAuth2AccessTokenResponse tokenResponse(String registrationId, int code, Map<?, ?> json) {
+	private OAuth2AccessTokenResponse tokenResponse(String registrationId, int code, Map<?, ?> json,
+			Instant sentAt) {
 		if (!(json.get(OAuth2ParameterNames.ACCESS_TOKEN) instanceof String accessToken)
 				|| !StringUtils.hasText(accessToken)) {
 			throw unexpected(registrationId, code,
@@ -106,7 +109,8 @@ final class TokenResponseReader {
 		}
 		OAuth2AccessTokenResponse.Builder builder = OAuth2AccessTokenResponse.withToken(accessToken)
 			.tokenType(OAuth2AccessToken.TokenType.BEARER)
-			.expiresIn(TokenLifetime.seconds(json.get(OAuth2ParameterNames.EXPIRES_IN), accessToken, this.clock.instant()));
+			.expiresIn(TokenLifetime.seconds(json.get(OAuth2ParameterNames.EXPIRES_IN), accessToken, sentAt,
+					this.clock.instant()));
 		if (json.get(OAuth2ParameterNames.REFRESH_TOKEN) instanceof String refreshToken
 				&& StringUtils.hasText(refreshToken)) {
 			builder.refreshToken(refreshToken);

@@ -47,6 +47,16 @@ class TokenResponseReaderTests {
 	}
 
 	@Test
+	void secondsTheAnswerTookAreTakenOffTheLifetime() {
+		TokenResponseReader later = new TokenResponseReader(Clock.fixed(NOW.plusMillis(5400), ZoneOffset.UTC));
+		OAuth2AccessTokenResponse response = later.read("pos", TOKEN_URI, NOW, HttpStatusCode.valueOf(200), json(),
+				"{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":60}"
+					.getBytes(StandardCharsets.UTF_8));
+		assertThat(Duration.between(response.getAccessToken().getIssuedAt(), response.getAccessToken().getExpiresAt()))
+			.isEqualTo(Duration.ofSeconds(55));
+	}
+
+	@Test
 	void rateLimitResetIsReadAgainstTheClock() {
 		HttpHeaders headers = json();
 		headers.set("X-RateLimit-Reset", Long.toString(NOW.plusSeconds(42).getEpochSecond()));
@@ -89,7 +99,7 @@ class TokenResponseReaderTests {
 	}
 
 	private OAuth2AccessTokenResponse read(int status, HttpHeaders headers, String body) {
-		return this.reader.read("pos", TOKEN_URI, HttpStatusCode.valueOf(status), headers,
+		return this.reader.read("pos", TOKEN_URI, NOW, HttpStatusCode.valueOf(status), headers,
 				body.getBytes(StandardCharsets.UTF_8));
 	}
 
