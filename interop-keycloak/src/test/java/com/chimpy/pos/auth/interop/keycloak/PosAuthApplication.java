@@ -2,9 +2,12 @@ package com.chimpy.pos.auth.interop.keycloak;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -59,8 +62,22 @@ final class PosAuthApplication implements AutoCloseable {
 	 * @return the final answer (after any replay), whatever its status
 	 */
 	ResponseEntity<String> get(String path) {
+		return exchange(path).block(CALL_TIMEOUT);
+	}
+
+	/**
+	 * {@code GET} a resource of the PoS API through {@code posWebClient} with several calls at once.
+	 * @param path the path below the base URL
+	 * @param calls how many calls to make, all in flight together
+	 * @return the final answers, whatever their status
+	 */
+	List<ResponseEntity<String>> getConcurrently(String path, int calls) {
+		return Flux.range(0, calls).flatMap((call) -> exchange(path), calls).collectList().block(CALL_TIMEOUT);
+	}
+
+	private Mono<ResponseEntity<String>> exchange(String path) {
 		WebClient client = this.context.getBean("posWebClient", WebClient.class);
-		return client.get().uri(path).exchangeToMono((response) -> response.toEntity(String.class)).block(CALL_TIMEOUT);
+		return client.get().uri(path).exchangeToMono((response) -> response.toEntity(String.class));
 	}
 
 	/**
