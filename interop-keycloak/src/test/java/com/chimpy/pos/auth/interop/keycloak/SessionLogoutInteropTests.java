@@ -66,4 +66,29 @@ class SessionLogoutInteropTests {
 		}
 	}
 
+	@Test
+	void secondAdminLogoutIsReplayedAgainAtOnce(KeycloakServer keycloak) {
+		KeycloakAdmin admin = keycloak.admin();
+		String userId = admin.userId("logout-clerk");
+		try (KeycloakFront front = KeycloakFront.start(keycloak);
+				PosAuthApplication application = PosAuthApplication.start(front, Map.of("pos.auth.client-id",
+						"pos-public", "pos.auth.username", "logout-clerk", "pos.auth.password", "logout-password"))) {
+			assertThat(application.get("/whoami").getStatusCode()).isEqualTo(HttpStatus.OK);
+			admin.logout(userId);
+			assertThat(application.get("/whoami").getStatusCode()).isEqualTo(HttpStatus.OK);
+
+			// Within unauthorized-backoff (10 s) of the first replacement: the accepted replay ended the
+			// protection, so this revocation is renewed at once too.
+			admin.logout(userId);
+			assertThat(application.get("/whoami").getStatusCode()).isEqualTo(HttpStatus.OK);
+
+			assertThat(front.apiCalls()).extracting(KeycloakFront.ApiCall::status)
+				.containsExactly(200, 401, 200, 401, 200);
+			assertThat(front.tokenExchanges("password")).hasSize(3);
+			assertThat(application.counter("pos.auth.unauthorized.replays")).isEqualTo(2);
+			assertThat(application.counter("pos.auth.unauthorized.held.back")).isZero();
+			assertThat(application.health().getStatus()).isEqualTo(Status.UP);
+		}
+	}
+
 }
