@@ -89,6 +89,37 @@ class RefreshTokenRotationInteropTests {
 	}
 
 	@Test
+	void offlineAccessRefreshTokensRotateToo(KeycloakServer keycloak) {
+		try (KeycloakFront front = KeycloakFront.start(keycloak);
+				PosAuthApplication application = PosAuthApplication.start(front,
+						Map.of("pos.auth.client-id", "pos-rotation", "pos.auth.username", "rotation-clerk",
+								"pos.auth.password", "rotation-password", "pos.auth.scope", "offline_access"))) {
+			long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+			while (front.tokenExchanges("refresh_token").size() < 2) {
+				if (System.nanoTime() > deadline) {
+					fail("Fewer than 2 refreshes within " + RUN_LIMIT.toSeconds() + " s: " + front.tokenExchanges());
+				}
+				assertThat(application.get("/whoami").getStatusCode().value()).isEqualTo(200);
+				KeycloakServer.sleep(Duration.ofMillis(200));
+			}
+
+			List<KeycloakFront.TokenExchange> exchanges = front.tokenExchanges();
+			assertThat(exchanges).extracting(KeycloakFront.TokenExchange::grantType)
+				.containsExactly("password", "refresh_token", "refresh_token");
+			assertThat(exchanges).extracting(KeycloakFront.TokenExchange::status).containsOnly(200);
+			// The scope goes with the password grant only; Keycloak issues offline refresh tokens for it.
+			assertThat(exchanges.get(0).form()).containsEntry("scope", "offline_access");
+			assertThat(exchanges.get(1).form()).doesNotContainKey("scope");
+			assertThat((String) exchanges.get(0).answer().get("scope")).contains("offline_access");
+			assertThat(TokenClaims.of(exchanges.get(0).issuedRefreshToken())).containsEntry("typ", "Offline");
+			for (int i = 1; i < exchanges.size(); i++) {
+				assertThat(exchanges.get(i).sentRefreshToken()).isEqualTo(exchanges.get(i - 1).issuedRefreshToken());
+			}
+			assertThat(front.apiCalls()).extracting(KeycloakFront.ApiCall::status).containsOnly(200);
+		}
+	}
+
+	@Test
 	void keycloakEndsTheClientSessionWhenARefreshTokenComesBack(KeycloakServer keycloak) {
 		// The realm's rotation is real: the check above would catch a resent refresh token.
 		KeycloakAdmin admin = keycloak.admin();
