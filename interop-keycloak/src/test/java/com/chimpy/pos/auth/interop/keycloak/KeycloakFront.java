@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,8 +40,11 @@ final class KeycloakFront implements AutoCloseable {
 
 	private final WireMockServer server;
 
-	private KeycloakFront(WireMockServer server) {
+	private final String keycloakBaseUrl;
+
+	private KeycloakFront(WireMockServer server, String keycloakBaseUrl) {
 		this.server = server;
+		this.keycloakBaseUrl = keycloakBaseUrl;
 	}
 
 	/**
@@ -62,7 +66,17 @@ final class KeycloakFront implements AutoCloseable {
 		server.stubFor(post(urlPathEqualTo(KeycloakServer.tokenPath()))
 			.willReturn(aResponse().proxiedFrom(keycloak.baseUrl())));
 		server.stubFor(any(urlPathMatching(API_PATH + "/.*")).willReturn(aResponse().withTransformers(api.getName())));
-		return new KeycloakFront(server);
+		return new KeycloakFront(server, keycloak.baseUrl());
+	}
+
+	/**
+	 * Hold every answer of the token endpoint back for a while before it leaves the front, as a slow network
+	 * would: Keycloak has issued the token (and started its lifetime) when the wait begins.
+	 * @param delay how long to hold each answer back
+	 */
+	void delayTokenAnswers(Duration delay) {
+		this.server.stubFor(post(urlPathEqualTo(KeycloakServer.tokenPath()))
+			.willReturn(aResponse().proxiedFrom(this.keycloakBaseUrl).withFixedDelay((int) delay.toMillis())));
 	}
 
 	/**
