@@ -36,11 +36,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
- * A WireMock server on 127.0.0.1 (dynamic port) that plays both the token endpoint ({@value #TOKEN_PATH}) and the
- * PoS API (under {@value #API_PATH}), with helpers to stub token answers, read the request journal and build the
- * {@code pos.*} properties that point at it.
+ * A WireMock server on 127.0.0.1 (dynamic port) that plays both the token endpoint
+ * ({@value #TOKEN_PATH}) and the PoS API (under {@value #API_PATH}), with helpers to stub
+ * token answers, read the request journal and build the {@code pos.*} properties that
+ * point at it.
  * <p>
- * As a JUnit extension ({@code @RegisterExtension static final PosStubServer server = PosStubServer.perClass()})
+ * As a JUnit extension
+ * ({@code @RegisterExtension static final PosStubServer server = PosStubServer.perClass()})
  * it runs for all tests of a class and forgets stubs and requests before each test.
  */
 public final class PosStubServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AutoCloseable {
@@ -79,8 +81,8 @@ public final class PosStubServer implements BeforeAllCallback, AfterAllCallback,
 	}
 
 	/**
-	 * A server to register as a static JUnit extension: started before the first test of the class, reset before
-	 * each test, stopped after the last.
+	 * A server to register as a static JUnit extension: started before the first test of
+	 * the class, reset before each test, stopped after the last.
 	 * @return the server, not yet started
 	 */
 	public static PosStubServer perClass() {
@@ -103,7 +105,8 @@ public final class PosStubServer implements BeforeAllCallback, AfterAllCallback,
 	}
 
 	/**
-	 * A runner with Boot's {@code WebClient} auto-configuration and both pos-auth auto-configurations.
+	 * A runner with Boot's {@code WebClient} auto-configuration and both pos-auth
+	 * auto-configurations.
 	 * @return the runner
 	 */
 	public static ApplicationContextRunner contextRunner() {
@@ -128,8 +131,9 @@ public final class PosStubServer implements BeforeAllCallback, AfterAllCallback,
 	}
 
 	/**
-	 * The required properties pointing at this server, short waits and backoffs so that no test waits long, then
-	 * the given {@code name=value} pairs, which override earlier ones of the same name.
+	 * The required properties pointing at this server, short waits and backoffs so that
+	 * no test waits long, then the given {@code name=value} pairs, which override earlier
+	 * ones of the same name.
 	 * @param more further properties
 	 * @return the properties
 	 */
@@ -152,15 +156,16 @@ public final class PosStubServer implements BeforeAllCallback, AfterAllCallback,
 	}
 
 	/**
-	 * Answer successive JSON token requests of the given grant type with the given answers in order; the last
-	 * answer repeats.
+	 * Answer successive JSON token requests of the given grant type with the given
+	 * answers in order; the last answer repeats.
 	 * @param grantType {@code password} or {@code refresh_token}
 	 * @param answers the answers
 	 */
 	public void stubGrant(String grantType, ResponseDefinitionBuilder... answers) {
 		String scenario = "grant " + grantType;
 		for (int i = 0; i < answers.length; i++) {
-			var stub = post(urlEqualTo(TOKEN_PATH)).withRequestBody(matchingJsonPath("$.grant_type", equalTo(grantType)))
+			var stub = post(urlEqualTo(TOKEN_PATH))
+				.withRequestBody(matchingJsonPath("$.grant_type", equalTo(grantType)))
 				.inScenario(scenario)
 				.whenScenarioStateIs((i == 0) ? Scenario.STARTED : "answer " + i)
 				.willReturn(answers[i]);

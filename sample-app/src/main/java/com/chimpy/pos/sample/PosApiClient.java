@@ -11,9 +11,10 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /**
- * A typed client of the PoS API, declared as an HTTP service interface: Spring builds the implementation, and
- * because {@link PosApiClients} imports it into the HTTP service group {@code pos}, pos-auth authenticates every
- * call (base URL {@code pos.api.base-url}, bearer token, one replay after a 401), over the same token as
+ * A typed client of the PoS API, declared as an HTTP service interface: Spring builds the
+ * implementation, and because {@link PosApiClients} imports it into the HTTP service
+ * group {@code pos}, pos-auth authenticates every call (base URL
+ * {@code pos.api.base-url}, bearer token, one replay after a 401), over the same token as
  * {@code posWebClient}.
  */
 @HttpExchange(accept = "application/json")
@@ -51,6 +52,7 @@ public interface PosApiClient {
 
 	/**
 	 * A store.
+	 *
 	 * @param id the id
 	 * @param name the name
 	 * @param city the city
@@ -62,6 +64,7 @@ public interface PosApiClient {
 
 	/**
 	 * The list of stores.
+	 *
 	 * @param count how many there are
 	 * @param items the stores
 	 */
@@ -71,6 +74,7 @@ public interface PosApiClient {
 
 	/**
 	 * A product.
+	 *
 	 * @param id the id
 	 * @param name the name
 	 * @param priceCents the price in cents
@@ -81,6 +85,7 @@ public interface PosApiClient {
 
 	/**
 	 * The list of products.
+	 *
 	 * @param count how many there are
 	 * @param items the products
 	 */
@@ -90,6 +95,7 @@ public interface PosApiClient {
 
 	/**
 	 * A line of an order.
+	 *
 	 * @param productId the product
 	 * @param qty the quantity
 	 */
@@ -98,6 +104,7 @@ public interface PosApiClient {
 
 	/**
 	 * An order to place.
+	 *
 	 * @param storeId the store
 	 * @param lines the lines
 	 */
@@ -106,6 +113,7 @@ public interface PosApiClient {
 
 	/**
 	 * An order as created.
+	 *
 	 * @param id the order's id
 	 * @param status its status, for example {@code created}
 	 * @param storeId the store

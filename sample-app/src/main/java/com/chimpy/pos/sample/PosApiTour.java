@@ -20,11 +20,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The sample's main job: calls the PoS API through {@code posWebClient} and shows in a few lines what happened.
- * Against the sandbox it also lets the token expire and has the server revoke every token, to show a renewal by
- * refresh token and a 401 recovered by the retry; against a real PoS it only reads.
+ * The sample's main job: calls the PoS API through {@code posWebClient} and shows in a
+ * few lines what happened. Against the sandbox it also lets the token expire and has the
+ * server revoke every token, to show a renewal by refresh token and a 401 recovered by
+ * the retry; against a real PoS it only reads.
  * <p>
- * The counts it prints come from the sandbox's request journal, the server's view of what the starter sent.
+ * The counts it prints come from the sandbox's request journal, the server's view of what
+ * the starter sent.
  */
 @Component
 final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
@@ -60,9 +62,8 @@ final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
 		for (int i = 0; i < 10; i++) {
 			get("/products");
 		}
-		say("2. 10 x GET /products -> 200"
-				+ ((server != null) ? "; token requests still " + server.tokenRequests() + ": the token is reused"
-						: ""));
+		say("2. 10 x GET /products -> 200" + ((server != null)
+				? "; token requests still " + server.tokenRequests() + ": the token is reused" : ""));
 		showTypedClient(server);
 		if (server != null) {
 			expect(server.tokenRequests() == 1, "one token request for the first 11 calls");
@@ -73,8 +74,9 @@ final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
 	}
 
 	/**
-	 * The same API through {@link PosApiClient}, an HTTP service interface in the group {@code pos}: pos-auth
-	 * authenticates it with the token {@code posWebClient} uses. Against the sandbox it also places an order.
+	 * The same API through {@link PosApiClient}, an HTTP service interface in the group
+	 * {@code pos}: pos-auth authenticates it with the token {@code posWebClient} uses.
+	 * Against the sandbox it also places an order.
 	 */
 	private void showTypedClient(@Nullable PosSandbox server) {
 		PosApiClient.Stores stores = this.client.stores();
@@ -87,8 +89,8 @@ final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
 			order = ", placed order " + placed.id() + " (" + placed.status() + ")";
 			expect(server.tokenRequests("password") == 1, "the typed client to use posWebClient's token");
 		}
-		say("2b. PosApiClient (@ImportHttpServices group \"pos\") -> " + stores.count() + " stores, "
-				+ products.count() + " products, " + store.id() + " is " + store.name() + order
+		say("2b. PosApiClient (@ImportHttpServices group \"pos\") -> " + stores.count() + " stores, " + products.count()
+				+ " products, " + store.id() + " is " + store.name() + order
 				+ ((server != null) ? "; password grants still " + server.tokenRequests("password") : ""));
 	}
 

@@ -11,18 +11,20 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Points the starter at the in-process PoS sandbox when no PoS is configured ({@code pos.auth.token-uri} unset)
- * and stops the sandbox with the application.
+ * Points the starter at the in-process PoS sandbox when no PoS is configured
+ * ({@code pos.auth.token-uri} unset) and stops the sandbox with the application.
  * <p>
- * The sandbox starts when the starter first reads its properties, while the application context is refreshed.
- * AOT processing ({@code spring-boot:process-aot}, profile {@code native}) runs this initializer too, but only
- * evaluates the application's conditions: there the sandbox's properties are present, so pos-auth's beans are
+ * The sandbox starts when the starter first reads its properties, while the application
+ * context is refreshed. AOT processing ({@code spring-boot:process-aot}, profile
+ * {@code native}) runs this initializer too, but only evaluates the application's
+ * conditions: there the sandbox's properties are present, so pos-auth's beans are
  * generated, and the sandbox never starts, so no server keeps the processing JVM alive.
  */
 final class SandboxInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
 	/**
-	 * Token lifetime in the sandbox: short, so that the sample shows a renewal within seconds.
+	 * Token lifetime in the sandbox: short, so that the sample shows a renewal within
+	 * seconds.
 	 */
 	static final Duration SANDBOX_TOKEN_LIFETIME = Duration.ofSeconds(4);
 

@@ -14,10 +14,12 @@ import com.chimpy.pos.auth.test.PosSandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the sample's jar as the build made it, AOT-processed by {@code spring-boot:process-aot} and repackaged, with
- * {@code java -Dspring.aot.enabled=true -jar}: the application starts from the generated bean definitions instead of
- * evaluating its configuration, and the main job succeeds against the in-process sandbox. Run by Failsafe after
- * {@code package}, which passes the jar's path as {@code sample.jar}.
+ * Runs the sample's jar as the build made it, AOT-processed by
+ * {@code spring-boot:process-aot} and repackaged, with
+ * {@code java -Dspring.aot.enabled=true -jar}: the application starts from the generated
+ * bean definitions instead of evaluating its configuration, and the main job succeeds
+ * against the in-process sandbox. Run by Failsafe after {@code package}, which passes the
+ * jar's path as {@code sample.jar}.
  */
 class SampleApplicationAotIT {
 

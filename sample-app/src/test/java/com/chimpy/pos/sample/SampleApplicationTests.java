@@ -9,7 +9,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the sample's main job end to end against the in-process sandbox, as the README's first command does.
+ * Runs the sample's main job end to end against the in-process sandbox, as the README's
+ * first command does.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SampleApplicationTests {

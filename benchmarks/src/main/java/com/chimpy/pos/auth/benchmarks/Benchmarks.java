@@ -26,11 +26,13 @@ import org.springframework.core.SpringVersion;
 import org.springframework.security.core.SpringSecurityCoreVersion;
 
 /**
- * Runs the five scenarios of the benchmark against the three contenders and one fake server, prints the results
- * table and writes it, with the machine and what each number means, to {@code RESULTS.md}.
+ * Runs the five scenarios of the benchmark against the three contenders and one fake
+ * server, prints the results table and writes it, with the machine and what each number
+ * means, to {@code RESULTS.md}.
  * <p>
- * Arguments: {@code --quick} scales every scenario down to a smoke run of under 30 seconds (written to
- * {@code RESULTS-quick.md}); {@code --out <file>} chooses the output file.
+ * Arguments: {@code --quick} scales every scenario down to a smoke run of under 30
+ * seconds (written to {@code RESULTS-quick.md}); {@code --out <file>} chooses the output
+ * file.
  */
 public final class Benchmarks {
 
@@ -115,8 +117,9 @@ public final class Benchmarks {
 	// ---------------------------------------------------------------------------------------------------------
 
 	/**
-	 * Run every contender's code paths (a burst on a cold client, a closed loop, a renewal, a 401) before anything
-	 * is measured, so that no scenario pays for the JIT compilation of another's code.
+	 * Run every contender's code paths (a burst on a cold client, a closed loop, a
+	 * renewal, a 401) before anything is measured, so that no scenario pays for the JIT
+	 * compilation of another's code.
 	 */
 	private void warmUp() {
 		progress("warm-up: every contender, " + this.params.warmUp.toMillis() + " ms each");
@@ -171,8 +174,7 @@ public final class Benchmarks {
 		put(scenario, "time for all " + calls + " calls (ms)", wall, "");
 		this.report.mark(scenario, "token requests", posAuthTokens == 1);
 		this.report.verdict("1: exactly 1 token request for " + calls + " concurrent cold calls", posAuthTokens + "",
-				posAuthTokens == 1, (posAuthTokens == 1)
-						? "every call joined the one flight of `PosTokenState`"
+				posAuthTokens == 1, (posAuthTokens == 1) ? "every call joined the one flight of `PosTokenState`"
 						: "more than one token request reached the server: the single flight did not hold");
 	}
 
@@ -185,8 +187,8 @@ public final class Benchmarks {
 		Duration lifetime = p.expiryLifetime;
 		Duration latency = Duration.ofMillis(300);
 		this.server.configure(latency, lifetime);
-		progress("2. expiry under load: token lifetime " + lifetime.toSeconds() + " s, " + p.expiryRate + " calls/s for "
-				+ p.expiryDuration.toSeconds() + " s, token latency 300 ms");
+		progress("2. expiry under load: token lifetime " + lifetime.toSeconds() + " s, " + p.expiryRate
+				+ " calls/s for " + p.expiryDuration.toSeconds() + " s, token latency 300 ms");
 		Map<Kind, String> tokens = new EnumMap<>(Kind.class);
 		Map<Kind, String> renewals = new EnumMap<>(Kind.class);
 		Map<Kind, String> inFlight = new EnumMap<>(Kind.class);
@@ -229,14 +231,14 @@ public final class Benchmarks {
 				}
 				renewalStarts.merge();
 				Stats all = samples.stats();
-				Stats calm = samples.stats((t) -> t - (loadStart + second) >= 0 && !expiries.contains(t)
-						&& !renewalStarts.contains(t));
+				Stats calm = samples
+					.stats((t) -> t - (loadStart + second) >= 0 && !expiries.contains(t) && !renewalStarts.contains(t));
 				Stats expiring = samples.stats(expiries::contains);
 				Stats renewing = samples.stats(renewalStarts::contains);
 				long during = counters.tokenRequests() - before;
 				tokens.put(kind, (kind == Kind.FIXED) ? "0 (fixed token, 1 h)" : counters.tokenRequestsByGrant());
-				renewals.put(kind, (kind == Kind.FIXED) ? "0" : during + String.format(Locale.ROOT, " (%.2f per lifetime)",
-						during / lifetimes));
+				renewals.put(kind, (kind == Kind.FIXED) ? "0"
+						: during + String.format(Locale.ROOT, " (%.2f per lifetime)", during / lifetimes));
 				inFlight.put(kind, String.valueOf(counters.maxInFlight.get()));
 				failed.put(kind, failures(samples));
 				overall.put(kind, all.p50p99max());
@@ -293,8 +295,7 @@ public final class Benchmarks {
 		this.report.verdict("2: 0 failed calls", String.valueOf(posAuthFailures), posAuthFailures == 0,
 				(posAuthFailures == 0) ? "callers were served the current token while the background renewal ran"
 						: "see failure reasons in the table");
-		boolean withinTen = posAuthSteadyP99 > 0 && posAuthExpiryP99 > 0
-				&& posAuthExpiryP99 <= posAuthSteadyP99 * 1.10;
+		boolean withinTen = posAuthSteadyP99 > 0 && posAuthExpiryP99 > 0 && posAuthExpiryP99 <= posAuthSteadyP99 * 1.10;
 		String waited = (posAuthExpiryMax < latency.toNanos())
 				? "the slowest call after an expiry point took " + Stats.ms(posAuthExpiryMax)
 						+ " ms, less than one token request (300 ms), so no call waited for a token there"
@@ -303,11 +304,12 @@ public final class Benchmarks {
 		this.report.mark(scenario, "latency p50 / p99 / max, 1 s after each expiry point (ms)", withinTen);
 		this.report.verdict("2: p99 in the second after each expiry point within 10% of the steady p99",
 				Stats.ms(posAuthExpiryP99) + " ms vs " + Stats.ms(posAuthSteadyP99) + " ms ("
-						+ String.format(Locale.ROOT, "%+.0f%%", 100.0 * (posAuthExpiryP99 - posAuthSteadyP99)
-								/ Math.max(1, posAuthSteadyP99))
+						+ String.format(Locale.ROOT, "%+.0f%%",
+								100.0 * (posAuthExpiryP99 - posAuthSteadyP99) / Math.max(1, posAuthSteadyP99))
 						+ ")",
-				withinTen, waited + "; for scale, (c), which has no token logic at all, had a steady p99 of "
-						+ Stats.ms(fixedP99) + " ms in the same scenario"
+				withinTen,
+				waited + "; for scale, (c), which has no token logic at all, had a steady p99 of " + Stats.ms(fixedP99)
+						+ " ms in the same scenario"
 						+ (withinTen ? "" : ". A p99 over a few hundred calls per window on a 2-core machine that "
 								+ "also runs the server and the load generator moves by more than 10% with every GC "
 								+ "pause or scheduler hiccup"));
@@ -353,7 +355,8 @@ public final class Benchmarks {
 			for (int round = 0; round < p.overheadRounds; round++) {
 				Map<Kind, Double> roundThroughput = new EnumMap<>(Kind.class);
 				for (int i = 0; i < OVERHEAD_KINDS.length; i++) {
-					// Rotate the order, and reverse it every other round, so that no client always follows another.
+					// Rotate the order, and reverse it every other round, so that no
+					// client always follows another.
 					int slot = (round % 2 == 0) ? i : OVERHEAD_KINDS.length - 1 - i;
 					Kind kind = OVERHEAD_KINDS[(round / 2 + slot) % OVERHEAD_KINDS.length];
 					System.gc();
@@ -375,8 +378,8 @@ public final class Benchmarks {
 					p99.get(kind).add((double) stats.p99());
 					failures.merge(kind, samples.failures(), Long::sum);
 				}
-				progress(String.format(Locale.ROOT, "   round %d: calls/s (a) %.0f, (b) %.0f, (c) %.0f, (c') %.0f", round + 1,
-						roundThroughput.get(Kind.POS_AUTH), roundThroughput.get(Kind.STOCK),
+				progress(String.format(Locale.ROOT, "   round %d: calls/s (a) %.0f, (b) %.0f, (c) %.0f, (c') %.0f",
+						round + 1, roundThroughput.get(Kind.POS_AUTH), roundThroughput.get(Kind.STOCK),
 						roundThroughput.get(Kind.FIXED), roundThroughput.get(Kind.FILTER_ONLY)));
 				ratioA.add(roundThroughput.get(Kind.POS_AUTH) / roundThroughput.get(Kind.FIXED));
 				ratioB.add(roundThroughput.get(Kind.STOCK) / roundThroughput.get(Kind.FIXED));
@@ -403,8 +406,8 @@ public final class Benchmarks {
 			cpuPerCall.put(kind, String.format(Locale.ROOT, "%.1f", c)
 					+ ((kind == Kind.FIXED) ? "" : String.format(Locale.ROOT, " (%+.1f vs (c))", c - cpuC)));
 			tput.put(kind, String.format(Locale.ROOT, "%.0f", Load.median(throughput.get(kind))));
-			lat.put(kind, Stats.ms((long) Load.median(p50.get(kind))) + " / "
-					+ Stats.ms((long) Load.median(p99.get(kind))));
+			lat.put(kind,
+					Stats.ms((long) Load.median(p50.get(kind))) + " / " + Stats.ms((long) Load.median(p99.get(kind))));
 			failed.put(kind, String.valueOf(failures.get(kind)));
 		}
 		ratio.put(Kind.POS_AUTH, ratioText(ratioA));
@@ -418,11 +421,14 @@ public final class Benchmarks {
 		put(scenario, "failed calls", failed, "");
 		double cpuF = Load.median(cpu.get(Kind.FILTER_ONLY));
 		double bytesF = Load.median(allocation.get(Kind.FILTER_ONLY));
-		this.report.row(scenario, "for scale, in the (c) column: (c') = (c) with the header set by a one-line "
-				+ "filter; ratio to (c), CPU per call (us), bytes per call")
-			.value(Kind.FIXED, ratioText(ratioF) + "; " + String.format(Locale.ROOT, "%.1f (%+.1f vs (c))", cpuF,
-					cpuF - cpuC) + "; " + String.format(Locale.ROOT, "%.0f (%+.0f vs (c))", bytesF, bytesF - bytesC)
-					+ "; failed " + failures.get(Kind.FILTER_ONLY))
+		this.report
+			.row(scenario,
+					"for scale, in the (c) column: (c') = (c) with the header set by a one-line "
+							+ "filter; ratio to (c), CPU per call (us), bytes per call")
+			.value(Kind.FIXED,
+					ratioText(ratioF) + "; " + String.format(Locale.ROOT, "%.1f (%+.1f vs (c))", cpuF, cpuF - cpuC)
+							+ "; " + String.format(Locale.ROOT, "%.0f (%+.0f vs (c))", bytesF, bytesF - bytesC)
+							+ "; failed " + failures.get(Kind.FILTER_ONLY))
 			.add();
 		double medianA = Load.median(ratioA);
 		double cpuA = Load.median(cpu.get(Kind.POS_AUTH));
@@ -436,7 +442,8 @@ public final class Benchmarks {
 				Load.median(allocation.get(Kind.POS_AUTH)), bytesC, bytesF);
 		this.report.mark(scenario, "throughput ratio to (c), median (min-max) of rounds", met);
 		this.report.verdict("3: throughput ratio to (c) at least 0.97", String.format(Locale.ROOT, "%.3f", medianA),
-				met, cpuFact + (met ? "" : ". The whole set-up is CPU-bound on 2 cores, so extra CPU per call "
+				met,
+				cpuFact + (met ? "" : ". The whole set-up is CPU-bound on 2 cores, so extra CPU per call "
 						+ "translates into lost throughput almost one to one: per call the filter checks the origin, "
 						+ "reads the token from memory (one `Instant.now()`), copies the request with "
 						+ "`ClientRequest.from(..)` to set the header (as (c') does), and adds a `flatMap` to look for a "
@@ -602,8 +609,9 @@ public final class Benchmarks {
 	}
 
 	private static void progress(String message) {
-		System.out.println("[" + DateTimeFormatter.ISO_LOCAL_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)).substring(0,
-				8) + "] " + message);
+		System.out
+			.println("[" + DateTimeFormatter.ISO_LOCAL_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)).substring(0, 8)
+					+ "] " + message);
 	}
 
 	private String results(Duration took) {
@@ -613,9 +621,15 @@ public final class Benchmarks {
 		if (p == Params.QUICK) {
 			md.append("**Smoke run (`--quick`): every scenario scaled down; these numbers are not the results.**\n\n");
 		}
-		md.append("Measured ").append(DateTimeFormatter.ISO_LOCAL_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)))
-			.append(" on ").append(machine()).append(". All scenarios took ").append(took.toSeconds())
-			.append(" s. Code measured: ").append(codeVersion()).append(".\n\n");
+		md.append("Measured ")
+			.append(DateTimeFormatter.ISO_LOCAL_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)))
+			.append(" on ")
+			.append(machine())
+			.append(". All scenarios took ")
+			.append(took.toSeconds())
+			.append(" s. Code measured: ")
+			.append(codeVersion())
+			.append(".\n\n");
 		md.append("Command (from the repository root):\n\n```bash\n")
 			.append("./mvnw -B -q -Pbenchmarks -pl benchmarks -am install -DskipTests && ")
 			.append("java -jar benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar\n```\n\n");
@@ -631,17 +645,18 @@ public final class Benchmarks {
 		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
 			physical = os.getTotalMemorySize();
 		}
-		return runtime.availableProcessors() + " cores, " + ((physical > 0) ? (physical / (1024 * 1024)) + " MB RAM, "
-				: "") + System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
-				+ System.getProperty("os.arch") + "), " + System.getProperty("java.vm.name") + " "
-				+ System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor")
-				+ "), max heap " + (runtime.maxMemory() / (1024 * 1024)) + " MB; Spring Framework "
-				+ SpringVersion.getVersion() + ", Spring Security " + SpringSecurityCoreVersion.getVersion()
-				+ ", Reactor Netty " + version(HttpClient.class);
+		return runtime.availableProcessors() + " cores, "
+				+ ((physical > 0) ? (physical / (1024 * 1024)) + " MB RAM, " : "") + System.getProperty("os.name") + " "
+				+ System.getProperty("os.version") + " (" + System.getProperty("os.arch") + "), "
+				+ System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
+				+ System.getProperty("java.vendor") + "), max heap " + (runtime.maxMemory() / (1024 * 1024))
+				+ " MB; Spring Framework " + SpringVersion.getVersion() + ", Spring Security "
+				+ SpringSecurityCoreVersion.getVersion() + ", Reactor Netty " + version(HttpClient.class);
 	}
 
 	/**
-	 * The commit of the working directory and whether pos-auth's main code differed from it, when git is at hand.
+	 * The commit of the working directory and whether pos-auth's main code differed from
+	 * it, when git is at hand.
 	 */
 	private static String codeVersion() {
 		String head = git("rev-parse", "--short", "HEAD");
@@ -681,8 +696,8 @@ public final class Benchmarks {
 	 */
 	record Params(int stampedeCalls, Duration expiryLifetime, int expiryRate, Duration expiryDuration,
 			int overheadConcurrency, Duration overheadWarmup, int overheadRounds, Duration overheadRound,
-			int stormConcurrency, Duration stormDuration, int memoryCalls, Duration memoryMaxTime, int memoryConcurrency,
-			Duration warmUp) {
+			int stormConcurrency, Duration stormDuration, int memoryCalls, Duration memoryMaxTime,
+			int memoryConcurrency, Duration warmUp) {
 
 		static final Params FULL = new Params(1000, Duration.ofSeconds(5), 1000, Duration.ofSeconds(15), 32,
 				Duration.ofSeconds(2), 5, Duration.ofSeconds(2), 64, Duration.ofSeconds(4), 1_000_000,

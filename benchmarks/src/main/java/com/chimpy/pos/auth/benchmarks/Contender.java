@@ -36,8 +36,9 @@ import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * One of the three clients of the PoS API under test, with its own connection pools (same settings for all) and
- * its own {@code client_id}, so that the fake server counts each separately.
+ * One of the three clients of the PoS API under test, with its own connection pools (same
+ * settings for all) and its own {@code client_id}, so that the fake server counts each
+ * separately.
  */
 final class Contender implements AutoCloseable {
 
@@ -49,15 +50,18 @@ final class Contender implements AutoCloseable {
 		/** pos-auth's {@code posWebClient}, wired as the auto-configuration wires it. */
 		POS_AUTH("a", "(a) pos-auth posWebClient"),
 
-		/** Spring Security 7's stock reactive assembly (client_credentials: Security 7 has no password grant). */
+		/**
+		 * Spring Security 7's stock reactive assembly (client_credentials: Security 7 has
+		 * no password grant).
+		 */
 		STOCK("b", "(b) stock Security 7"),
 
 		/** A plain WebClient with a fixed Authorization header: no token logic at all. */
 		FIXED("c", "(c) fixed header"),
 
 		/**
-		 * For scale only (scenario 3): the fixed header of (c) set by a one-line exchange filter, the least any
-		 * filter-based client does per call.
+		 * For scale only (scenario 3): the fixed header of (c) set by a one-line exchange
+		 * filter, the least any filter-based client does per call.
 		 */
 		FILTER_ONLY("f", "(c') fixed header set by a filter");
 
@@ -74,7 +78,10 @@ final class Contender implements AutoCloseable {
 
 	private static final String AUDIENCE = "https://pos.example.com/api";
 
-	/** Connection pool of every client: enough connections and an unbounded queue for 1,000 concurrent calls. */
+	/**
+	 * Connection pool of every client: enough connections and an unbounded queue for
+	 * 1,000 concurrent calls.
+	 */
 	private static final int MAX_CONNECTIONS = 256;
 
 	final Kind kind;
@@ -101,15 +108,17 @@ final class Contender implements AutoCloseable {
 	 * @param kind which one
 	 * @param server the fake server
 	 * @param scenario a short scenario name, part of the client id
-	 * @param lifetime the token lifetime of the scenario (the stock providers' clock skew is a tenth of it, at most
-	 * their default of 60 s; the fixed header gets a token of this lifetime)
+	 * @param lifetime the token lifetime of the scenario (the stock providers' clock skew
+	 * is a tenth of it, at most their default of 60 s; the fixed header gets a token of
+	 * this lifetime)
 	 */
 	static Contender create(Kind kind, FakePosServer server, String scenario, Duration lifetime) {
 		String clientId = scenario + "-" + kind.key;
 		ConnectionProvider apiPool = pool(clientId + "-api");
 		ConnectionProvider tokenPool = pool(clientId + "-token");
 		WebClient.Builder api = WebClient.builder().baseUrl(server.apiBaseUrl()).clientConnector(connector(apiPool));
-		// pos-auth's token connector, as PosHttpClients builds it, switches off Reactor Netty's transparent resend.
+		// pos-auth's token connector, as PosHttpClients builds it, switches off Reactor
+		// Netty's transparent resend.
 		HttpClient tokenHttpClient = HttpClient.create(tokenPool).responseTimeout(Duration.ofSeconds(30));
 		WebClient tokenClient = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(
@@ -118,13 +127,14 @@ final class Contender implements AutoCloseable {
 		WebClient webClient = switch (kind) {
 			case POS_AUTH -> api.filter(posAuthFilter(server, clientId, tokenClient)).build();
 			case STOCK -> api.filter(stockFilter(server, clientId, tokenClient, lifetime)).build();
-			case FIXED -> api
-				.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + server.issueFixedToken(clientId, lifetime))
-				.build();
+			case FIXED ->
+				api.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + server.issueFixedToken(clientId, lifetime))
+					.build();
 			case FILTER_ONLY -> {
 				String token = server.issueFixedToken(clientId, lifetime);
-				yield api.filter((request, next) -> next
-					.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(token)).build()))
+				yield api
+					.filter((request, next) -> next.exchange(
+							ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(token)).build()))
 					.build();
 			}
 		};
@@ -139,8 +149,8 @@ final class Contender implements AutoCloseable {
 	}
 
 	/**
-	 * As {@code PosAuthAutoConfiguration} and {@code PosWebClientAutoConfiguration} wire it, with default settings
-	 * and {@code pos.auth.scope=offline_access}.
+	 * As {@code PosAuthAutoConfiguration} and {@code PosWebClientAutoConfiguration} wire
+	 * it, with default settings and {@code pos.auth.scope=offline_access}.
 	 */
 	private static PosBearerExchangeFilterFunction posAuthFilter(FakePosServer server, String clientId,
 			WebClient tokenClient) {
@@ -163,13 +173,13 @@ final class Contender implements AutoCloseable {
 	}
 
 	/**
-	 * What a Spring user writes by hand on Security 7 for a service-to-service client: the
-	 * authorized-client-service manager with the refresh-token and client-credentials providers, the server
-	 * exchange filter with a default registration, and the failure handler that forgets a token the resource
-	 * server answered 401 to.
+	 * What a Spring user writes by hand on Security 7 for a service-to-service client:
+	 * the authorized-client-service manager with the refresh-token and client-credentials
+	 * providers, the server exchange filter with a default registration, and the failure
+	 * handler that forgets a token the resource server answered 401 to.
 	 */
-	private static ServerOAuth2AuthorizedClientExchangeFilterFunction stockFilter(FakePosServer server,
-			String clientId, WebClient tokenClient, Duration lifetime) {
+	private static ServerOAuth2AuthorizedClientExchangeFilterFunction stockFilter(FakePosServer server, String clientId,
+			WebClient tokenClient, Duration lifetime) {
 		ClientRegistration registration = ClientRegistration.withRegistrationId("pos")
 			.clientId(clientId)
 			.clientSecret(FakePosServer.CLIENT_SECRET)
@@ -196,15 +206,16 @@ final class Contender implements AutoCloseable {
 		ServerOAuth2AuthorizedClientExchangeFilterFunction filter = new ServerOAuth2AuthorizedClientExchangeFilterFunction(
 				manager);
 		filter.setDefaultClientRegistrationId("pos");
-		filter.setAuthorizationFailureHandler(new RemoveAuthorizedClientReactiveOAuth2AuthorizationFailureHandler(
-				(registrationId, principal, attributes) -> clients.removeAuthorizedClient(registrationId,
-						principal.getName())));
+		filter.setAuthorizationFailureHandler(
+				new RemoveAuthorizedClientReactiveOAuth2AuthorizationFailureHandler((registrationId, principal,
+						attributes) -> clients.removeAuthorizedClient(registrationId, principal.getName())));
 		return filter;
 	}
 
 	/**
-	 * The clock skew given to the stock providers: their default of 60 s, or a tenth of the token lifetime when that
-	 * is shorter (with 60 s and a 5 s token every call would fetch a new token).
+	 * The clock skew given to the stock providers: their default of 60 s, or a tenth of
+	 * the token lifetime when that is shorter (with 60 s and a 5 s token every call would
+	 * fetch a new token).
 	 */
 	static Duration stockClockSkew(Duration lifetime) {
 		Duration tenth = lifetime.dividedBy(10);

@@ -3,7 +3,8 @@ package com.chimpy.pos.auth.benchmarks;
 import java.time.Duration;
 
 /**
- * The fixed prose of RESULTS.md: the set-up, what each number means, and where the run deviates from the issue.
+ * The fixed prose of RESULTS.md: the set-up, what each number means, and where the run
+ * deviates from the issue.
  */
 final class Explanations {
 
@@ -102,15 +103,17 @@ final class Explanations {
 				- Everything runs in one JVM with default JVM flags (`java -jar`), on the cores the machine has.
 				"""
 			.formatted(stockClockSkew.toMillis() + " ms", p.expiryLifetime().toSeconds(), p.stampedeCalls(),
-					p.expiryLifetime().toSeconds(), p.expiryRate(), cadence(p.expiryRate()), human(p.expiryDuration()), p.overheadConcurrency(),
-					human(p.overheadWarmup()), p.overheadRounds(), human(p.overheadRound()), p.stormConcurrency(),
-					human(p.stormDuration()), p.memoryConcurrency(), p.memoryCalls(), human(p.memoryMaxTime()),
-					human(p.expiryDuration()), (double) p.expiryDuration().toMillis() / p.expiryLifetime().toMillis(),
-					p.memoryCalls(), human(p.memoryMaxTime()));
+					p.expiryLifetime().toSeconds(), p.expiryRate(), cadence(p.expiryRate()), human(p.expiryDuration()),
+					p.overheadConcurrency(), human(p.overheadWarmup()), p.overheadRounds(), human(p.overheadRound()),
+					p.stormConcurrency(), human(p.stormDuration()), p.memoryConcurrency(), p.memoryCalls(),
+					human(p.memoryMaxTime()), human(p.expiryDuration()),
+					(double) p.expiryDuration().toMillis() / p.expiryLifetime().toMillis(), p.memoryCalls(),
+					human(p.memoryMaxTime()));
 	}
 
 	private static String cadence(int ratePerSecond) {
-		return (ratePerSecond <= 1000) ? "one call every " + String.format(java.util.Locale.ROOT, "%.1f", 1000.0 / ratePerSecond) + " ms"
+		return (ratePerSecond <= 1000)
+				? "one call every " + String.format(java.util.Locale.ROOT, "%.1f", 1000.0 / ratePerSecond) + " ms"
 				: (ratePerSecond / 1000) + " calls every millisecond";
 	}
 

@@ -25,18 +25,19 @@ import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A fast fake of the authorization service and the PoS API on loopback, built on Reactor Netty's
- * {@link HttpServer} with its own event loop.
+ * A fast fake of the authorization service and the PoS API on loopback, built on Reactor
+ * Netty's {@link HttpServer} with its own event loop.
  * <p>
- * {@code POST /oauth/token} accepts the password grant (JSON or form, Auth0 style: a refresh token when
- * {@code scope} holds {@code offline_access}), the refresh-token grant (rotating: a refresh token is good once)
- * and the client-credentials grant (client secret by HTTP Basic or in the body; no refresh token, as RFC 6749
- * 4.4.3 advises). It answers after a configurable latency with an opaque token of a configurable lifetime.
- * {@code GET /api/**} answers 200 with a small JSON body to a bearer token that was issued, has not expired and
- * was not revoked, and 401 otherwise.
+ * {@code POST /oauth/token} accepts the password grant (JSON or form, Auth0 style: a
+ * refresh token when {@code scope} holds {@code offline_access}), the refresh-token grant
+ * (rotating: a refresh token is good once) and the client-credentials grant (client
+ * secret by HTTP Basic or in the body; no refresh token, as RFC 6749 4.4.3 advises). It
+ * answers after a configurable latency with an opaque token of a configurable lifetime.
+ * {@code GET /api/**} answers 200 with a small JSON body to a bearer token that was
+ * issued, has not expired and was not revoked, and 401 otherwise.
  * <p>
- * Everything is counted here, per {@code client_id}: token requests by grant type, token requests in flight, API
- * requests and 401 answers. Clients count nothing.
+ * Everything is counted here, per {@code client_id}: token requests by grant type, token
+ * requests in flight, API requests and 401 answers. Clients count nothing.
  */
 final class FakePosServer implements AutoCloseable {
 
@@ -94,15 +95,16 @@ final class FakePosServer implements AutoCloseable {
 	}
 
 	/**
-	 * Revoke every access token issued so far (refresh tokens stay valid, as after a key rotation at the resource
-	 * server).
+	 * Revoke every access token issued so far (refresh tokens stay valid, as after a key
+	 * rotation at the resource server).
 	 */
 	void revokeAll() {
 		this.generation++;
 	}
 
 	/**
-	 * Issue an access token directly, without a token request (the fixed header of the plain {@code WebClient}).
+	 * Issue an access token directly, without a token request (the fixed header of the
+	 * plain {@code WebClient}).
 	 */
 	String issueFixedToken(String clientId, Duration lifetime) {
 		return issue(clientId, lifetime, "fixed").accessToken;
@@ -113,7 +115,8 @@ final class FakePosServer implements AutoCloseable {
 	}
 
 	/**
-	 * Forget expired and revoked tokens (they would be rejected anyway, as unknown ones are).
+	 * Forget expired and revoked tokens (they would be rejected anyway, as unknown ones
+	 * are).
 	 */
 	void purge() {
 		long now = System.nanoTime();
@@ -131,7 +134,8 @@ final class FakePosServer implements AutoCloseable {
 			String secret = parameters.get("client_secret");
 			if (authorization != null && authorization.startsWith("Basic ")) {
 				String[] pair = new String(Base64.getDecoder().decode(authorization.substring(6)),
-						StandardCharsets.UTF_8).split(":", 2);
+						StandardCharsets.UTF_8)
+					.split(":", 2);
 				clientId = decode(pair[0]);
 				secret = (pair.length > 1) ? decode(pair[1]) : null;
 			}
@@ -178,8 +182,8 @@ final class FakePosServer implements AutoCloseable {
 
 	private Issued issue(String clientId, Duration lifetime, String grantType) {
 		long now = System.nanoTime();
-		Issued issued = new Issued("at-" + this.sequence.incrementAndGet() + "-" + Long.toHexString(now), clientId,
-				now, now + lifetime.toNanos(), lifetime.toSeconds(), this.generation);
+		Issued issued = new Issued("at-" + this.sequence.incrementAndGet() + "-" + Long.toHexString(now), clientId, now,
+				now + lifetime.toNanos(), lifetime.toSeconds(), this.generation);
 		this.accessTokens.put(issued.accessToken, issued);
 		counters(clientId).issued.add(issued);
 		return issued;
@@ -193,8 +197,8 @@ final class FakePosServer implements AutoCloseable {
 
 	private static Mono<Void> issued(HttpServerResponse response, Issued issued, String refreshToken) {
 		String body = "{\"access_token\":\"" + issued.accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":"
-				+ issued.expiresInSeconds + ((refreshToken != null) ? ",\"refresh_token\":\"" + refreshToken + "\"" : "")
-				+ "}";
+				+ issued.expiresInSeconds
+				+ ((refreshToken != null) ? ",\"refresh_token\":\"" + refreshToken + "\"" : "") + "}";
 		return response.status(200)
 			.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
 			.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
@@ -241,8 +245,9 @@ final class FakePosServer implements AutoCloseable {
 	private static Map<String, String> json(String body) {
 		Map<String, String> parameters = new HashMap<>();
 		if (!body.isBlank()) {
-			JsonMapper.shared().readValue(body, Map.class).forEach((k, v) -> parameters.put(String.valueOf(k),
-					String.valueOf(v)));
+			JsonMapper.shared()
+				.readValue(body, Map.class)
+				.forEach((k, v) -> parameters.put(String.valueOf(k), String.valueOf(v)));
 		}
 		return parameters;
 	}

@@ -19,7 +19,9 @@ final class Load {
 	/** Longest a single call may take before it counts as failed. */
 	static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
-	/** Extra time a load run may take beyond its nominal duration before it is abandoned. */
+	/**
+	 * Extra time a load run may take beyond its nominal duration before it is abandoned.
+	 */
 	private static final Duration GRACE = Duration.ofSeconds(60);
 
 	private static final Scheduler TIMER = Schedulers.newSingle("load-timer", true);
@@ -28,7 +30,8 @@ final class Load {
 	}
 
 	/**
-	 * One call, timed from subscription to the end of its body; failures are recorded, never propagated.
+	 * One call, timed from subscription to the end of its body; failures are recorded,
+	 * never propagated.
 	 */
 	static Mono<Void> timed(Contender contender, long id, Samples samples) {
 		return Mono.defer(() -> {
@@ -46,14 +49,12 @@ final class Load {
 	 * All calls at once: {@code calls} concurrent calls.
 	 */
 	static void burst(Contender contender, Samples samples, int calls) {
-		Flux.range(0, calls)
-			.flatMap((i) -> timed(contender, i, samples), calls)
-			.then()
-			.block(CALL_TIMEOUT.plus(GRACE));
+		Flux.range(0, calls).flatMap((i) -> timed(contender, i, samples), calls).then().block(CALL_TIMEOUT.plus(GRACE));
 	}
 
 	/**
-	 * Open loop: calls started at a fixed rate whatever the answers do, for {@code duration}.
+	 * Open loop: calls started at a fixed rate whatever the answers do, for
+	 * {@code duration}.
 	 */
 	static void openLoop(Contender contender, Samples samples, int ratePerSecond, Duration duration) {
 		long periodMicros = Math.max(1000, 1_000_000L / ratePerSecond);
@@ -70,8 +71,8 @@ final class Load {
 	}
 
 	/**
-	 * Closed loop: {@code concurrency} calls outstanding at all times, until {@code maxCalls} calls were started or
-	 * {@code maxTime} passed.
+	 * Closed loop: {@code concurrency} calls outstanding at all times, until
+	 * {@code maxCalls} calls were started or {@code maxTime} passed.
 	 */
 	static void closedLoop(Contender contender, Samples samples, int concurrency, int maxCalls, Duration maxTime) {
 		long deadline = System.nanoTime() + maxTime.toNanos();
@@ -100,7 +101,8 @@ final class Load {
 	}
 
 	/**
-	 * Heap memory allocated by all threads so far (an approximation the JVM keeps per thread).
+	 * Heap memory allocated by all threads so far (an approximation the JVM keeps per
+	 * thread).
 	 */
 	static long allocatedBytes() {
 		if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads

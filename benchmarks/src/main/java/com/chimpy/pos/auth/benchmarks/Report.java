@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one results table: a row per figure, a column per contender, the target for (a) and whether it was met;
- * plus the notes that explain each target's outcome.
+ * The one results table: a row per figure, a column per contender, the target for (a) and
+ * whether it was met; plus the notes that explain each target's outcome.
  */
 final class Report {
 
@@ -20,11 +20,12 @@ final class Report {
 	}
 
 	/**
-	 * Record the outcome of one target for (a), with the explanation to print in RESULTS.md.
+	 * Record the outcome of one target for (a), with the explanation to print in
+	 * RESULTS.md.
 	 */
 	void verdict(String target, String measured, boolean met, String why) {
-		this.verdicts.add("| " + target + " | " + measured + " | " + (met ? "**met**" : "**missed**") + " | " + why
-				+ " |");
+		this.verdicts
+			.add("| " + target + " | " + measured + " | " + (met ? "**met**" : "**missed**") + " | " + why + " |");
 	}
 
 	/**
@@ -90,10 +91,10 @@ final class Report {
 		}
 
 		void add() {
-			Report.this.rows.add(new String[] { this.scenario, this.figure,
-					this.values.getOrDefault(Contender.Kind.POS_AUTH, ""),
-					this.values.getOrDefault(Contender.Kind.STOCK, ""),
-					this.values.getOrDefault(Contender.Kind.FIXED, ""), this.target });
+			Report.this.rows
+				.add(new String[] { this.scenario, this.figure, this.values.getOrDefault(Contender.Kind.POS_AUTH, ""),
+						this.values.getOrDefault(Contender.Kind.STOCK, ""),
+						this.values.getOrDefault(Contender.Kind.FIXED, ""), this.target });
 		}
 
 	}

@@ -11,8 +11,8 @@ import java.util.function.LongPredicate;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 /**
- * Start time, latency and outcome of every call of one run (bounded capacity; calls beyond it are counted but not
- * kept), and the reasons of failed calls.
+ * Start time, latency and outcome of every call of one run (bounded capacity; calls
+ * beyond it are counted but not kept), and the reasons of failed calls.
  */
 final class Samples {
 
@@ -111,8 +111,8 @@ final class Samples {
 
 		static String ms(long nanos) {
 			double ms = nanos / 1_000_000.0;
-			return (ms >= 100) ? String.format("%.0f", ms) : (ms >= 10) ? String.format("%.1f", ms)
-					: String.format("%.2f", ms);
+			return (ms >= 100) ? String.format("%.0f", ms)
+					: (ms >= 10) ? String.format("%.1f", ms) : String.format("%.2f", ms);
 		}
 
 		String p50p99max() {

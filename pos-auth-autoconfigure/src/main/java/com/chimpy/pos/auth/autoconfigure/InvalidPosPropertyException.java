@@ -1,8 +1,8 @@
 package com.chimpy.pos.auth.autoconfigure;
 
 /**
- * A {@code pos.*} property is missing or wrong. Names the property, what is wrong and how to fix it; never
- * contains a secret value.
+ * A {@code pos.*} property is missing or wrong. Names the property, what is wrong and how
+ * to fix it; never contains a secret value.
  */
 public class InvalidPosPropertyException extends IllegalStateException {
 

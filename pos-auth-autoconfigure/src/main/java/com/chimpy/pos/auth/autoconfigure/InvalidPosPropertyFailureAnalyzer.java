@@ -4,8 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Turns an {@link InvalidPosPropertyException} into Boot's start-up failure report, naming the property and the
- * fix.
+ * Turns an {@link InvalidPosPropertyException} into Boot's start-up failure report,
+ * naming the property and the fix.
  */
 final class InvalidPosPropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidPosPropertyException> {
 

@@ -11,9 +11,10 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when the application sets any {@code pos.auth.*} or {@code pos.api.*} property and has not set
- * {@code pos.auth.enabled=false}. Without any such property pos-auth stays silent instead of failing the
- * application; with some of them, missing required ones fail start-up with a clear message.
+ * Matches when the application sets any {@code pos.auth.*} or {@code pos.api.*} property
+ * and has not set {@code pos.auth.enabled=false}. Without any such property pos-auth
+ * stays silent instead of failing the application; with some of them, missing required
+ * ones fail start-up with a clear message.
  */
 final class OnPosPropertiesCondition extends SpringBootCondition {
 

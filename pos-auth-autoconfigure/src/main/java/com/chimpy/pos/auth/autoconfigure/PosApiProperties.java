@@ -13,13 +13,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class PosApiProperties {
 
 	/**
-	 * Base URL of the PoS API, for example https://pos.example.com/api/v2. The bearer token is sent only to its
-	 * origin (scheme, host and port). Must be https except for loopback hosts.
+	 * Base URL of the PoS API, for example https://pos.example.com/api/v2. The bearer
+	 * token is sent only to its origin (scheme, host and port). Must be https except for
+	 * loopback hosts.
 	 */
 	private @Nullable String baseUrl;
 
 	/**
-	 * Name of a spring.ssl.bundle entry with the trust material (and client key) for the PoS API.
+	 * Name of a spring.ssl.bundle entry with the trust material (and client key) for the
+	 * PoS API.
 	 */
 	private @Nullable String sslBundle;
 
@@ -34,9 +36,9 @@ public class PosApiProperties {
 	private Duration readTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Name of the HTTP service group (declared with @ImportHttpServices) whose clients call the PoS API through
-	 * pos-auth: its base URL defaults to pos.api.base-url, and its calls carry the bearer token. Other groups are
-	 * left alone.
+	 * Name of the HTTP service group (declared with @ImportHttpServices) whose clients
+	 * call the PoS API through pos-auth: its base URL defaults to pos.api.base-url, and
+	 * its calls carry the bearer token. Other groups are left alone.
 	 */
 	private String httpServiceGroup = "pos";
 

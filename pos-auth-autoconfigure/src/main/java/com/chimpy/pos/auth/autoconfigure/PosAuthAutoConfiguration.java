@@ -38,18 +38,21 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Auto-configuration of the token side of pos-auth: the token endpoint client, the one shared
- * {@link PosTokenState}, and the {@code posAuthorizedClientManager} and {@code posReactiveAuthorizedClientManager}
- * views of it. Active when any {@code pos.auth.*} or {@code pos.api.*} property is set; every bean backs off when
- * the application defines its own.
+ * Auto-configuration of the token side of pos-auth: the token endpoint client, the one
+ * shared {@link PosTokenState}, and the {@code posAuthorizedClientManager} and
+ * {@code posReactiveAuthorizedClientManager} views of it. Active when any
+ * {@code pos.auth.*} or {@code pos.api.*} property is set; every bean backs off when the
+ * application defines its own.
  * <p>
- * The two managers are not default injection candidates: they are injected where the injection point names them
- * with {@code @Qualifier}, so the application's own managers, and Spring Security's default one, keep being the
- * ones injected by type. With Spring Security's OAuth2 client configuration in the application,
- * {@link SpringSecurityDefaultManagerRegistrar} registers Spring's default manager, which Spring itself would
- * leave out because pos-auth's managers exist.
+ * The two managers are not default injection candidates: they are injected where the
+ * injection point names them with {@code @Qualifier}, so the application's own managers,
+ * and Spring Security's default one, keep being the ones injected by type. With Spring
+ * Security's OAuth2 client configuration in the application,
+ * {@link SpringSecurityDefaultManagerRegistrar} registers Spring's default manager, which
+ * Spring itself would leave out because pos-auth's managers exist.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration")
+@AutoConfiguration(
+		afterName = "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration")
 @ConditionalOnClass({ ReactiveOAuth2AuthorizedClientManager.class, WebClient.class })
 @Conditional(OnPosPropertiesCondition.class)
 @EnableConfigurationProperties({ PosAuthProperties.class, PosApiProperties.class })

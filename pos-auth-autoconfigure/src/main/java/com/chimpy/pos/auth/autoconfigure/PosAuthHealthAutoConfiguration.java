@@ -12,8 +12,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code posAuth} health indicator, when Boot's health support is present. Switch it
- * off with {@code management.health.pos-auth.enabled=false}.
+ * Auto-configuration of the {@code posAuth} health indicator, when Boot's health support
+ * is present. Switch it off with {@code management.health.pos-auth.enabled=false}.
  */
 @AutoConfiguration(after = PosAuthAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)

@@ -14,8 +14,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of pos-auth's gauges, when Micrometer is on the classpath. (Token requests are observed by
- * {@link PosAuthAutoConfiguration} whenever the application has an {@code ObservationRegistry}.)
+ * Auto-configuration of pos-auth's gauges, when Micrometer is on the classpath. (Token
+ * requests are observed by {@link PosAuthAutoConfiguration} whenever the application has
+ * an {@code ObservationRegistry}.)
  */
 @AutoConfiguration(after = PosAuthAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)

@@ -23,8 +23,8 @@ public class PosAuthProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Full URL of the token endpoint, for example https://auth.example.com/oauth/token. Must be https except for
-	 * loopback hosts.
+	 * Full URL of the token endpoint, for example https://auth.example.com/oauth/token.
+	 * Must be https except for loopback hosts.
 	 */
 	private @Nullable String tokenUri;
 
@@ -39,7 +39,8 @@ public class PosAuthProperties {
 	private @Nullable String clientSecret;
 
 	/**
-	 * Audience of the PoS API; sent as audience with password and refresh requests when set.
+	 * Audience of the PoS API; sent as audience with password and refresh requests when
+	 * set.
 	 */
 	private @Nullable String audience;
 
@@ -54,18 +55,21 @@ public class PosAuthProperties {
 	private @Nullable String password;
 
 	/**
-	 * Scope requested with the password grant, for example offline_access to receive refresh tokens.
+	 * Scope requested with the password grant, for example offline_access to receive
+	 * refresh tokens.
 	 */
 	private @Nullable String scope;
 
 	/**
-	 * Encoding of token request bodies: json (as the PoS authorization service wants) or form
-	 * (application/x-www-form-urlencoded, as RFC 6749 and Keycloak-style servers want).
+	 * Encoding of token request bodies: json (as the PoS authorization service wants) or
+	 * form (application/x-www-form-urlencoded, as RFC 6749 and Keycloak-style servers
+	 * want).
 	 */
 	private TokenRequestFormat requestFormat = TokenRequestFormat.JSON;
 
 	/**
-	 * Name of a spring.ssl.bundle entry with the trust material (and client key) for the token endpoint.
+	 * Name of a spring.ssl.bundle entry with the trust material (and client key) for the
+	 * token endpoint.
 	 */
 	private @Nullable String sslBundle;
 
@@ -80,14 +84,14 @@ public class PosAuthProperties {
 	private Duration readTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * How long before expiry the token is renewed in the background while still in use. Capped at half the
-	 * token's lifetime.
+	 * How long before expiry the token is renewed in the background while still in use.
+	 * Capped at half the token's lifetime.
 	 */
 	private Duration refreshAhead = Duration.ofMinutes(5);
 
 	/**
-	 * How long before expiry callers stop using the token and wait for its renewal. Capped at a tenth of the
-	 * token's lifetime.
+	 * How long before expiry callers stop using the token and wait for its renewal.
+	 * Capped at a tenth of the token's lifetime.
 	 */
 	private Duration expiryMargin = Duration.ofSeconds(30);
 
@@ -97,13 +101,15 @@ public class PosAuthProperties {
 	private Duration maxWait = Duration.ofSeconds(30);
 
 	/**
-	 * Longest time one renewal (including a fallback from refresh token to password) may take.
+	 * Longest time one renewal (including a fallback from refresh token to password) may
+	 * take.
 	 */
 	private Duration requestTimeout = Duration.ofSeconds(20);
 
 	/**
-	 * Pause after the first transient failure of the token endpoint (outage, 5xx, 429); doubles with each further
-	 * failure, with jitter, and is never shorter than the server's Retry-After.
+	 * Pause after the first transient failure of the token endpoint (outage, 5xx, 429);
+	 * doubles with each further failure, with jitter, and is never shorter than the
+	 * server's Retry-After.
 	 */
 	private Duration retryBackoff = Duration.ofSeconds(1);
 
@@ -113,21 +119,24 @@ public class PosAuthProperties {
 	private Duration maxRetryBackoff = Duration.ofMinutes(2);
 
 	/**
-	 * Pause after the first rejection of the credentials; doubles with each further rejection.
+	 * Pause after the first rejection of the credentials; doubles with each further
+	 * rejection.
 	 */
 	private Duration rejectionBackoff = Duration.ofMinutes(1);
 
 	/**
-	 * Consecutive rejections of the credentials after which no password grant is sent until restart or reset
-	 * (Auth0 blocks a user after 10 failed logins). too_many_attempts stops at once.
+	 * Consecutive rejections of the credentials after which no password grant is sent
+	 * until restart or reset (Auth0 blocks a user after 10 failed logins).
+	 * too_many_attempts stops at once.
 	 */
 	private int maxCredentialRejections = 3;
 
 	/**
-	 * After a 401 from the PoS API has replaced a token, how long the replacement is protected from being replaced
-	 * again because of a 401 (callers get the 401 meanwhile); doubles while freshly issued tokens keep being
-	 * rejected, and ends when a request with the new token is accepted. Keeps an API that rejects every token from turning
-	 * each call into a token request.
+	 * After a 401 from the PoS API has replaced a token, how long the replacement is
+	 * protected from being replaced again because of a 401 (callers get the 401
+	 * meanwhile); doubles while freshly issued tokens keep being rejected, and ends when
+	 * a request with the new token is accepted. Keeps an API that rejects every token
+	 * from turning each call into a token request.
 	 */
 	private Duration unauthorizedBackoff = Duration.ofSeconds(10);
 
@@ -137,7 +146,8 @@ public class PosAuthProperties {
 	private Duration maxUnauthorizedBackoff = Duration.ofMinutes(5);
 
 	/**
-	 * Whether to obtain the first token when the application is ready, so that the first call does not wait.
+	 * Whether to obtain the first token when the application is ready, so that the first
+	 * call does not wait.
 	 */
 	private boolean warmUp;
 

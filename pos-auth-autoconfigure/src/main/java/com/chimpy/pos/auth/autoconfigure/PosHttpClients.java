@@ -18,8 +18,8 @@ import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.util.StringUtils;
 
 /**
- * Builds the HTTP clients of pos-auth (for the token endpoint and for the PoS API) with their own timeouts and SSL
- * bundle, on the application's choice of HTTP client library.
+ * Builds the HTTP clients of pos-auth (for the token endpoint and for the PoS API) with
+ * their own timeouts and SSL bundle, on the application's choice of HTTP client library.
  */
 final class PosHttpClients {
 
@@ -50,10 +50,12 @@ final class PosHttpClients {
 	}
 
 	/**
-	 * A connector for the token endpoint. It never follows redirects, whatever the application's HTTP client
-	 * settings say: credentials go to the configured token URI and nowhere else. On Reactor Netty its transparent
-	 * resend of a request whose connection broke is switched off as well: a refresh token must never reach the
-	 * server twice (Auth0 revokes the family on reuse); the token state retries failed token requests itself.
+	 * A connector for the token endpoint. It never follows redirects, whatever the
+	 * application's HTTP client settings say: credentials go to the configured token URI
+	 * and nowhere else. On Reactor Netty its transparent resend of a request whose
+	 * connection broke is switched off as well: a refresh token must never reach the
+	 * server twice (Auth0 revokes the family on reuse); the token state retries failed
+	 * token requests itself.
 	 */
 	ClientHttpConnector tokenEndpointConnector(@Nullable String sslBundleName, Duration connectTimeout,
 			Duration readTimeout) {
@@ -77,8 +79,8 @@ final class PosHttpClients {
 	}
 
 	/**
-	 * The settings of pos-auth's clients of the PoS API: {@code pos.api.*}, else the application's HTTP client
-	 * settings.
+	 * The settings of pos-auth's clients of the PoS API: {@code pos.api.*}, else the
+	 * application's HTTP client settings.
 	 */
 	HttpClientSettings apiSettings(PosApiProperties api) {
 		return settings("pos.api.ssl-bundle", api.getSslBundle(), api.getConnectTimeout(), api.getReadTimeout());
@@ -105,9 +107,10 @@ final class PosHttpClients {
 		}
 		SslBundles bundles = this.sslBundles.getIfAvailable();
 		if (bundles == null) {
-			throw new InvalidPosPropertyException(property, "it names SSL bundle '" + name
-					+ "' but the application has no SSL bundles", "Define spring.ssl.bundle.pem." + name
-							+ " (or spring.ssl.bundle.jks." + name + ") or remove " + property + ".");
+			throw new InvalidPosPropertyException(property,
+					"it names SSL bundle '" + name + "' but the application has no SSL bundles",
+					"Define spring.ssl.bundle.pem." + name + " (or spring.ssl.bundle.jks." + name + ") or remove "
+							+ property + ".");
 		}
 		try {
 			return bundles.getBundle(name);

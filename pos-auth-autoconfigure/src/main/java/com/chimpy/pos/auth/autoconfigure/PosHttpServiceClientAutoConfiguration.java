@@ -17,22 +17,24 @@ import org.springframework.web.reactive.function.client.support.WebClientHttpSer
 import org.springframework.web.service.registry.HttpServiceProxyRegistry;
 
 /**
- * Auto-configuration of HTTP service clients for the PoS API: the application declares an interface with
- * {@code @HttpExchange} methods and imports it into the group named by {@code pos.api.http-service-group}
- * ({@code pos} by default) with {@code @ImportHttpServices(group = "pos", types = ...)}; every call of the proxy
- * then goes through pos-auth (bearer token for the API's origin only, the shared token state, one replay after a
- * 401), with a {@code RestClient} or a {@code WebClient} group alike.
+ * Auto-configuration of HTTP service clients for the PoS API: the application declares an
+ * interface with {@code @HttpExchange} methods and imports it into the group named by
+ * {@code pos.api.http-service-group} ({@code pos} by default) with
+ * {@code @ImportHttpServices(group = "pos", types = ...)}; every call of the proxy then
+ * goes through pos-auth (bearer token for the API's origin only, the shared token state,
+ * one replay after a 401), with a {@code RestClient} or a {@code WebClient} group alike.
  * <p>
- * The group's base URL and client settings are Spring Boot's {@code spring.http.serviceclient.<group>.*} where the
- * application sets them, else {@code pos.api.base-url}, {@code pos.api.connect-timeout},
- * {@code pos.api.read-timeout} and {@code pos.api.ssl-bundle}. Other groups are not touched. Active when the
- * application imports HTTP services and pos-auth's token state exists; each configurer backs off when the
- * application defines a bean of the same name.
+ * The group's base URL and client settings are Spring Boot's
+ * {@code spring.http.serviceclient.<group>.*} where the application sets them, else
+ * {@code pos.api.base-url}, {@code pos.api.connect-timeout}, {@code pos.api.read-timeout}
+ * and {@code pos.api.ssl-bundle}. Other groups are not touched. Active when the
+ * application imports HTTP services and pos-auth's token state exists; each configurer
+ * backs off when the application defines a bean of the same name.
  */
-@AutoConfiguration(after = PosAuthAutoConfiguration.class,
-		afterName = { "org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration",
-				"org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration",
-				"org.springframework.boot.webclient.autoconfigure.service.ReactiveHttpServiceClientAutoConfiguration" })
+@AutoConfiguration(after = PosAuthAutoConfiguration.class, afterName = {
+		"org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration",
+		"org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration",
+		"org.springframework.boot.webclient.autoconfigure.service.ReactiveHttpServiceClientAutoConfiguration" })
 @ConditionalOnClass(HttpServiceProxyRegistry.class)
 @ConditionalOnBean({ PosTokenState.class, HttpServiceProxyRegistry.class })
 public final class PosHttpServiceClientAutoConfiguration {

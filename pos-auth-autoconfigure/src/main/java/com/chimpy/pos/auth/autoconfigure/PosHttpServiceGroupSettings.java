@@ -10,10 +10,12 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.StringUtils;
 
 /**
- * The base URL and HTTP client settings of the HTTP service group that calls the PoS API: what the application set
- * under {@code spring.http.serviceclient.<group>.*}, else {@code pos.api.*}, else the application's HTTP client
- * settings ({@code spring.http.clients.*}). A base URL of the group's own is held to the same rules as
- * {@code pos.api.base-url}: an absolute https URL, or http on a loopback host only.
+ * The base URL and HTTP client settings of the HTTP service group that calls the PoS API:
+ * what the application set under {@code spring.http.serviceclient.<group>.*}, else
+ * {@code pos.api.*}, else the application's HTTP client settings
+ * ({@code spring.http.clients.*}). A base URL of the group's own is held to the same
+ * rules as {@code pos.api.base-url}: an absolute https URL, or http on a loopback host
+ * only.
  */
 final class PosHttpServiceGroupSettings {
 

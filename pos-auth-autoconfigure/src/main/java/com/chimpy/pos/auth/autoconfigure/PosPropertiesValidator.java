@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.StringUtils;
 
 /**
- * Checks the {@code pos.*} properties before anything is built from them, and reports the first mistake as an
- * {@link InvalidPosPropertyException}.
+ * Checks the {@code pos.*} properties before anything is built from them, and reports the
+ * first mistake as an {@link InvalidPosPropertyException}.
  */
 final class PosPropertiesValidator {
 
@@ -45,7 +45,8 @@ final class PosPropertiesValidator {
 					"Set pos.auth.refresh-ahead to at least pos.auth.expiry-margin (defaults: 5m and 30s).");
 		}
 		if (auth.getMaxRetryBackoff().compareTo(auth.getRetryBackoff()) < 0) {
-			throw new InvalidPosPropertyException("pos.auth.max-retry-backoff", "it is shorter than pos.auth.retry-backoff",
+			throw new InvalidPosPropertyException("pos.auth.max-retry-backoff",
+					"it is shorter than pos.auth.retry-backoff",
 					"Set pos.auth.max-retry-backoff to at least pos.auth.retry-backoff (defaults: 2m and 1s).");
 		}
 		if (auth.getMaxUnauthorizedBackoff().compareTo(auth.getUnauthorizedBackoff()) < 0) {
@@ -106,7 +107,8 @@ final class PosPropertiesValidator {
 	}
 
 	/**
-	 * The URL as it may appear in a message: user information (which may hold a password) is masked.
+	 * The URL as it may appear in a message: user information (which may hold a password)
+	 * is masked.
 	 */
 	private static String withoutUserInfo(String url) {
 		return url.replaceAll("(?<=//)[^/?#]*@", "****@");

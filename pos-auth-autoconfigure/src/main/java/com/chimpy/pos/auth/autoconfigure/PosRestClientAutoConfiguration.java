@@ -14,15 +14,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
 
 /**
- * Auto-configuration of {@code posRestClient}: a {@link RestClient} for the PoS API, for blocking (servlet)
- * applications that do not want Reactor in their code. Built from Boot's {@link RestClient.Builder} (so the
- * application's customizers and observations apply) with the API's base URL, timeouts and SSL bundle and the
- * {@link PosBearerClientHttpRequestInterceptor}, over the same token state as {@code posWebClient}. Active when
- * Boot's RestClient support ({@code spring-boot-restclient}, in {@code spring-boot-starter-restclient}) is present.
+ * Auto-configuration of {@code posRestClient}: a {@link RestClient} for the PoS API, for
+ * blocking (servlet) applications that do not want Reactor in their code. Built from
+ * Boot's {@link RestClient.Builder} (so the application's customizers and observations
+ * apply) with the API's base URL, timeouts and SSL bundle and the
+ * {@link PosBearerClientHttpRequestInterceptor}, over the same token state as
+ * {@code posWebClient}. Active when Boot's RestClient support
+ * ({@code spring-boot-restclient}, in {@code spring-boot-starter-restclient}) is present.
  * <p>
  * {@code posRestClient} is not a default injection candidate: it is injected with
- * {@code @Qualifier("posRestClient")}, and an application's own {@code RestClient} keeps being the one injected by
- * type.
+ * {@code @Qualifier("posRestClient")}, and an application's own {@code RestClient} keeps
+ * being the one injected by type.
  */
 @AutoConfiguration(after = PosAuthAutoConfiguration.class,
 		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")

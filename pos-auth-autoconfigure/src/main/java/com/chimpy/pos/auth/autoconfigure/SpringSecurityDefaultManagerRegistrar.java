@@ -25,30 +25,37 @@ import org.springframework.security.oauth2.client.web.server.ServerOAuth2Authori
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Registers Spring Security's default authorized client manager in an application where pos-auth's managers would
- * keep Spring Security from registering it.
+ * Registers Spring Security's default authorized client manager in an application where
+ * pos-auth's managers would keep Spring Security from registering it.
  * <p>
- * Spring Security's OAuth2 client configuration (imported by {@code @EnableWebSecurity} and
- * {@code @EnableWebFluxSecurity}) has a bean definition registry post-processor, the bean
- * {@value #SPRING_REGISTRAR}, that registers a default {@link OAuth2AuthorizedClientManager} (servlet) or
- * {@link ReactiveOAuth2AuthorizedClientManager} (reactive) for the application's client registrations. It does so
- * only when {@code getBeanNamesForType} finds no bean of the manager type at all, default candidate or not, and
- * when the application has exactly one client registration repository and one authorized client repository (for
- * reactive applications, or one authorized client service). pos-auth's {@code posAuthorizedClientManager} and
- * {@code posReactiveAuthorizedClientManager} are beans of those types, so Spring would step aside, and an
- * application that injects the manager by type would find none.
+ * Spring Security's OAuth2 client configuration (imported by {@code @EnableWebSecurity}
+ * and {@code @EnableWebFluxSecurity}) has a bean definition registry post-processor, the
+ * bean {@value #SPRING_REGISTRAR}, that registers a default
+ * {@link OAuth2AuthorizedClientManager} (servlet) or
+ * {@link ReactiveOAuth2AuthorizedClientManager} (reactive) for the application's client
+ * registrations. It does so only when {@code getBeanNamesForType} finds no bean of the
+ * manager type at all, default candidate or not, and when the application has exactly one
+ * client registration repository and one authorized client repository (for reactive
+ * applications, or one authorized client service). pos-auth's
+ * {@code posAuthorizedClientManager} and {@code posReactiveAuthorizedClientManager} are
+ * beans of those types, so Spring would step aside, and an application that injects the
+ * manager by type would find none.
  * <p>
- * This post-processor runs after all bean definitions are known. When every bean of the manager type is a
- * non-default candidate and Spring's other conditions hold, it registers the bean definition Spring itself would
- * have registered: the same name and the same factory method on Spring's registrar, so the manager is the one
- * Spring builds, with the application's authorized client providers, access token response clients and
- * {@code Consumer<DefaultOAuth2AuthorizedClientManager>}. It does nothing when the application has a manager bean
- * that is a default candidate (its own, or Spring's already registered), when Spring's registrar is absent, or when
- * the registrar no longer has the factory method this class knows.
+ * This post-processor runs after all bean definitions are known. When every bean of the
+ * manager type is a non-default candidate and Spring's other conditions hold, it
+ * registers the bean definition Spring itself would have registered: the same name and
+ * the same factory method on Spring's registrar, so the manager is the one Spring builds,
+ * with the application's authorized client providers, access token response clients and
+ * {@code Consumer<DefaultOAuth2AuthorizedClientManager>}. It does nothing when the
+ * application has a manager bean that is a default candidate (its own, or Spring's
+ * already registered), when Spring's registrar is absent, or when the registrar no longer
+ * has the factory method this class knows.
  */
 final class SpringSecurityDefaultManagerRegistrar implements BeanDefinitionRegistryPostProcessor {
 
-	/** A class of {@code spring-security-config}, where Spring Security's registrars live. */
+	/**
+	 * A class of {@code spring-security-config}, where Spring Security's registrars live.
+	 */
 	static final String SPRING_SECURITY_CONFIG = "org.springframework.security.config.annotation.web.configuration.EnableWebSecurity";
 
 	/** Name of Spring Security's registrar bean, servlet and reactive alike. */
@@ -84,10 +91,12 @@ final class SpringSecurityDefaultManagerRegistrar implements BeanDefinitionRegis
 	}
 
 	/**
-	 * The manager type that Spring's registrar builds, from the return type of its factory method.
+	 * The manager type that Spring's registrar builds, from the return type of its
+	 * factory method.
 	 * @param beanFactory the bean factory
-	 * @return {@link OAuth2AuthorizedClientManager}, {@link ReactiveOAuth2AuthorizedClientManager}, or
-	 * {@code null} when the registrar is not one this class knows
+	 * @return {@link OAuth2AuthorizedClientManager},
+	 * {@link ReactiveOAuth2AuthorizedClientManager}, or {@code null} when the registrar
+	 * is not one this class knows
 	 */
 	private static @Nullable Class<?> managerType(ConfigurableListableBeanFactory beanFactory) {
 		Class<?> registrarType = beanFactory.getType(SPRING_REGISTRAR, false);
@@ -107,11 +116,11 @@ final class SpringSecurityDefaultManagerRegistrar implements BeanDefinitionRegis
 	}
 
 	/**
-	 * Whether there are beans of the manager type and none of them is injected by type. Without any, Spring's
-	 * registrar registers its manager itself; with a default candidate, the application has its manager.
+	 * Whether there are beans of the manager type and none of them is injected by type.
+	 * Without any, Spring's registrar registers its manager itself; with a default
+	 * candidate, the application has its manager.
 	 */
-	private static boolean onlyNonDefaultCandidates(ConfigurableListableBeanFactory beanFactory,
-			Class<?> managerType) {
+	private static boolean onlyNonDefaultCandidates(ConfigurableListableBeanFactory beanFactory, Class<?> managerType) {
 		String[] names = beanNames(beanFactory, managerType);
 		if (names.length == 0) {
 			return false;

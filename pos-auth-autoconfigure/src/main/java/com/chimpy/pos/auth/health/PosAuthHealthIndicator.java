@@ -12,12 +12,14 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.util.Assert;
 
 /**
- * Reports whether pos-auth can authenticate: {@code UP} before any token request and after a successful one,
- * {@code DOWN} with the OAuth2 error code while the authorization server rejects the credentials or after password
- * grants have stopped. A token endpoint that fails otherwise (unreachable, 5xx, an answer from something in
- * between such as a firewall's HTML page) says nothing about the credentials: the status stays {@code UP} and the
- * details name the failure ({@code tokenEndpoint}: {@code unavailable} or {@code unexpected_response}, and
- * {@code lastError}). It reads the token state only; it never calls the token endpoint.
+ * Reports whether pos-auth can authenticate: {@code UP} before any token request and
+ * after a successful one, {@code DOWN} with the OAuth2 error code while the authorization
+ * server rejects the credentials or after password grants have stopped. A token endpoint
+ * that fails otherwise (unreachable, 5xx, an answer from something in between such as a
+ * firewall's HTML page) says nothing about the credentials: the status stays {@code UP}
+ * and the details name the failure ({@code tokenEndpoint}: {@code unavailable} or
+ * {@code unexpected_response}, and {@code lastError}). It reads the token state only; it
+ * never calls the token endpoint.
  */
 public final class PosAuthHealthIndicator implements HealthIndicator {
 

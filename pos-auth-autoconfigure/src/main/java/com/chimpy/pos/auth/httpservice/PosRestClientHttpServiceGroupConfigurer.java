@@ -17,21 +17,24 @@ import org.springframework.web.service.registry.HttpServiceGroupConfigurer;
 
 /**
  * Makes one {@code RestClient} HTTP service group (declared with
- * {@code @ImportHttpServices(group = ..., clientType = REST_CLIENT)}) a client of the PoS API: its {@code RestClient}
- * gets the API's base URL and a {@link PosBearerClientHttpRequestInterceptor}, so every call of the group's HTTP
- * service proxies carries the bearer token (for the base URL's origin only) from the shared
- * {@link PosTokenState} and is replayed once after a 401. Every other group is left alone.
+ * {@code @ImportHttpServices(group = ..., clientType = REST_CLIENT)}) a client of the PoS
+ * API: its {@code RestClient} gets the API's base URL and a
+ * {@link PosBearerClientHttpRequestInterceptor}, so every call of the group's HTTP
+ * service proxies carries the bearer token (for the base URL's origin only) from the
+ * shared {@link PosTokenState} and is replayed once after a 401. Every other group is
+ * left alone.
  * <p>
  * It runs at {@value #ORDER}: after the configurers of Spring Boot that apply
- * {@code spring.http.serviceclient.*} properties and {@code RestClientCustomizer}s, before the application's own
- * configurers of the default order.
+ * {@code spring.http.serviceclient.*} properties and {@code RestClientCustomizer}s,
+ * before the application's own configurers of the default order.
  */
 public final class PosRestClientHttpServiceGroupConfigurer implements RestClientHttpServiceGroupConfigurer {
 
 	/**
 	 * The order of this configurer: after Spring Boot's group configurers, which apply
-	 * {@code spring.http.serviceclient.<group>.*} properties (highest precedence) and {@code RestClientCustomizer}s (order
-	 * 0), and before configurers of the default, lowest precedence.
+	 * {@code spring.http.serviceclient.<group>.*} properties (highest precedence) and
+	 * {@code RestClientCustomizer}s (order 0), and before configurers of the default,
+	 * lowest precedence.
 	 */
 	public static final int ORDER = 100;
 
@@ -48,7 +51,8 @@ public final class PosRestClientHttpServiceGroupConfigurer implements RestClient
 	/**
 	 * Create a configurer.
 	 * @param groupName the name of the HTTP service group to authenticate
-	 * @param baseUrl the base URL of the PoS API for that group; only its origin receives the token
+	 * @param baseUrl the base URL of the PoS API for that group; only its origin receives
+	 * the token
 	 * @param tokenState where tokens come from
 	 * @param maxBlock the longest a call waits for a token
 	 */
@@ -65,9 +69,11 @@ public final class PosRestClientHttpServiceGroupConfigurer implements RestClient
 	}
 
 	/**
-	 * Set where the group's request factory comes from (timeouts, SSL bundle, HTTP library). Asked only when the
-	 * group exists. Without it the group keeps the request factory that earlier configurers set.
-	 * @param requestFactory the request factory supplier, or {@code null} to keep the group's own
+	 * Set where the group's request factory comes from (timeouts, SSL bundle, HTTP
+	 * library). Asked only when the group exists. Without it the group keeps the request
+	 * factory that earlier configurers set.
+	 * @param requestFactory the request factory supplier, or {@code null} to keep the
+	 * group's own
 	 */
 	public void setRequestFactory(@Nullable Supplier<? extends ClientHttpRequestFactory> requestFactory) {
 		this.requestFactory = requestFactory;

@@ -16,23 +16,27 @@ import org.springframework.web.service.registry.HttpServiceGroupConfigurer;
 
 /**
  * Makes one {@code WebClient} HTTP service group (declared with
- * {@code @ImportHttpServices(group = ..., clientType = WEB_CLIENT)}) a client of the PoS API: its {@code WebClient}
- * gets the API's base URL and a {@link PosBearerExchangeFilterFunction}, so every call of the group's HTTP service
- * proxies carries the bearer token (for the base URL's origin only) from the shared {@link PosTokenState}, never
- * blocks a thread for it, and is replayed once after a 401. Every other group is left alone.
+ * {@code @ImportHttpServices(group = ..., clientType = WEB_CLIENT)}) a client of the PoS
+ * API: its {@code WebClient} gets the API's base URL and a
+ * {@link PosBearerExchangeFilterFunction}, so every call of the group's HTTP service
+ * proxies carries the bearer token (for the base URL's origin only) from the shared
+ * {@link PosTokenState}, never blocks a thread for it, and is replayed once after a 401.
+ * Every other group is left alone.
  * <p>
- * The group's codecs never log request details: with them, Spring's exchange logging at TRACE would print the
- * request headers, the bearer token among them. It runs at {@value #ORDER}: after the
- * configurers of Spring Boot that apply {@code spring.http.serviceclient.*} properties and
- * {@code WebClientCustomizer}s (among them the codecs' {@code spring.http.codecs.log-request-details}), before the
+ * The group's codecs never log request details: with them, Spring's exchange logging at
+ * TRACE would print the request headers, the bearer token among them. It runs at
+ * {@value #ORDER}: after the configurers of Spring Boot that apply
+ * {@code spring.http.serviceclient.*} properties and {@code WebClientCustomizer}s (among
+ * them the codecs' {@code spring.http.codecs.log-request-details}), before the
  * application's own configurers of the default order.
  */
 public final class PosWebClientHttpServiceGroupConfigurer implements WebClientHttpServiceGroupConfigurer {
 
 	/**
 	 * The order of this configurer: after Spring Boot's group configurers, which apply
-	 * {@code spring.http.serviceclient.<group>.*} properties (highest precedence) and {@code WebClientCustomizer}s (order
-	 * 0), and before configurers of the default, lowest precedence.
+	 * {@code spring.http.serviceclient.<group>.*} properties (highest precedence) and
+	 * {@code WebClientCustomizer}s (order 0), and before configurers of the default,
+	 * lowest precedence.
 	 */
 	public static final int ORDER = 100;
 
@@ -47,7 +51,8 @@ public final class PosWebClientHttpServiceGroupConfigurer implements WebClientHt
 	/**
 	 * Create a configurer.
 	 * @param groupName the name of the HTTP service group to authenticate
-	 * @param baseUrl the base URL of the PoS API for that group; only its origin receives the token
+	 * @param baseUrl the base URL of the PoS API for that group; only its origin receives
+	 * the token
 	 * @param tokenState where tokens come from
 	 */
 	public PosWebClientHttpServiceGroupConfigurer(String groupName, String baseUrl, PosTokenState tokenState) {
@@ -60,8 +65,9 @@ public final class PosWebClientHttpServiceGroupConfigurer implements WebClientHt
 	}
 
 	/**
-	 * Set where the group's connector comes from (timeouts, SSL bundle, HTTP library). Asked only when the group
-	 * exists. Without it the group keeps the connector that earlier configurers set.
+	 * Set where the group's connector comes from (timeouts, SSL bundle, HTTP library).
+	 * Asked only when the group exists. Without it the group keeps the connector that
+	 * earlier configurers set.
 	 * @param connector the connector supplier, or {@code null} to keep the group's own
 	 */
 	public void setConnector(@Nullable Supplier<? extends ClientHttpConnector> connector) {

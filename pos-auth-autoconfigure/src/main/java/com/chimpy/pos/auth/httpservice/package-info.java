@@ -1,5 +1,6 @@
 /**
- * pos-auth for HTTP service clients: group configurers that authenticate the PoS API's group.
+ * pos-auth for HTTP service clients: group configurers that authenticate the PoS API's
+ * group.
  */
 @NullMarked
 package com.chimpy.pos.auth.httpservice;

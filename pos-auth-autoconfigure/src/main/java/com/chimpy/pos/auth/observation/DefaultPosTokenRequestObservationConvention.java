@@ -4,10 +4,12 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 
 /**
- * The {@link PosTokenRequestObservationConvention} pos-auth uses unless the application defines another: the
- * observation is named {@value ObservedTokenResponseClient#NAME} (contextual name {@value #CONTEXTUAL_NAME}) and
- * tagged with the low-cardinality keys {@value #GRANT_TYPE}, and once the request has ended {@value #OUTCOME} and
- * {@value ObservedTokenResponseClient#ERROR_CODE} (the OAuth2 error code, or {@value #NONE}).
+ * The {@link PosTokenRequestObservationConvention} pos-auth uses unless the application
+ * defines another: the observation is named {@value ObservedTokenResponseClient#NAME}
+ * (contextual name {@value #CONTEXTUAL_NAME}) and tagged with the low-cardinality keys
+ * {@value #GRANT_TYPE}, and once the request has ended {@value #OUTCOME} and
+ * {@value ObservedTokenResponseClient#ERROR_CODE} (the OAuth2 error code, or
+ * {@value #NONE}).
  * <p>
  * Subclass it to add tags or to rename the observation while keeping the others.
  */
@@ -19,13 +21,14 @@ public class DefaultPosTokenRequestObservationConvention implements PosTokenRequ
 	public static final String GRANT_TYPE = "grant.type";
 
 	/**
-	 * The key of the outcome ({@code success}, {@code rejected}, {@code unavailable}, {@code unexpected_response},
-	 * {@code error}, {@code cancelled}).
+	 * The key of the outcome ({@code success}, {@code rejected}, {@code unavailable},
+	 * {@code unexpected_response}, {@code error}, {@code cancelled}).
 	 */
 	public static final String OUTCOME = "outcome";
 
 	/**
-	 * The value of {@value ObservedTokenResponseClient#ERROR_CODE} when there is no OAuth2 error code.
+	 * The value of {@value ObservedTokenResponseClient#ERROR_CODE} when there is no
+	 * OAuth2 error code.
 	 */
 	public static final String NONE = "none";
 
@@ -73,7 +76,8 @@ public class DefaultPosTokenRequestObservationConvention implements PosTokenRequ
 	}
 
 	/**
-	 * The {@value ObservedTokenResponseClient#ERROR_CODE} key value of a request that has ended.
+	 * The {@value ObservedTokenResponseClient#ERROR_CODE} key value of a request that has
+	 * ended.
 	 * @param context the context
 	 * @return the key value
 	 */

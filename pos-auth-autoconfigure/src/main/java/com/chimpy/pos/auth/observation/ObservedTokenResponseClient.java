@@ -15,20 +15,22 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
 import org.springframework.util.Assert;
 
 /**
- * Observes every token request of a delegate client as {@value #NAME} (a timer, and a span where tracing is set
- * up), tagged with {@code grant.type} ({@code password}, {@code refresh_token}), {@code outcome} ({@code success},
- * {@code rejected}: an OAuth2 error from the server; {@code unavailable}: no answer, 5xx or 429;
- * {@code unexpected_response}: an answer that is neither a token nor an OAuth2 error; {@code error},
- * {@code cancelled}) and {@value #ERROR_CODE} (the OAuth2 error code, or
+ * Observes every token request of a delegate client as {@value #NAME} (a timer, and a
+ * span where tracing is set up), tagged with {@code grant.type} ({@code password},
+ * {@code refresh_token}), {@code outcome} ({@code success}, {@code rejected}: an OAuth2
+ * error from the server; {@code unavailable}: no answer, 5xx or 429;
+ * {@code unexpected_response}: an answer that is neither a token nor an OAuth2 error;
+ * {@code error}, {@code cancelled}) and {@value #ERROR_CODE} (the OAuth2 error code, or
  * {@code none}). Nothing secret is put into the observation.
  * <p>
  * The name and the tags come from a {@link PosTokenRequestObservationConvention}: the one
- * {@link #setObservationConvention(PosTokenRequestObservationConvention) set} here, else a global convention for
- * {@link PosTokenRequestObservationContext} registered with the {@link ObservationRegistry}, else
- * {@link DefaultPosTokenRequestObservationConvention}.
+ * {@link #setObservationConvention(PosTokenRequestObservationConvention) set} here, else
+ * a global convention for {@link PosTokenRequestObservationContext} registered with the
+ * {@link ObservationRegistry}, else {@link DefaultPosTokenRequestObservationConvention}.
  * <p>
- * The OAuth2 error code is not tagged as {@code error}: Micrometer's timer handler sets its own {@code error} tag
- * (the exception's class name) and would overwrite it, so the code would be lost from the metric.
+ * The OAuth2 error code is not tagged as {@code error}: Micrometer's timer handler sets
+ * its own {@code error} tag (the exception's class name) and would overwrite it, so the
+ * code would be lost from the metric.
  */
 public final class ObservedTokenResponseClient
 		implements ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> {
@@ -39,7 +41,8 @@ public final class ObservedTokenResponseClient
 	public static final String NAME = "pos.auth.token.request";
 
 	/**
-	 * The key of the OAuth2 error code ({@code invalid_grant}, {@code server_error}, ..., or {@code none}).
+	 * The key of the OAuth2 error code ({@code invalid_grant}, {@code server_error}, ...,
+	 * or {@code none}).
 	 */
 	public static final String ERROR_CODE = "oauth2.error";
 
@@ -66,9 +69,11 @@ public final class ObservedTokenResponseClient
 	}
 
 	/**
-	 * Set the convention that names and tags the observations, in place of a global one registered with the
-	 * {@link ObservationRegistry} or the {@link DefaultPosTokenRequestObservationConvention}.
-	 * @param convention the convention, or {@code null} to go back to the global or default one
+	 * Set the convention that names and tags the observations, in place of a global one
+	 * registered with the {@link ObservationRegistry} or the
+	 * {@link DefaultPosTokenRequestObservationConvention}.
+	 * @param convention the convention, or {@code null} to go back to the global or
+	 * default one
 	 */
 	public void setObservationConvention(@Nullable PosTokenRequestObservationConvention convention) {
 		this.convention = convention;

@@ -15,12 +15,14 @@ import com.chimpy.pos.auth.token.PosTokenState;
 import org.springframework.util.Assert;
 
 /**
- * Gauges of the token state: {@code pos.auth.token.expires.in} (seconds until the current token expires, 0 when
- * none is held) and {@code pos.auth.credential.guard} (0 while credentials are accepted, 1 while a rejection
- * holds password grants back, 2 once they have stopped); the counters {@code pos.auth.unauthorized.replays}
- * (requests replayed with a new token after a 401) and {@code pos.auth.unauthorized.held.back} (401s passed to the
- * caller because the rejected token had only just replaced another); and, with the token endpoint client, the
- * gauge {@code pos.auth.rate.limit.remaining} (the last {@code X-RateLimit-Remaining} the token endpoint sent).
+ * Gauges of the token state: {@code pos.auth.token.expires.in} (seconds until the current
+ * token expires, 0 when none is held) and {@code pos.auth.credential.guard} (0 while
+ * credentials are accepted, 1 while a rejection holds password grants back, 2 once they
+ * have stopped); the counters {@code pos.auth.unauthorized.replays} (requests replayed
+ * with a new token after a 401) and {@code pos.auth.unauthorized.held.back} (401s passed
+ * to the caller because the rejected token had only just replaced another); and, with the
+ * token endpoint client, the gauge {@code pos.auth.rate.limit.remaining} (the last
+ * {@code X-RateLimit-Remaining} the token endpoint sent).
  */
 public final class PosAuthMeterBinder implements MeterBinder {
 
@@ -39,7 +41,8 @@ public final class PosAuthMeterBinder implements MeterBinder {
 	/**
 	 * Create a binder.
 	 * @param tokenState the token state to measure
-	 * @param responseClient the token endpoint client whose rate-limit headers to report, or {@code null}
+	 * @param responseClient the token endpoint client whose rate-limit headers to report,
+	 * or {@code null}
 	 */
 	public PosAuthMeterBinder(PosTokenState tokenState, @Nullable PosTokenResponseClient responseClient) {
 		Assert.notNull(tokenState, "tokenState must not be null");

@@ -6,12 +6,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * The {@link Observation.Context context} of one {@value ObservedTokenResponseClient#NAME} observation: the grant
- * type of the token request, and once it has ended its {@link Outcome outcome} and the OAuth2 error code the
- * authorization server sent, if any. A {@link PosTokenRequestObservationConvention} turns it into a name and tags.
+ * The {@link Observation.Context context} of one
+ * {@value ObservedTokenResponseClient#NAME} observation: the grant type of the token
+ * request, and once it has ended its {@link Outcome outcome} and the OAuth2 error code
+ * the authorization server sent, if any. A {@link PosTokenRequestObservationConvention}
+ * turns it into a name and tags.
  * <p>
- * It holds nothing secret: no credentials, no tokens, no request or response bodies. The failure itself, when there
- * was one, is the context's {@link #getError() error}.
+ * It holds nothing secret: no credentials, no tokens, no request or response bodies. The
+ * failure itself, when there was one, is the context's {@link #getError() error}.
  */
 public class PosTokenRequestObservationContext extends Observation.Context {
 
@@ -31,12 +33,14 @@ public class PosTokenRequestObservationContext extends Observation.Context {
 		REJECTED("rejected"),
 
 		/**
-		 * No usable answer: the endpoint could not be reached, timed out, or answered 5xx or 429.
+		 * No usable answer: the endpoint could not be reached, timed out, or answered 5xx
+		 * or 429.
 		 */
 		UNAVAILABLE("unavailable"),
 
 		/**
-		 * An answer that is neither a token nor an OAuth2 error, such as a proxy's HTML page or a redirect.
+		 * An answer that is neither a token nor an OAuth2 error, such as a proxy's HTML
+		 * page or a redirect.
 		 */
 		UNEXPECTED_RESPONSE("unexpected_response"),
 
@@ -46,7 +50,8 @@ public class PosTokenRequestObservationContext extends Observation.Context {
 		ERROR("error"),
 
 		/**
-		 * The request was cancelled before it ended, for example because nobody waited for it any more.
+		 * The request was cancelled before it ended, for example because nobody waited
+		 * for it any more.
 		 */
 		CANCELLED("cancelled");
 
@@ -74,7 +79,8 @@ public class PosTokenRequestObservationContext extends Observation.Context {
 
 	/**
 	 * Create a context for a token request that is about to be sent.
-	 * @param grantType the grant type, for example {@code password} or {@code refresh_token}
+	 * @param grantType the grant type, for example {@code password} or
+	 * {@code refresh_token}
 	 */
 	public PosTokenRequestObservationContext(String grantType) {
 		Assert.hasText(grantType, "grantType must not be empty");
@@ -106,8 +112,10 @@ public class PosTokenRequestObservationContext extends Observation.Context {
 	}
 
 	/**
-	 * The OAuth2 error code of a failed token request, for example {@code invalid_grant} or {@code server_error}.
-	 * @return the error code, or {@code null} when the request succeeded, is under way or failed without one
+	 * The OAuth2 error code of a failed token request, for example {@code invalid_grant}
+	 * or {@code server_error}.
+	 * @return the error code, or {@code null} when the request succeeded, is under way or
+	 * failed without one
 	 */
 	public @Nullable String getErrorCode() {
 		return this.errorCode;

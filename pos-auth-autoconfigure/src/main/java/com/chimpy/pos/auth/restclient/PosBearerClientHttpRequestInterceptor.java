@@ -19,15 +19,17 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.util.Assert;
 
 /**
- * The {@code RestClient} counterpart of {@link com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction}:
- * adds the bearer token to requests for the PoS API's origin only, and after a 401 renews the token through the
- * same {@link PosTokenState} (one cache, one flight for every client) and replays the request once. The 401's body
- * is closed before the replay; when the rejected token had itself just replaced a rejected one, the 401 goes to
- * the caller until the token state's backoff has passed; a second 401, a 403 and every other status go to the
+ * The {@code RestClient} counterpart of
+ * {@link com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction}: adds the bearer
+ * token to requests for the PoS API's origin only, and after a 401 renews the token
+ * through the same {@link PosTokenState} (one cache, one flight for every client) and
+ * replays the request once. The 401's body is closed before the replay; when the rejected
+ * token had itself just replaced a rejected one, the 401 goes to the caller until the
+ * token state's backoff has passed; a second 401, a 403 and every other status go to the
  * caller.
  * <p>
- * The calling thread blocks while no usable token is held, at most for the given limit; this interceptor is meant
- * for servlet and other blocking code.
+ * The calling thread blocks while no usable token is held, at most for the given limit;
+ * this interceptor is meant for servlet and other blocking code.
  */
 public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 
@@ -58,7 +60,8 @@ public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRe
 			return execution.execute(request, body);
 		}
 		OAuth2AuthorizedClient ready = this.tokenState.readyAuthorizedClient();
-		OAuth2AccessToken token = token((ready != null) ? ready : this.tokenState.authorizedClient().block(this.maxBlock));
+		OAuth2AccessToken token = token(
+				(ready != null) ? ready : this.tokenState.authorizedClient().block(this.maxBlock));
 		request.getHeaders().setBearerAuth(token.getTokenValue());
 		ClientHttpResponse response = execution.execute(request, body);
 		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
@@ -74,7 +77,8 @@ public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRe
 			throw ex;
 		}
 		if (replacement == null) {
-			// No replacement now (a fresh token was rejected moments ago): the caller gets the 401.
+			// No replacement now (a fresh token was rejected moments ago): the caller
+			// gets the 401.
 			return response;
 		}
 		response.close();

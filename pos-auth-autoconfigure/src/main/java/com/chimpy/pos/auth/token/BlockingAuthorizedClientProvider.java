@@ -11,10 +11,13 @@ import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClient
 import org.springframework.util.Assert;
 
 /**
- * The imperative face of a reactive provider, for code that assembles Spring Security's imperative pieces itself,
- * for example {@code new BlockingAuthorizedClientProvider(new PasswordGrantReactiveAuthorizedClientProvider(..),
- * timeout)} inside a {@link org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider}.
- * It blocks the calling thread for at most the given timeout; do not use it on a Reactor non-blocking thread.
+ * The imperative face of a reactive provider, for code that assembles Spring Security's
+ * imperative pieces itself, for example
+ * {@code new BlockingAuthorizedClientProvider(new PasswordGrantReactiveAuthorizedClientProvider(..),
+ * timeout)} inside a
+ * {@link org.springframework.security.oauth2.client.DelegatingOAuth2AuthorizedClientProvider}.
+ * It blocks the calling thread for at most the given timeout; do not use it on a Reactor
+ * non-blocking thread.
  * <p>
  * pos-auth's own managers do not need it: they share one {@link PosTokenState}.
  */

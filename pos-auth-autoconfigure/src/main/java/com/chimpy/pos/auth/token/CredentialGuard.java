@@ -11,10 +11,11 @@ import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 
 /**
- * Keeps rejected resource-owner credentials away from the authorization server. Auth0 blocks a user after ten
- * failed logins, so after the first rejection of the password grant further attempts are spaced out
- * exponentially, and after a configured number of consecutive rejections (or at once on
- * {@code too_many_attempts}) they stop until {@link #reset()}.
+ * Keeps rejected resource-owner credentials away from the authorization server. Auth0
+ * blocks a user after ten failed logins, so after the first rejection of the password
+ * grant further attempts are spaced out exponentially, and after a configured number of
+ * consecutive rejections (or at once on {@code too_many_attempts}) they stop until
+ * {@link #reset()}.
  */
 final class CredentialGuard {
 
@@ -41,7 +42,8 @@ final class CredentialGuard {
 	}
 
 	/**
-	 * The error to fail a password grant with instead of sending it, or {@code null} when it may be sent.
+	 * The error to fail a password grant with instead of sending it, or {@code null} when
+	 * it may be sent.
 	 */
 	synchronized @Nullable ClientAuthorizationException refusal(Instant now) {
 		return isRefusing(now) ? new ClientAuthorizationException(this.lastError, this.registrationId, refusalMessage())
@@ -115,8 +117,7 @@ final class CredentialGuard {
 	}
 
 	private String describe() {
-		return this.rejections + " time(s) (" + ((this.lastError != null) ? this.lastError.getErrorCode() : "?")
-				+ ")";
+		return this.rejections + " time(s) (" + ((this.lastError != null) ? this.lastError.getErrorCode() : "?") + ")";
 	}
 
 }

@@ -9,10 +9,11 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
 /**
- * What a failed token request means for the next ones: held back by the {@link CredentialGuard} after a rejection
- * of the credentials, else by the outage backoff (exponential, with jitter, never before the server's hint). Each
- * failure yields the {@link HoldBack} that answers the callers until the next attempt. Not thread-safe: the token
- * state calls it under its lock.
+ * What a failed token request means for the next ones: held back by the
+ * {@link CredentialGuard} after a rejection of the credentials, else by the outage
+ * backoff (exponential, with jitter, never before the server's hint). Each failure yields
+ * the {@link HoldBack} that answers the callers until the next attempt. Not thread-safe:
+ * the token state calls it under its lock.
  */
 final class FailureBackoff {
 
@@ -36,7 +37,8 @@ final class FailureBackoff {
 	}
 
 	/**
-	 * The hold of the credential guard, when it refuses password grants and no refresh token can stand in.
+	 * The hold of the credential guard, when it refuses password grants and no refresh
+	 * token can stand in.
 	 * @param failure the failure of the last attempt
 	 * @param now the current time
 	 * @param refreshTokenHeld whether the next renewal can use a refresh token
@@ -53,8 +55,9 @@ final class FailureBackoff {
 	}
 
 	/**
-	 * Count an outage, an unexpected answer or any other failure that says nothing about the credentials.
-	 * Callers may wait for the next attempt after a transient failure; after any other they fail at once.
+	 * Count an outage, an unexpected answer or any other failure that says nothing about
+	 * the credentials. Callers may wait for the next attempt after a transient failure;
+	 * after any other they fail at once.
 	 * @param failure the failure
 	 * @param now the current time
 	 * @return the hold until the next attempt
@@ -75,8 +78,8 @@ final class FailureBackoff {
 	}
 
 	/**
-	 * The hold after a failure that could not even be recorded: the first pause, touching nothing of the failure
-	 * (reading it may be what failed).
+	 * The hold after a failure that could not even be recorded: the first pause, touching
+	 * nothing of the failure (reading it may be what failed).
 	 */
 	HoldBack unrecorded(Throwable failure, Instant now) {
 		return new HoldBack(now.plus(this.firstPause), true, new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE),

@@ -3,10 +3,11 @@ package com.chimpy.pos.auth.token;
 import org.springframework.security.oauth2.core.OAuth2Error;
 
 /**
- * The error of a caller that arrives while token requests are held back after a failure (outage backoff,
- * credential guard). Each caller gets its own instance (Reactor's {@code block()} adds suppressed exceptions to
- * what it throws, so a shared one would grow without end), but it is cheap: it records no stack trace of its own,
- * and its cause, the failure that holds requests back, has one.
+ * The error of a caller that arrives while token requests are held back after a failure
+ * (outage backoff, credential guard). Each caller gets its own instance (Reactor's
+ * {@code block()} adds suppressed exceptions to what it throws, so a shared one would
+ * grow without end), but it is cheap: it records no stack trace of its own, and its
+ * cause, the failure that holds requests back, has one.
  */
 final class HeldBackException extends TokenEndpointException {
 

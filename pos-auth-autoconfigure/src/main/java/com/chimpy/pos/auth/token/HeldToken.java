@@ -6,9 +6,10 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
- * A token in use and the points of its life: from {@code refreshAt} it is renewed in the background while still
- * served, from {@code hardAt} callers wait for the renewal, at {@code expiresAt} it is dead. A token the resource
- * server rejected is never served again, not even as a fallback.
+ * A token in use and the points of its life: from {@code refreshAt} it is renewed in the
+ * background while still served, from {@code hardAt} callers wait for the renewal, at
+ * {@code expiresAt} it is dead. A token the resource server rejected is never served
+ * again, not even as a fallback.
  *
  * @param client the authorized client with the token
  * @param refreshAt the refresh-ahead point
@@ -54,7 +55,8 @@ record HeldToken(OAuth2AuthorizedClient client, Instant refreshAt, Instant hardA
 	}
 
 	/**
-	 * The token after the resource server rejected it: never served again, not even as a fallback.
+	 * The token after the resource server rejected it: never served again, not even as a
+	 * fallback.
 	 */
 	HeldToken dropped() {
 		return new HeldToken(this.client, Instant.MIN, Instant.MIN, Instant.MIN, true);

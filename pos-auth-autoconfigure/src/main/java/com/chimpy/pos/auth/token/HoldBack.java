@@ -5,11 +5,13 @@ import java.time.Instant;
 import org.springframework.security.oauth2.core.OAuth2Error;
 
 /**
- * Token requests held back until a point in time, after a failure. Callers without a usable token either wait for
- * that point ({@code waitable}: an outage that may end) or fail at once with a copy of the prepared error.
+ * Token requests held back until a point in time, after a failure. Callers without a
+ * usable token either wait for that point ({@code waitable}: an outage that may end) or
+ * fail at once with a copy of the prepared error.
  *
  * @param until when the next token request may be sent
- * @param waitable whether callers whose deadline lies beyond {@code until} should wait for it
+ * @param waitable whether callers whose deadline lies beyond {@code until} should wait
+ * for it
  * @param oauth2Error the error of a refused caller
  * @param message the message of a refused caller
  * @param cause the failure that holds requests back
@@ -21,7 +23,8 @@ record HoldBack(Instant until, boolean waitable, OAuth2Error oauth2Error, String
 	}
 
 	/**
-	 * The error of one refused caller: its own cheap copy (see {@link HeldBackException}).
+	 * The error of one refused caller: its own cheap copy (see
+	 * {@link HeldBackException}).
 	 */
 	TokenEndpointException error(String registrationId) {
 		return new HeldBackException(this.oauth2Error, registrationId, this.message, this.cause);

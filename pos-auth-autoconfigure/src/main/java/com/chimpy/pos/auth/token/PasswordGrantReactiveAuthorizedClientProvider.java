@@ -10,12 +10,14 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.util.Assert;
 
 /**
- * Authorizes a client registration whose grant type is {@link PasswordGrantRequest#PASSWORD password} with the
- * configured resource-owner credentials.
+ * Authorizes a client registration whose grant type is
+ * {@link PasswordGrantRequest#PASSWORD password} with the configured resource-owner
+ * credentials.
  * <p>
- * It authorizes whenever it is asked: deciding <em>when</em> a new token is due (expiry, a 401, a dead refresh
- * token) is the job of the caller, in pos-auth the {@link PosTokenState}. It returns an empty {@code Mono} for any
- * other grant type, so it can sit in a
+ * It authorizes whenever it is asked: deciding <em>when</em> a new token is due (expiry,
+ * a 401, a dead refresh token) is the job of the caller, in pos-auth the
+ * {@link PosTokenState}. It returns an empty {@code Mono} for any other grant type, so it
+ * can sit in a
  * {@link org.springframework.security.oauth2.client.DelegatingReactiveOAuth2AuthorizedClientProvider}.
  */
 public final class PasswordGrantReactiveAuthorizedClientProvider implements ReactiveOAuth2AuthorizedClientProvider {

@@ -6,7 +6,8 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.util.Assert;
 
 /**
- * A resource-owner password grant request (RFC 6749, section 4.3), which Spring Security 7 no longer ships.
+ * A resource-owner password grant request (RFC 6749, section 4.3), which Spring Security
+ * 7 no longer ships.
  * <p>
  * Immutable. {@link #toString()} never reveals the password.
  */
@@ -23,7 +24,8 @@ public final class PasswordGrantRequest extends AbstractOAuth2AuthorizationGrant
 
 	/**
 	 * Create a password grant request.
-	 * @param clientRegistration the client registration, whose grant type must be {@link #PASSWORD}
+	 * @param clientRegistration the client registration, whose grant type must be
+	 * {@link #PASSWORD}
 	 * @param username the resource owner's username
 	 * @param password the resource owner's password
 	 */

@@ -10,12 +10,14 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.util.Assert;
 
 /**
- * The imperative view of a {@link PosTokenState}, for servlet code: answers every request for its client
- * registration with the one shared authorized client, whatever principal the request names. A caller blocks only
- * while no usable token is held, and at most for the state's maximum wait; token failures are thrown as
+ * The imperative view of a {@link PosTokenState}, for servlet code: answers every request
+ * for its client registration with the one shared authorized client, whatever principal
+ * the request names. A caller blocks only while no usable token is held, and at most for
+ * the state's maximum wait; token failures are thrown as
  * {@link org.springframework.security.oauth2.client.ClientAuthorizationException}.
  * <p>
- * Do not call it on a Reactor non-blocking thread; use {@link PosReactiveAuthorizedClientManager} there.
+ * Do not call it on a Reactor non-blocking thread; use
+ * {@link PosReactiveAuthorizedClientManager} there.
  */
 public final class PosAuthorizedClientManager implements OAuth2AuthorizedClientManager {
 
@@ -26,7 +28,8 @@ public final class PosAuthorizedClientManager implements OAuth2AuthorizedClientM
 	/**
 	 * Create a manager over the given token state.
 	 * @param tokenState the token state
-	 * @param maxBlock the longest a caller blocks; a safety net above the state's own maximum wait
+	 * @param maxBlock the longest a caller blocks; a safety net above the state's own
+	 * maximum wait
 	 */
 	public PosAuthorizedClientManager(PosTokenState tokenState, Duration maxBlock) {
 		Assert.notNull(tokenState, "tokenState must not be null");

@@ -8,8 +8,9 @@ import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClient
 import org.springframework.util.Assert;
 
 /**
- * The reactive view of a {@link PosTokenState}: answers every request for its client registration with the one
- * shared authorized client, whatever principal the request names. Waiting for a renewal never blocks a thread.
+ * The reactive view of a {@link PosTokenState}: answers every request for its client
+ * registration with the one shared authorized client, whatever principal the request
+ * names. Waiting for a renewal never blocks a thread.
  */
 public final class PosReactiveAuthorizedClientManager implements ReactiveOAuth2AuthorizedClientManager {
 

@@ -39,25 +39,30 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientException;
 
 /**
- * Sends password and refresh-token grant requests to the token endpoint of the client registration, as JSON (the
- * Chimpy authorization service) or as form data (RFC 6749), and reads the answer whatever its status.
+ * Sends password and refresh-token grant requests to the token endpoint of the client
+ * registration, as JSON (the Chimpy authorization service) or as form data (RFC 6749),
+ * and reads the answer whatever its status.
  * <p>
- * The request carries exactly: {@code grant_type}, {@code client_id}, {@code client_secret} (only when the
- * registration has one), {@code audience} (only when configured), then {@code username}, {@code password} and
- * {@code scope} (only when the registration has scopes) for the password grant, or {@code refresh_token} for the
+ * The request carries exactly: {@code grant_type}, {@code client_id},
+ * {@code client_secret} (only when the registration has one), {@code audience} (only when
+ * configured), then {@code username}, {@code password} and {@code scope} (only when the
+ * registration has scopes) for the password grant, or {@code refresh_token} for the
  * refresh grant.
  * <p>
- * An answer with an {@code error} field is the authorization server's verdict: a {@link TokenEndpointException}
- * carrying the server's code and description, whatever the HTTP status (Auth0 answers {@code invalid_grant} with
- * 403). Connection failures, timeouts, 5xx and 429 (except {@code too_many_attempts}) are
- * {@linkplain TokenEndpointException.Kind#UNAVAILABLE unavailable}; any other answer that is not a bearer token
- * response (an HTML page from a firewall, an empty 400, a garbled or oversized body) is an
- * {@linkplain TokenEndpointException.Kind#UNEXPECTED_RESPONSE unexpected response}, {@code invalid_token_response};
- * both are {@linkplain TokenEndpointException#isTransient() transient} and never a verdict on the credentials.
- * Redirects are never followed (the connector must not follow them either): a 3xx is a configuration error naming
- * the target's origin. {@code Retry-After} and Auth0's {@code X-RateLimit-Reset} are honoured; the last
- * {@code X-RateLimit-Remaining} is kept for metrics. Neither requests nor responses are ever logged, and the token
- * URI appears in messages without user information or query.
+ * An answer with an {@code error} field is the authorization server's verdict: a
+ * {@link TokenEndpointException} carrying the server's code and description, whatever the
+ * HTTP status (Auth0 answers {@code invalid_grant} with 403). Connection failures,
+ * timeouts, 5xx and 429 (except {@code too_many_attempts}) are
+ * {@linkplain TokenEndpointException.Kind#UNAVAILABLE unavailable}; any other answer that
+ * is not a bearer token response (an HTML page from a firewall, an empty 400, a garbled
+ * or oversized body) is an {@linkplain TokenEndpointException.Kind#UNEXPECTED_RESPONSE
+ * unexpected response}, {@code invalid_token_response}; both are
+ * {@linkplain TokenEndpointException#isTransient() transient} and never a verdict on the
+ * credentials. Redirects are never followed (the connector must not follow them either):
+ * a 3xx is a configuration error naming the target's origin. {@code Retry-After} and
+ * Auth0's {@code X-RateLimit-Reset} are honoured; the last {@code X-RateLimit-Remaining}
+ * is kept for metrics. Neither requests nor responses are ever logged, and the token URI
+ * appears in messages without user information or query.
  */
 public final class PosTokenResponseClient
 		implements ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> {
@@ -95,7 +100,8 @@ public final class PosTokenResponseClient
 
 	/**
 	 * Create a client.
-	 * @param webClient the client used for token requests (timeouts and TLS are its concern)
+	 * @param webClient the client used for token requests (timeouts and TLS are its
+	 * concern)
 	 * @param format how request bodies are encoded
 	 * @param audience the {@code audience} parameter, or {@code null} to send none
 	 */
@@ -116,11 +122,13 @@ public final class PosTokenResponseClient
 		return Mono.defer(() -> {
 			Map<String, String> parameters = parameters(grantRequest);
 			Instant sentAt = this.clock.instant();
-			// A URI object is sent as written; a string would be taken as a template and encoded once more.
+			// A URI object is sent as written; a string would be taken as a template and
+			// encoded once more.
 			WebClient.RequestBodySpec request = this.webClient.post()
 				.uri(URI.create(tokenUri.trim()))
 				.accept(MediaType.APPLICATION_JSON);
-			// Bodies travel as bytes: Spring's object and string codecs log values at debug level, and these hold
+			// Bodies travel as bytes: Spring's object and string codecs log values at
+			// debug level, and these hold
 			// credentials and tokens; the byte array codecs log only the length.
 			WebClient.RequestHeadersSpec<?> withBody = (this.format == TokenRequestFormat.JSON)
 					? request.contentType(MediaType.APPLICATION_JSON)
@@ -132,11 +140,14 @@ public final class PosTokenResponseClient
 						response.headers().asHttpHeaders(), body))
 				.onErrorMap((ex) -> !(ex instanceof TokenEndpointException),
 						(ex) -> unreadable(registrationId, response.statusCode().value(), ex)));
-		}).onErrorMap((ex) -> !(ex instanceof TokenEndpointException), (ex) -> unreachable(registrationId, tokenUri, ex));
+		})
+			.onErrorMap((ex) -> !(ex instanceof TokenEndpointException),
+					(ex) -> unreachable(registrationId, tokenUri, ex));
 	}
 
 	/**
-	 * Set the clock that token lifetimes and retry hints are read against (the system clock by default).
+	 * Set the clock that token lifetimes and retry hints are read against (the system
+	 * clock by default).
 	 * @param clock the clock
 	 */
 	public void setClock(Clock clock) {
@@ -146,9 +157,11 @@ public final class PosTokenResponseClient
 	}
 
 	/**
-	 * The value of Auth0's {@code X-RateLimit-Remaining} header on the last answer of the token endpoint that had
-	 * one, for operators to see how close the fleet is to the rate limit.
-	 * @return the number of token requests left in the current window, or {@code -1} before any answer said
+	 * The value of Auth0's {@code X-RateLimit-Remaining} header on the last answer of the
+	 * token endpoint that had one, for operators to see how close the fleet is to the
+	 * rate limit.
+	 * @return the number of token requests left in the current window, or {@code -1}
+	 * before any answer said
 	 */
 	public long getRateLimitRemaining() {
 		return this.rateLimitRemaining;
@@ -215,15 +228,17 @@ public final class PosTokenResponseClient
 	}
 
 	/**
-	 * An answer whose body could not be read: too large, or the connection broke while it arrived.
+	 * An answer whose body could not be read: too large, or the connection broke while it
+	 * arrived.
 	 */
 	private static TokenEndpointException unreadable(String registrationId, int status, Throwable ex) {
 		if (ex instanceof DataBufferLimitException) {
-			return TokenResponseReader.unexpected(registrationId, status, "The token endpoint answered HTTP " + status
-					+ " with a body larger than a token response can be", null);
+			return TokenResponseReader.unexpected(registrationId, status,
+					"The token endpoint answered HTTP " + status + " with a body larger than a token response can be",
+					null);
 		}
-		String message = "The connection to the token endpoint broke while its answer (HTTP " + status
-				+ ") arrived (" + describeCauses(ex) + ")";
+		String message = "The connection to the token endpoint broke while its answer (HTTP " + status + ") arrived ("
+				+ describeCauses(ex) + ")";
 		return new TokenEndpointException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, message, null),
 				registrationId, message, Kind.UNAVAILABLE, true, true, status, null, ex);
 	}
@@ -251,8 +266,8 @@ public final class PosTokenResponseClient
 	}
 
 	/**
-	 * Whether the failure happened before any byte of the request can have left: no address, no connection, no
-	 * TLS session.
+	 * Whether the failure happened before any byte of the request can have left: no
+	 * address, no connection, no TLS session.
 	 */
 	private static boolean neverSent(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {

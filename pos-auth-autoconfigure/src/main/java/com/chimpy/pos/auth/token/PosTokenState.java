@@ -25,26 +25,32 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.util.Assert;
 
 /**
- * The one token of a client registration: one cache and at most one token request in flight, shared by every
- * client of the PoS API (the {@code WebClient}, the imperative and the reactive authorized client managers).
+ * The one token of a client registration: one cache and at most one token request in
+ * flight, shared by every client of the PoS API (the {@code WebClient}, the imperative
+ * and the reactive authorized client managers).
  * <p>
- * A token is served from memory until its refresh-ahead point; from there it is still served while one background
- * renewal runs; from its hard point callers wait for the renewal (without blocking a thread). A renewal uses the
- * refresh token when one is held and falls back to the password grant, inside the same flight, when the server
- * rejects the refresh token; the newest refresh token always replaces the old one. Transient failures of the token
- * endpoint are retried with exponential backoff while the current token stays in use until it really expires;
- * callers without a usable token get an error after {@link TokenRenewalSettings#maxWait()}. Rejected credentials
- * are kept away from the server by a guard that spaces out and finally stops password grants.
+ * A token is served from memory until its refresh-ahead point; from there it is still
+ * served while one background renewal runs; from its hard point callers wait for the
+ * renewal (without blocking a thread). A renewal uses the refresh token when one is held
+ * and falls back to the password grant, inside the same flight, when the server rejects
+ * the refresh token; the newest refresh token always replaces the old one. Transient
+ * failures of the token endpoint are retried with exponential backoff while the current
+ * token stays in use until it really expires; callers without a usable token get an error
+ * after {@link TokenRenewalSettings#maxWait()}. Rejected credentials are kept away from
+ * the server by a guard that spaces out and finally stops password grants.
  * <p>
- * After a 401 from the resource server the rejected token is replaced once, however many callers report it; a
- * token that replaced a rejected one is protected from further 401-driven replacement for a pause that doubles
- * while fresh tokens keep being rejected (see {@link UnauthorizedBackoff}). A refresh token that may have reached
- * the server with a failed request is never sent again. While renewals are held back (outage backoff, guard pause)
- * a caller without a usable token is answered without taking a lock. Every flight completes, whatever the
- * providers do; {@link #close()} stops background renewals and retries.
+ * After a 401 from the resource server the rejected token is replaced once, however many
+ * callers report it; a token that replaced a rejected one is protected from further
+ * 401-driven replacement for a pause that doubles while fresh tokens keep being rejected
+ * (see {@link UnauthorizedBackoff}). A refresh token that may have reached the server
+ * with a failed request is never sent again. While renewals are held back (outage
+ * backoff, guard pause) a caller without a usable token is answered without taking a
+ * lock. Every flight completes, whatever the providers do; {@link #close()} stops
+ * background renewals and retries.
  * <p>
- * Time comes from the given {@link Clock} and waits are scheduled on the given {@link Scheduler}, so that tests
- * can run the lifecycle in virtual time. Nothing here logs or reveals a token or a credential.
+ * Time comes from the given {@link Clock} and waits are scheduled on the given
+ * {@link Scheduler}, so that tests can run the lifecycle in virtual time. Nothing here
+ * logs or reveals a token or a credential.
  */
 public final class PosTokenState implements AutoCloseable {
 
@@ -76,7 +82,8 @@ public final class PosTokenState implements AutoCloseable {
 
 	private volatile @Nullable HeldToken held;
 
-	// Written under lock; read without it only to skip taking the lock when a renewal is already in flight.
+	// Written under lock; read without it only to skip taking the lock when a renewal is
+	// already in flight.
 	private volatile Sinks.@Nullable One<OAuth2AuthorizedClient> flight;
 
 	// Written under lock; read without it on the per-call path.
@@ -91,8 +98,10 @@ public final class PosTokenState implements AutoCloseable {
 	private @Nullable Disposable flightSubscription;
 
 	/**
-	 * Create the token state of a client registration on the system clock and Reactor's parallel scheduler.
-	 * @param registration the client registration (grant type {@link PasswordGrantRequest#PASSWORD})
+	 * Create the token state of a client registration on the system clock and Reactor's
+	 * parallel scheduler.
+	 * @param registration the client registration (grant type
+	 * {@link PasswordGrantRequest#PASSWORD})
 	 * @param passwordProvider the provider that obtains a token with the password grant
 	 * @param refreshProvider the provider that renews a token with its refresh token
 	 * @param settings when to renew and how to retry
@@ -104,7 +113,8 @@ public final class PosTokenState implements AutoCloseable {
 
 	/**
 	 * Create the token state of a client registration.
-	 * @param registration the client registration (grant type {@link PasswordGrantRequest#PASSWORD})
+	 * @param registration the client registration (grant type
+	 * {@link PasswordGrantRequest#PASSWORD})
 	 * @param passwordProvider the provider that obtains a token with the password grant
 	 * @param refreshProvider the provider that renews a token with its refresh token
 	 * @param settings when to renew and how to retry
@@ -143,9 +153,11 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * The authorized client with a token to use now. Before the token's refresh-ahead point this is a read from
-	 * memory; a caller never waits while a usable token is held.
-	 * @return the authorized client, or an error ({@link ClientAuthorizationException}) when no token can be had
+	 * The authorized client with a token to use now. Before the token's refresh-ahead
+	 * point this is a read from memory; a caller never waits while a usable token is
+	 * held.
+	 * @return the authorized client, or an error ({@link ClientAuthorizationException})
+	 * when no token can be had
 	 */
 	public Mono<OAuth2AuthorizedClient> authorizedClient() {
 		return Mono.defer(() -> {
@@ -155,9 +167,9 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * The authorized client when its token is usable with no renewal work due (before its refresh-ahead point):
-	 * a read from memory for callers on a hot path; otherwise {@code null}, and {@link #authorizedClient()} is the
-	 * way to a token.
+	 * The authorized client when its token is usable with no renewal work due (before its
+	 * refresh-ahead point): a read from memory for callers on a hot path; otherwise
+	 * {@code null}, and {@link #authorizedClient()} is the way to a token.
 	 * @return the authorized client, or {@code null}
 	 */
 	public @Nullable OAuth2AuthorizedClient readyAuthorizedClient() {
@@ -166,14 +178,16 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * The authorized client to replay a request with after the resource server rejected {@code rejected}: if that
-	 * is still the current token it is dropped and renewed (once, however many callers report it); if another
-	 * caller already renewed it, the current token. When the rejected token itself replaced a rejected one only
-	 * moments ago (see {@link TokenRenewalSettings#unauthorizedBackoff()}), it is kept and the result is empty:
-	 * the caller should pass the 401 on; {@link #tokenAccepted(OAuth2AccessToken)} ends that protection.
+	 * The authorized client to replay a request with after the resource server rejected
+	 * {@code rejected}: if that is still the current token it is dropped and renewed
+	 * (once, however many callers report it); if another caller already renewed it, the
+	 * current token. When the rejected token itself replaced a rejected one only moments
+	 * ago (see {@link TokenRenewalSettings#unauthorizedBackoff()}), it is kept and the
+	 * result is empty: the caller should pass the 401 on;
+	 * {@link #tokenAccepted(OAuth2AccessToken)} ends that protection.
 	 * @param rejected the access token the resource server answered 401 to
-	 * @return the authorized client with a different token, empty when the token is not replaced now, or an error
-	 * when none can be had
+	 * @return the authorized client with a different token, empty when the token is not
+	 * replaced now, or an error when none can be had
 	 */
 	public Mono<OAuth2AuthorizedClient> authorizedClientReplacing(OAuth2AccessToken rejected) {
 		Assert.notNull(rejected, "rejected must not be null");
@@ -200,9 +214,10 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * Tell the state that the resource server accepted a request carrying {@code token}. After a token that
-	 * replaced a rejected one is accepted, the next 401 replaces the token at once again. A read of one volatile
-	 * field when nothing is to be done, so clients call it after every answer that is not a 401.
+	 * Tell the state that the resource server accepted a request carrying {@code token}.
+	 * After a token that replaced a rejected one is accepted, the next 401 replaces the
+	 * token at once again. A read of one volatile field when nothing is to be done, so
+	 * clients call it after every answer that is not a 401.
 	 * @param token the access token the accepted request carried
 	 */
 	public void tokenAccepted(OAuth2AccessToken token) {
@@ -219,8 +234,8 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * Start getting a token now, for example when the application is ready, so that the first call does not wait.
-	 * Failures are logged, not thrown.
+	 * Start getting a token now, for example when the application is ready, so that the
+	 * first call does not wait. Failures are logged, not thrown.
 	 */
 	public void warmUp() {
 		authorizedClient().subscribe(null, (ex) -> logger.warn("Could not obtain a token for client registration '"
@@ -228,8 +243,9 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * Forget the rejections and transient failures seen so far, so that the next caller asks the authorization
-	 * server again. Call it after correcting or unblocking the credentials.
+	 * Forget the rejections and transient failures seen so far, so that the next caller
+	 * asks the authorization server again. Call it after correcting or unblocking the
+	 * credentials.
 	 */
 	public void reset() {
 		this.guard.reset();
@@ -240,8 +256,8 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * Stop background renewals and retries, and fail callers still waiting for a token; later calls fail at once.
-	 * Spring calls it when the application context closes.
+	 * Stop background renewals and retries, and fail callers still waiting for a token;
+	 * later calls fail at once. Spring calls it when the application context closes.
 	 */
 	@Override
 	public void close() {
@@ -271,7 +287,8 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * The OAuth2 error of the last rejection of the credentials, until a token is obtained again.
+	 * The OAuth2 error of the last rejection of the credentials, until a token is
+	 * obtained again.
 	 * @return the error, or {@code null}
 	 */
 	public @Nullable OAuth2Error getCredentialRejection() {
@@ -279,8 +296,8 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * The last failure of the token endpoint that was not a rejection of the credentials (an outage, an unexpected
-	 * answer, a redirect), until a token is obtained again.
+	 * The last failure of the token endpoint that was not a rejection of the credentials
+	 * (an outage, an unexpected answer, a redirect), until a token is obtained again.
 	 * @return the failure, or {@code null}
 	 */
 	public @Nullable TokenEndpointException getTokenEndpointFailure() {
@@ -290,7 +307,8 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * How many times a resource server's 401 made a client ask for a replacement token to replay its request with.
+	 * How many times a resource server's 401 made a client ask for a replacement token to
+	 * replay its request with.
 	 * @return the count since start-up
 	 */
 	public long getUnauthorizedReplays() {
@@ -298,7 +316,8 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * How many 401s were passed on to the caller because the rejected token had only just replaced another one.
+	 * How many 401s were passed on to the caller because the rejected token had only just
+	 * replaced another one.
 	 * @return the count since start-up
 	 */
 	public long getUnauthorizedHeldBack() {
@@ -337,7 +356,8 @@ public final class PosTokenState implements AutoCloseable {
 				}
 				HeldToken latest = this.held;
 				if (latest != current && latest != null && latest.isUsable(now)) {
-					// A flight completed since this caller looked: use its token rather than start another.
+					// A flight completed since this caller looked: use its token rather
+					// than start another.
 					return Mono.just(latest.client());
 				}
 				if (this.flight == null) {
@@ -362,9 +382,10 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * A caller while token requests are held back: the still-valid token, a wait for the next attempt when that
-	 * comes before the caller's deadline, or an error at once. No lock, and nothing built but the caller's own
-	 * error, which has no stack trace of its own (its cause has one).
+	 * A caller while token requests are held back: the still-valid token, a wait for the
+	 * next attempt when that comes before the caller's deadline, or an error at once. No
+	 * lock, and nothing built but the caller's own error, which has no stack trace of its
+	 * own (its cause has one).
 	 */
 	private Mono<OAuth2AuthorizedClient> heldBack(HoldBack back, Instant now, Instant deadline,
 			@Nullable HeldToken fallback) {
@@ -377,15 +398,16 @@ public final class PosTokenState implements AutoCloseable {
 		return Mono.error(back.error(this.registration.getRegistrationId()));
 	}
 
-	private Mono<OAuth2AuthorizedClient> afterFailedWait(Throwable ex, @Nullable HeldToken fallback,
-			Instant deadline) {
+	private Mono<OAuth2AuthorizedClient> afterFailedWait(Throwable ex, @Nullable HeldToken fallback, Instant deadline) {
 		Instant now = now();
 		if (fallback != null && fallback.isAlive(now)) {
 			return Mono.just(fallback.client());
 		}
 		if (ex instanceof TimeoutException) {
-			// The wait ended either at the caller's deadline or when the token it could fall back on expired;
-			// in the second case the caller keeps waiting for the renewal until its own deadline.
+			// The wait ended either at the caller's deadline or when the token it could
+			// fall back on expired;
+			// in the second case the caller keeps waiting for the renewal until its own
+			// deadline.
 			if (now.isBefore(deadline)) {
 				return acquire(deadline);
 			}
@@ -412,8 +434,8 @@ public final class PosTokenState implements AutoCloseable {
 			current = this.held;
 			Instant now = now();
 			HoldBack latestBack = this.holdBack;
-			if (this.flight != null || this.closed || (latestBack != null && latestBack.holds(now))
-					|| current == null || now.isBefore(current.refreshAt())) {
+			if (this.flight != null || this.closed || (latestBack != null && latestBack.holds(now)) || current == null
+					|| now.isBefore(current.refreshAt())) {
 				return;
 			}
 			started = Sinks.one();
@@ -423,8 +445,9 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * Run one renewal. Whatever the providers do (throw, never answer, answer nothing), the flight completes: with
-	 * a client, or with an error after at most the request timeout.
+	 * Run one renewal. Whatever the providers do (throw, never answer, answer nothing),
+	 * the flight completes: with a client, or with an error after at most the request
+	 * timeout.
 	 */
 	private void launch(Sinks.One<OAuth2AuthorizedClient> sink, @Nullable HeldToken from) {
 		try {
@@ -435,7 +458,8 @@ public final class PosTokenState implements AutoCloseable {
 				.onErrorMap(TimeoutException.class, this.errors::requestTimedOut)
 				.subscribe((client) -> succeeded(sink, client), (ex) -> failed(sink, ex));
 			synchronized (this.lock) {
-				// Kept for close() while this flight is the current one (it may have completed already).
+				// Kept for close() while this flight is the current one (it may have
+				// completed already).
 				if (this.flight == sink) {
 					this.flightSubscription = subscription;
 				}
@@ -469,8 +493,8 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * Record a failed flight, then complete it: the flight is cleared and its callers are answered even when
-	 * recording the failure fails.
+	 * Record a failed flight, then complete it: the flight is cleared and its callers are
+	 * answered even when recording the failure fails.
 	 */
 	private void failed(Sinks.One<OAuth2AuthorizedClient> sink, Throwable ex) {
 		try {
@@ -509,7 +533,8 @@ public final class PosTokenState implements AutoCloseable {
 				back = this.failures.outage(ex, now);
 				this.holdBack = back;
 				HeldToken current = this.held;
-				retryInBackground = current != null && !current.rejected() && back.until().isBefore(current.expiresAt());
+				retryInBackground = current != null && !current.rejected()
+						&& back.until().isBefore(current.expiresAt());
 			}
 		}
 		if (back == null) {

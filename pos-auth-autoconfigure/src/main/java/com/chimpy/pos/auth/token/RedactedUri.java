@@ -5,8 +5,8 @@ import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
 /**
- * URLs as they may appear in messages and logs: without user information (which may hold a password), query or
- * fragment (which may hold a token).
+ * URLs as they may appear in messages and logs: without user information (which may hold
+ * a password), query or fragment (which may hold a token).
  */
 public final class RedactedUri {
 
@@ -35,7 +35,8 @@ public final class RedactedUri {
 	/**
 	 * The URL's origin.
 	 * @param uri an absolute URL
-	 * @return {@code scheme://host:port} (the port only when given), or {@code null} when the URL has no host
+	 * @return {@code scheme://host:port} (the port only when given), or {@code null} when
+	 * the URL has no host
 	 */
 	public static @Nullable String origin(URI uri) {
 		if (uri.getHost() == null) {

@@ -11,14 +11,14 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.util.Assert;
 
 /**
- * Renews an authorized client with its refresh token, for servers that rotate refresh tokens as well as for those
- * that do not: the refresh token of the answer replaces the one sent, and the one sent is kept only when the answer
- * carries none.
+ * Renews an authorized client with its refresh token, for servers that rotate refresh
+ * tokens as well as for those that do not: the refresh token of the answer replaces the
+ * one sent, and the one sent is kept only when the answer carries none.
  * <p>
- * Unlike Spring Security's stock provider it renews whenever it is asked (so a token can be renewed ahead of its
- * expiry, or after the resource server rejected it); deciding when is the caller's job, in pos-auth the
- * {@link PosTokenState}. It returns an empty {@code Mono} when the context holds no authorized client with a
- * refresh token.
+ * Unlike Spring Security's stock provider it renews whenever it is asked (so a token can
+ * be renewed ahead of its expiry, or after the resource server rejected it); deciding
+ * when is the caller's job, in pos-auth the {@link PosTokenState}. It returns an empty
+ * {@code Mono} when the context holds no authorized client with a refresh token.
  */
 public final class RefreshTokenGrantReactiveAuthorizedClientProvider implements ReactiveOAuth2AuthorizedClientProvider {
 
@@ -26,7 +26,8 @@ public final class RefreshTokenGrantReactiveAuthorizedClientProvider implements 
 
 	/**
 	 * Create a provider.
-	 * @param accessTokenResponseClient the client that exchanges the refresh token for a new token
+	 * @param accessTokenResponseClient the client that exchanges the refresh token for a
+	 * new token
 	 */
 	public RefreshTokenGrantReactiveAuthorizedClientProvider(
 			ReactiveOAuth2AccessTokenResponseClient<? super OAuth2RefreshTokenGrantRequest> accessTokenResponseClient) {

@@ -19,11 +19,12 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 
 /**
- * One renewal: by refresh token when one is held, falling back to the password grant in the same attempt when the
- * server refuses the refresh token; by password grant otherwise, unless the {@link CredentialGuard} holds password
- * grants back. It keeps the newest refresh token and drops one that may have reached the server with a failed
- * request (it may be rotated already, and Auth0 revokes the whole family on reuse): only a request that provably
- * never left keeps it.
+ * One renewal: by refresh token when one is held, falling back to the password grant in
+ * the same attempt when the server refuses the refresh token; by password grant
+ * otherwise, unless the {@link CredentialGuard} holds password grants back. It keeps the
+ * newest refresh token and drops one that may have reached the server with a failed
+ * request (it may be rotated already, and Auth0 revokes the whole family on reuse): only
+ * a request that provably never left keeps it.
  */
 final class RenewalAttempt {
 
@@ -73,7 +74,8 @@ final class RenewalAttempt {
 		OAuth2AuthorizedClient renewable = new OAuth2AuthorizedClient(this.registration, this.principal.getName(),
 				current, refresh);
 		return Mono.defer(() -> this.refreshProvider.authorize(context(renewable)))
-			// Cancelled by the request timeout or by close(): the request may have reached the server.
+			// Cancelled by the request timeout or by close(): the request may have
+			// reached the server.
 			.doOnCancel(() -> forget(refresh))
 			.onErrorResume((ex) -> {
 				if (isRefreshRejected(ex)) {
@@ -84,7 +86,8 @@ final class RenewalAttempt {
 					return password;
 				}
 				if (!(ex instanceof TokenEndpointException tee) || tee.isRequestSent()) {
-					// The server may have rotated it already: sending it again would be reuse.
+					// The server may have rotated it already: sending it again would be
+					// reuse.
 					forget(refresh);
 				}
 				return Mono.error(ex);
@@ -106,7 +109,8 @@ final class RenewalAttempt {
 	}
 
 	/**
-	 * Whether the authorization server refused the refresh token (an OAuth2 error that is not an outage).
+	 * Whether the authorization server refused the refresh token (an OAuth2 error that is
+	 * not an outage).
 	 */
 	private static boolean isRefreshRejected(Throwable ex) {
 		return ex instanceof ClientAuthorizationException && !TokenEndpointException.isTransient(ex)

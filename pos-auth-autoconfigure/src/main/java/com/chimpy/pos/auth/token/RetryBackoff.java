@@ -6,8 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Exponential backoff with jitter for transient token endpoint failures, never shorter than the server's
- * {@code Retry-After}.
+ * Exponential backoff with jitter for transient token endpoint failures, never shorter
+ * than the server's {@code Retry-After}.
  */
 final class RetryBackoff {
 

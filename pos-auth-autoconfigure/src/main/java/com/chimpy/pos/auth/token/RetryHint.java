@@ -12,10 +12,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.util.StringUtils;
 
 /**
- * When the token endpoint asks to be called again: {@code Retry-After} (seconds or an HTTP date) and Auth0's
- * {@code X-RateLimit-Reset} (a UNIX time in seconds, on 429 answers), whichever says later. A hint in the past
- * counts as "now"; a hint further away than {@link #MAX} or one that cannot be read is ignored, so the plain
- * backoff applies.
+ * When the token endpoint asks to be called again: {@code Retry-After} (seconds or an
+ * HTTP date) and Auth0's {@code X-RateLimit-Reset} (a UNIX time in seconds, on 429
+ * answers), whichever says later. A hint in the past counts as "now"; a hint further away
+ * than {@link #MAX} or one that cannot be read is ignored, so the plain backoff applies.
  */
 final class RetryHint {
 
@@ -44,7 +44,8 @@ final class RetryHint {
 	 * @param headers the headers of the answer
 	 * @param status the HTTP status of the answer
 	 * @param now the current time
-	 * @return the delay, or {@code null} when the answer asks for none that can be honoured
+	 * @return the delay, or {@code null} when the answer asks for none that can be
+	 * honoured
 	 */
 	static @Nullable Duration of(HttpHeaders headers, int status, Instant now) {
 		Duration retryAfter = retryAfter(headers.getFirst(HttpHeaders.RETRY_AFTER), now);
@@ -96,14 +97,14 @@ final class RetryHint {
 	}
 
 	/**
-	 * The number of requests left in the rate-limit window, from {@code X-RateLimit-Remaining}.
+	 * The number of requests left in the rate-limit window, from
+	 * {@code X-RateLimit-Remaining}.
 	 * @param headers the headers of an answer
 	 * @return the count, or {@code -1} when the answer does not say
 	 */
 	static long rateLimitRemaining(HttpHeaders headers) {
 		String value = headers.getFirst(RATE_LIMIT_REMAINING);
-		return (value != null && value.trim().matches("\\d{1," + MAX_DIGITS + "}")) ? Long.parseLong(value.trim())
-				: -1;
+		return (value != null && value.trim().matches("\\d{1," + MAX_DIGITS + "}")) ? Long.parseLong(value.trim()) : -1;
 	}
 
 }

@@ -10,22 +10,25 @@ import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 
 /**
- * A token request failed. The {@link #getError() OAuth2 error} carries the authorization server's error code and
- * description when it sent one.
+ * A token request failed. The {@link #getError() OAuth2 error} carries the authorization
+ * server's error code and description when it sent one.
  * <p>
- * The {@link #getKind() kind} says who answered what: the authorization server's verdict (an OAuth2 error), no
- * usable answer at all (unreachable, timed out, 5xx, 429), or an answer that is neither a token nor an OAuth2 error
- * (an HTML page from a proxy or firewall, a redirect, a garbled body). A <em>transient</em> failure is worth
- * retrying later. Only a verdict with one of the {@link #isCredentialRejection(Throwable) credential rejection}
- * codes says something about the credentials. Messages never contain credentials or tokens.
+ * The {@link #getKind() kind} says who answered what: the authorization server's verdict
+ * (an OAuth2 error), no usable answer at all (unreachable, timed out, 5xx, 429), or an
+ * answer that is neither a token nor an OAuth2 error (an HTML page from a proxy or
+ * firewall, a redirect, a garbled body). A <em>transient</em> failure is worth retrying
+ * later. Only a verdict with one of the {@link #isCredentialRejection(Throwable)
+ * credential rejection} codes says something about the credentials. Messages never
+ * contain credentials or tokens.
  */
 public class TokenEndpointException extends ClientAuthorizationException {
 
 	private static final long serialVersionUID = 1L;
 
 	/**
-	 * The OAuth2 error codes with which an authorization server refuses the credentials or the client: asking again
-	 * with the same ones is pointless and, with Auth0, leads to the user being blocked.
+	 * The OAuth2 error codes with which an authorization server refuses the credentials
+	 * or the client: asking again with the same ones is pointless and, with Auth0, leads
+	 * to the user being blocked.
 	 */
 	public static final Set<String> CREDENTIAL_REJECTION_CODES = Set.of("invalid_grant", "invalid_client",
 			"unauthorized_client", "unauthorized", "access_denied", PosTokenResponseClient.TOO_MANY_ATTEMPTS,
@@ -42,13 +45,14 @@ public class TokenEndpointException extends ClientAuthorizationException {
 		REJECTED,
 
 		/**
-		 * No usable answer: the endpoint could not be reached, timed out, or answered 5xx or 429.
+		 * No usable answer: the endpoint could not be reached, timed out, or answered 5xx
+		 * or 429.
 		 */
 		UNAVAILABLE,
 
 		/**
-		 * An answer that is neither a token response nor an OAuth2 error, typically from something between
-		 * pos-auth and the authorization server.
+		 * An answer that is neither a token response nor an OAuth2 error, typically from
+		 * something between pos-auth and the authorization server.
 		 */
 		UNEXPECTED_RESPONSE
 
@@ -65,13 +69,14 @@ public class TokenEndpointException extends ClientAuthorizationException {
 	private final @Nullable Duration retryAfter;
 
 	/**
-	 * Create an exception for a request that may have reached the server: {@link Kind#UNAVAILABLE} when transient,
-	 * else {@link Kind#REJECTED}.
+	 * Create an exception for a request that may have reached the server:
+	 * {@link Kind#UNAVAILABLE} when transient, else {@link Kind#REJECTED}.
 	 * @param error the OAuth2 error
 	 * @param registrationId the client registration id
 	 * @param message the message, free of secrets
 	 * @param transientFailure whether the failure is worth retrying later
-	 * @param statusCode the HTTP status of the token response, or {@code 0} when no response arrived
+	 * @param statusCode the HTTP status of the token response, or {@code 0} when no
+	 * response arrived
 	 * @param retryAfter the delay the server asked for, if any
 	 * @param cause the cause, if any
 	 */
@@ -88,9 +93,10 @@ public class TokenEndpointException extends ClientAuthorizationException {
 	 * @param message the message, free of secrets
 	 * @param kind what kind of failure it is
 	 * @param transientFailure whether the failure is worth retrying later
-	 * @param requestSent whether the request may have reached the server ({@code false} only when it provably
-	 * never left, for example when the connection was refused)
-	 * @param statusCode the HTTP status of the token response, or {@code 0} when no response arrived
+	 * @param requestSent whether the request may have reached the server ({@code false}
+	 * only when it provably never left, for example when the connection was refused)
+	 * @param statusCode the HTTP status of the token response, or {@code 0} when no
+	 * response arrived
 	 * @param retryAfter the delay the server asked for, if any
 	 * @param cause the cause, if any
 	 */
@@ -114,7 +120,8 @@ public class TokenEndpointException extends ClientAuthorizationException {
 	}
 
 	/**
-	 * Whether the failure is worth retrying later (outage, overload, an answer from something in between).
+	 * Whether the failure is worth retrying later (outage, overload, an answer from
+	 * something in between).
 	 * @return {@code true} for a transient failure
 	 */
 	public boolean isTransient() {
@@ -122,8 +129,9 @@ public class TokenEndpointException extends ClientAuthorizationException {
 	}
 
 	/**
-	 * Whether the request may have reached the server. A refresh token that may have reached it is never sent
-	 * again: the server may have rotated it already, and reuse revokes the whole token family.
+	 * Whether the request may have reached the server. A refresh token that may have
+	 * reached it is never sent again: the server may have rotated it already, and reuse
+	 * revokes the whole token family.
 	 * @return {@code false} only when the request provably never left
 	 */
 	public boolean isRequestSent() {
@@ -147,7 +155,8 @@ public class TokenEndpointException extends ClientAuthorizationException {
 	}
 
 	/**
-	 * Whether the given failure is a transient {@link TokenEndpointException}, or a timeout of the token request.
+	 * Whether the given failure is a transient {@link TokenEndpointException}, or a
+	 * timeout of the token request.
 	 * @param ex the failure
 	 * @return {@code true} when retrying later makes sense
 	 */
@@ -156,9 +165,10 @@ public class TokenEndpointException extends ClientAuthorizationException {
 	}
 
 	/**
-	 * Whether the given failure is the authorization server refusing the credentials or the client: a
-	 * {@link ClientAuthorizationException} with one of the {@link #CREDENTIAL_REJECTION_CODES} that is not a
-	 * transient failure or an unexpected answer.
+	 * Whether the given failure is the authorization server refusing the credentials or
+	 * the client: a {@link ClientAuthorizationException} with one of the
+	 * {@link #CREDENTIAL_REJECTION_CODES} that is not a transient failure or an
+	 * unexpected answer.
 	 * @param ex the failure
 	 * @return {@code true} for a rejection of the credentials
 	 */

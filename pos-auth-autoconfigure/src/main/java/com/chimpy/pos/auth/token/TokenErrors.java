@@ -10,8 +10,8 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
 /**
- * The errors a {@link PosTokenState} gives its callers, with messages that name the registration and the last
- * failure, never a credential or a token.
+ * The errors a {@link PosTokenState} gives its callers, with messages that name the
+ * registration and the last failure, never a credential or a token.
  */
 final class TokenErrors {
 
@@ -40,14 +40,16 @@ final class TokenErrors {
 	}
 
 	/**
-	 * The error of a caller that got no token in time: {@code invalid_token_response} when the last answer was not
-	 * a token (so that the code points at what sits in front of the server), else {@code temporarily_unavailable}.
+	 * The error of a caller that got no token in time: {@code invalid_token_response}
+	 * when the last answer was not a token (so that the code points at what sits in front
+	 * of the server), else {@code temporarily_unavailable}.
 	 */
 	OAuth2Error unavailableError(@Nullable Throwable cause) {
 		boolean unexpected = cause instanceof TokenEndpointException tee
 				&& tee.getKind() == TokenEndpointException.Kind.UNEXPECTED_RESPONSE;
-		return new OAuth2Error(unexpected ? PosTokenResponseClient.INVALID_TOKEN_RESPONSE
-				: OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, unavailableMessage(cause), null);
+		return new OAuth2Error(
+				unexpected ? PosTokenResponseClient.INVALID_TOKEN_RESPONSE : OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
+				unavailableMessage(cause), null);
 	}
 
 	String unavailableMessage(@Nullable Throwable cause) {
@@ -56,8 +58,8 @@ final class TokenErrors {
 	}
 
 	/**
-	 * A token request that took longer than the request timeout: transient, and told apart from a caller's own
-	 * wait running out.
+	 * A token request that took longer than the request timeout: transient, and told
+	 * apart from a caller's own wait running out.
 	 */
 	TokenEndpointException requestTimedOut(TimeoutException ex) {
 		String message = "The token endpoint did not answer within " + this.requestTimeout.toMillis() + " ms";
@@ -71,7 +73,8 @@ final class TokenErrors {
 	}
 
 	/**
-	 * The OAuth2 error of a failure: its own, or {@code server_error} for one that has none.
+	 * The OAuth2 error of a failure: its own, or {@code server_error} for one that has
+	 * none.
 	 */
 	static OAuth2Error error(Throwable ex) {
 		return (ex instanceof ClientAuthorizationException cae) ? cae.getError()

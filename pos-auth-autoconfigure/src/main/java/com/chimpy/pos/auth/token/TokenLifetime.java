@@ -10,15 +10,17 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How long an access token lives, from the {@code expires_in} of a token response: a number or a string of digits,
- * clamped to {@link #MAX}. A missing, zero or negative value falls back to the {@code exp} claim of a JWT access
- * token (read for timing only, never verified), else to {@link #DEFAULT}: renewing too early is cheap, using a dead
+ * How long an access token lives, from the {@code expires_in} of a token response: a
+ * number or a string of digits, clamped to {@link #MAX}. A missing, zero or negative
+ * value falls back to the {@code exp} claim of a JWT access token (read for timing only,
+ * never verified), else to {@link #DEFAULT}: renewing too early is cheap, using a dead
  * token is not.
  */
 final class TokenLifetime {
 
 	/**
-	 * The longest lifetime taken from a token response; longer or overflowing values are clamped to it.
+	 * The longest lifetime taken from a token response; longer or overflowing values are
+	 * clamped to it.
 	 */
 	static final Duration MAX = Duration.ofHours(24);
 
@@ -33,15 +35,17 @@ final class TokenLifetime {
 	}
 
 	/**
-	 * The lifetime in seconds from now, at least 1 and at most {@link #MAX}. {@code expires_in} counts from when
-	 * the server issued the token, at the latest when the request was sent: the whole seconds the answer took are
-	 * taken off, so that a slow answer never makes a token outlive its real expiry.
+	 * The lifetime in seconds from now, at least 1 and at most {@link #MAX}.
+	 * {@code expires_in} counts from when the server issued the token, at the latest when
+	 * the request was sent: the whole seconds the answer took are taken off, so that a
+	 * slow answer never makes a token outlive its real expiry.
 	 * @param expiresIn the {@code expires_in} value of the response, as parsed from JSON
 	 * @param accessToken the access token
 	 * @param sentAt when the request was sent
 	 * @param now the current time
 	 * @return the lifetime in seconds
-	 * @throws IllegalArgumentException when {@code expires_in} is neither a number nor a string of digits
+	 * @throws IllegalArgumentException when {@code expires_in} is neither a number nor a
+	 * string of digits
 	 */
 	static long seconds(@Nullable Object expiresIn, String accessToken, Instant sentAt, Instant now) {
 		BigDecimal stated = stated(expiresIn);

@@ -6,23 +6,28 @@ import java.time.Instant;
 import org.springframework.util.Assert;
 
 /**
- * When tokens are renewed and how failures are retried: the tunables of a {@link PosTokenState}.
+ * When tokens are renewed and how failures are retried: the tunables of a
+ * {@link PosTokenState}.
  *
- * @param refreshAhead how long before expiry a background renewal starts while the token is still served; capped
- * at half the token's lifetime
- * @param expiryMargin how long before expiry callers stop using the token and wait for its renewal; capped at a
- * tenth of the token's lifetime
- * @param maxWait the longest a caller without a usable token waits for one before it gets an error
- * @param requestTimeout the longest one renewal (including a fallback from refresh token to password) may take
- * before it counts as failed
- * @param retryBackoff the pause after the first transient failure of the token endpoint; doubles with each
- * further failure, with jitter, and is never shorter than the server's {@code Retry-After}
+ * @param refreshAhead how long before expiry a background renewal starts while the token
+ * is still served; capped at half the token's lifetime
+ * @param expiryMargin how long before expiry callers stop using the token and wait for
+ * its renewal; capped at a tenth of the token's lifetime
+ * @param maxWait the longest a caller without a usable token waits for one before it gets
+ * an error
+ * @param requestTimeout the longest one renewal (including a fallback from refresh token
+ * to password) may take before it counts as failed
+ * @param retryBackoff the pause after the first transient failure of the token endpoint;
+ * doubles with each further failure, with jitter, and is never shorter than the server's
+ * {@code Retry-After}
  * @param maxRetryBackoff the longest pause between retries after transient failures
- * @param rejectionBackoff the pause after the first rejection of the password grant; doubles with each further
- * rejection
- * @param maxCredentialRejections how many consecutive rejections of the password grant stop all further attempts
- * @param unauthorizedBackoff how long a token that replaced one the resource server rejected with 401 is protected
- * from being replaced again because of a 401; doubles while fresh tokens keep being rejected
+ * @param rejectionBackoff the pause after the first rejection of the password grant;
+ * doubles with each further rejection
+ * @param maxCredentialRejections how many consecutive rejections of the password grant
+ * stop all further attempts
+ * @param unauthorizedBackoff how long a token that replaced one the resource server
+ * rejected with 401 is protected from being replaced again because of a 401; doubles
+ * while fresh tokens keep being rejected
  * @param maxUnauthorizedBackoff the longest such protection
  */
 public record TokenRenewalSettings(Duration refreshAhead, Duration expiryMargin, Duration maxWait,
@@ -71,17 +76,18 @@ public record TokenRenewalSettings(Duration refreshAhead, Duration expiryMargin,
 	 * @param rejectionBackoff see {@link #rejectionBackoff()}
 	 * @param maxCredentialRejections see {@link #maxCredentialRejections()}
 	 */
-	public TokenRenewalSettings(Duration refreshAhead, Duration expiryMargin, Duration maxWait,
-			Duration requestTimeout, Duration retryBackoff, Duration maxRetryBackoff, Duration rejectionBackoff,
-			int maxCredentialRejections) {
+	public TokenRenewalSettings(Duration refreshAhead, Duration expiryMargin, Duration maxWait, Duration requestTimeout,
+			Duration retryBackoff, Duration maxRetryBackoff, Duration rejectionBackoff, int maxCredentialRejections) {
 		this(refreshAhead, expiryMargin, maxWait, requestTimeout, retryBackoff, maxRetryBackoff, rejectionBackoff,
 				maxCredentialRejections, DEFAULT_UNAUTHORIZED_BACKOFF, DEFAULT_MAX_UNAUTHORIZED_BACKOFF);
 	}
 
 	/**
-	 * The defaults: refresh 5 minutes ahead, wait from 30 seconds before expiry, wait at most 30 seconds, 20 seconds
-	 * per renewal, retry after 1 second doubling up to 2 minutes, pause a minute after a rejected password and stop
-	 * after 3 rejections, protect a token that replaced a rejected one for 10 seconds doubling up to 5 minutes.
+	 * The defaults: refresh 5 minutes ahead, wait from 30 seconds before expiry, wait at
+	 * most 30 seconds, 20 seconds per renewal, retry after 1 second doubling up to 2
+	 * minutes, pause a minute after a rejected password and stop after 3 rejections,
+	 * protect a token that replaced a rejected one for 10 seconds doubling up to 5
+	 * minutes.
 	 * @return the default settings
 	 */
 	public static TokenRenewalSettings defaults() {
@@ -110,8 +116,8 @@ public record TokenRenewalSettings(Duration refreshAhead, Duration expiryMargin,
 	}
 
 	/**
-	 * The longest a blocking caller waits for a token: a safety net a second above the longest a token can take
-	 * ({@link #maxWait()} plus one {@link #requestTimeout()}).
+	 * The longest a blocking caller waits for a token: a safety net a second above the
+	 * longest a token can take ({@link #maxWait()} plus one {@link #requestTimeout()}).
 	 * @return the limit for blocking callers
 	 */
 	public Duration maxBlock() {

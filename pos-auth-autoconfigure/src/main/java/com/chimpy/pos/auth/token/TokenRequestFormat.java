@@ -11,7 +11,8 @@ public enum TokenRequestFormat {
 	JSON,
 
 	/**
-	 * {@code application/x-www-form-urlencoded}, as RFC 6749 specifies it (Keycloak and similar servers).
+	 * {@code application/x-www-form-urlencoded}, as RFC 6749 specifies it (Keycloak and
+	 * similar servers).
 	 */
 	FORM
 

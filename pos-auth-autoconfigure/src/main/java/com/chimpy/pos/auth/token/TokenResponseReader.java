@@ -22,11 +22,13 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.util.StringUtils;
 
 /**
- * Reads an answer of the token endpoint (status, headers and body) into a token response or the
- * {@link TokenEndpointException} it means: an OAuth2 error is the server's verdict; 5xx and 429 are an outage; a
- * redirect is a configuration error naming the target's origin; anything else that is not a bearer token response
- * is an unexpected response ({@code invalid_token_response}). A pure function of the answer and the clock, so it is
- * tested without a server. Nothing of the body is ever quoted in a message: it may hold a token.
+ * Reads an answer of the token endpoint (status, headers and body) into a token response
+ * or the {@link TokenEndpointException} it means: an OAuth2 error is the server's
+ * verdict; 5xx and 429 are an outage; a redirect is a configuration error naming the
+ * target's origin; anything else that is not a bearer token response is an unexpected
+ * response ({@code invalid_token_response}). A pure function of the answer and the clock,
+ * so it is tested without a server. Nothing of the body is ever quoted in a message: it
+ * may hold a token.
  */
 final class TokenResponseReader {
 
@@ -58,7 +60,8 @@ final class TokenResponseReader {
 		if (json != null && json.get(OAuth2ParameterNames.ERROR) instanceof String errorCode) {
 			String description = (json.get(OAuth2ParameterNames.ERROR_DESCRIPTION) instanceof String text) ? text
 					: null;
-			boolean unavailable = ((code >= 500 || code == 429) && !PosTokenResponseClient.TOO_MANY_ATTEMPTS.equals(errorCode))
+			boolean unavailable = ((code >= 500 || code == 429)
+					&& !PosTokenResponseClient.TOO_MANY_ATTEMPTS.equals(errorCode))
 					|| OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE.equals(errorCode)
 					|| OAuth2ErrorCodes.SERVER_ERROR.equals(errorCode);
 			String message = "The token endpoint answered HTTP " + code + " with error '" + errorCode + "'"
@@ -69,14 +72,16 @@ final class TokenResponseReader {
 		if (code >= 500 || code == 429) {
 			String errorCode = (code == 429 || code == 503) ? OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE
 					: OAuth2ErrorCodes.SERVER_ERROR;
-			throw failure(registrationId, errorCode, "The token endpoint answered HTTP " + code, Kind.UNAVAILABLE,
-					true, code, retryAfter);
+			throw failure(registrationId, errorCode, "The token endpoint answered HTTP " + code, Kind.UNAVAILABLE, true,
+					code, retryAfter);
 		}
 		if (!status.is2xxSuccessful()) {
-			throw unexpected(registrationId, code, "The token endpoint answered HTTP " + code
-					+ describeBody(headers, bytes) + " without an OAuth2 error: something between pos-auth and the "
-					+ "authorization server (a proxy, gateway or firewall) may have answered instead; check "
-					+ "pos.auth.token-uri and the network path to it", retryAfter);
+			throw unexpected(registrationId, code,
+					"The token endpoint answered HTTP " + code + describeBody(headers, bytes)
+							+ " without an OAuth2 error: something between pos-auth and the "
+							+ "authorization server (a proxy, gateway or firewall) may have answered instead; check "
+							+ "pos.auth.token-uri and the network path to it",
+					retryAfter);
 		}
 		if (json == null) {
 			throw unexpected(registrationId, code,
@@ -86,15 +91,12 @@ final class TokenResponseReader {
 			return tokenResponse(registrationId, code, json, sentAt);
 		}
 		catch (IllegalArgumentException ex) {
-			throw unexpected(registrationId, code,
-					"The token endpoint answered HTTP " + code + " with a token response that has bad values ("
-							+ ex.getMessage() + ")",
-					null);
+			throw unexpected(registrationId, code, "The token endpoint answered HTTP " + code
+					+ " with a token response that has bad values (" + ex.getMessage() + ")", null);
 		}
 	}
 
-	private OAuth2AccessTokenResponse tokenResponse(String registrationId, int code, Map<?, ?> json,
-			Instant sentAt) {
+	private OAuth2AccessTokenResponse tokenResponse(String registrationId, int code, Map<?, ?> json, Instant sentAt) {
 		if (!(json.get(OAuth2ParameterNames.ACCESS_TOKEN) instanceof String accessToken)
 				|| !StringUtils.hasText(accessToken)) {
 			throw unexpected(registrationId, code,
@@ -104,8 +106,8 @@ final class TokenResponseReader {
 		if (tokenType != null && !(tokenType instanceof String type
 				&& OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(type))) {
 			String named = (tokenType instanceof String type && type.matches("[\\w-]{1,20}")) ? " '" + type + "'" : "";
-			throw unexpected(registrationId, code, "The token endpoint answered token_type" + named
-					+ "; only Bearer tokens are supported", null);
+			throw unexpected(registrationId, code,
+					"The token endpoint answered token_type" + named + "; only Bearer tokens are supported", null);
 		}
 		OAuth2AccessTokenResponse.Builder builder = OAuth2AccessTokenResponse.withToken(accessToken)
 			.tokenType(OAuth2AccessToken.TokenType.BEARER)
@@ -129,7 +131,8 @@ final class TokenResponseReader {
 			return JsonMapper.shared().readValue(body, Map.class);
 		}
 		catch (RuntimeException ex) {
-			// Parser messages quote the input, which may hold a token: never pass them on.
+			// Parser messages quote the input, which may hold a token: never pass them
+			// on.
 			return null;
 		}
 	}
@@ -143,21 +146,22 @@ final class TokenResponseReader {
 				+ ((contentType != null) ? " (" + contentType.getType() + "/" + contentType.getSubtype() + ")" : "");
 	}
 
-	private static TokenEndpointException failure(String registrationId, String errorCode, String message,
-			Kind kind, boolean transientFailure, int status, @Nullable Duration retryAfter) {
+	private static TokenEndpointException failure(String registrationId, String errorCode, String message, Kind kind,
+			boolean transientFailure, int status, @Nullable Duration retryAfter) {
 		return new TokenEndpointException(new OAuth2Error(errorCode, message, null), registrationId, message, kind,
 				transientFailure, true, status, retryAfter, null);
 	}
 
 	static TokenEndpointException unexpected(String registrationId, int status, String message,
 			@Nullable Duration retryAfter) {
-		return failure(registrationId, PosTokenResponseClient.INVALID_TOKEN_RESPONSE, message, Kind.UNEXPECTED_RESPONSE, true, status,
-				retryAfter);
+		return failure(registrationId, PosTokenResponseClient.INVALID_TOKEN_RESPONSE, message, Kind.UNEXPECTED_RESPONSE,
+				true, status, retryAfter);
 	}
 
 	/**
-	 * A redirect: credentials are never sent anywhere but the configured URI, so this is a configuration error,
-	 * reported at once. It names the target's origin, never its path or query.
+	 * A redirect: credentials are never sent anywhere but the configured URI, so this is
+	 * a configuration error, reported at once. It names the target's origin, never its
+	 * path or query.
 	 */
 	private static TokenEndpointException redirected(String registrationId, String tokenUri, int status,
 			@Nullable URI location) {
@@ -167,14 +171,16 @@ final class TokenResponseReader {
 				target = RedactedUri.origin(URI.create(tokenUri.trim()).resolve(location));
 			}
 			catch (IllegalArgumentException ex) {
-				// An unusable Location: the message says there was a redirect all the same.
+				// An unusable Location: the message says there was a redirect all the
+				// same.
 			}
 		}
 		String message = "The token endpoint answered HTTP " + status + ", a redirect"
 				+ ((target != null) ? " to " + target : "") + "; pos-auth never sends credentials to another address. "
 				+ "Set pos.auth.token-uri to the token endpoint's actual URL (if that target is the authorization "
 				+ "server) or remove whatever redirects in front of it";
-		return failure(registrationId, PosTokenResponseClient.INVALID_TOKEN_RESPONSE, message, Kind.UNEXPECTED_RESPONSE, false, status, null);
+		return failure(registrationId, PosTokenResponseClient.INVALID_TOKEN_RESPONSE, message, Kind.UNEXPECTED_RESPONSE,
+				false, status, null);
 	}
 
 }

@@ -7,13 +7,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Keeps an API that rejects even fresh tokens from turning every call into a token request. After a 401 has
- * replaced a token, the replacement is not replaced again because of a 401 until a pause has passed; the pause
- * doubles (up to a maximum) while fresh tokens keep being rejected, and ends as soon as a request with the current
- * token is accepted. Meanwhile callers get the API's 401.
+ * Keeps an API that rejects even fresh tokens from turning every call into a token
+ * request. After a 401 has replaced a token, the replacement is not replaced again
+ * because of a 401 until a pause has passed; the pause doubles (up to a maximum) while
+ * fresh tokens keep being rejected, and ends as soon as a request with the current token
+ * is accepted. Meanwhile callers get the API's 401.
  * <p>
- * {@link #isHoldingBack(Instant)} and {@link #heldBack()} (after its one warning) are reads of volatile fields, for
- * the per-call path; the other methods are called under the token state's lock.
+ * {@link #isHoldingBack(Instant)} and {@link #heldBack()} (after its one warning) are
+ * reads of volatile fields, for the per-call path; the other methods are called under the
+ * token state's lock.
  */
 final class UnauthorizedBackoff {
 
@@ -45,7 +47,8 @@ final class UnauthorizedBackoff {
 	}
 
 	/**
-	 * A 401 replaces the current token now: the token that replaces it is protected for the next pause.
+	 * A 401 replaces the current token now: the token that replaces it is protected for
+	 * the next pause.
 	 */
 	void replacing(Instant now) {
 		int count = this.replacements + 1;
@@ -55,7 +58,8 @@ final class UnauthorizedBackoff {
 	}
 
 	/**
-	 * A 401 found the current token protected: the caller gets the 401. Says so once in the log.
+	 * A 401 found the current token protected: the caller gets the 401. Says so once in
+	 * the log.
 	 */
 	void heldBack() {
 		if (this.warned) {
@@ -90,7 +94,8 @@ final class UnauthorizedBackoff {
 	}
 
 	/**
-	 * Whether a replacement pause has been engaged since the last accepted replay (a cheap read).
+	 * Whether a replacement pause has been engaged since the last accepted replay (a
+	 * cheap read).
 	 */
 	boolean isEngaged() {
 		return this.replacements != 0;

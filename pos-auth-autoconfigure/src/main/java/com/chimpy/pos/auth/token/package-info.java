@@ -1,5 +1,6 @@
 /**
- * Getting and keeping the PoS API's token: grants, the token endpoint client, and the one shared token state.
+ * Getting and keeping the PoS API's token: grants, the token endpoint client, and the one
+ * shared token state.
  */
 @NullMarked
 package com.chimpy.pos.auth.token;

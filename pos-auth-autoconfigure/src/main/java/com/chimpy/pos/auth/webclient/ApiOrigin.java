@@ -6,8 +6,8 @@ import java.util.Locale;
 import org.springframework.util.Assert;
 
 /**
- * The origin (scheme, host and port) of the PoS API: the only place a bearer token is sent to, by
- * {@code posWebClient} and {@code posRestClient} alike.
+ * The origin (scheme, host and port) of the PoS API: the only place a bearer token is
+ * sent to, by {@code posWebClient} and {@code posRestClient} alike.
  */
 public final class ApiOrigin {
 

@@ -16,16 +16,18 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
- * Authenticates requests to the PoS API: adds {@code Authorization: Bearer <token>} to requests for the origin
- * (scheme, host and port) of the API's base URL, and to no other, and after a 401 renews the token and replays the
- * request once with the same method, headers and body.
+ * Authenticates requests to the PoS API: adds {@code Authorization: Bearer <token>} to
+ * requests for the origin (scheme, host and port) of the API's base URL, and to no other,
+ * and after a 401 renews the token and replays the request once with the same method,
+ * headers and body.
  * <p>
- * When the 401 answered the current token, that token is dropped and renewed through the token state's single
- * flight; when another request renewed it meanwhile, the replay simply uses the new token. The 401's body is
- * released before the replay. When the rejected token had itself just replaced a rejected one, it is not replaced
- * again until the token state's backoff has passed, and the 401 goes to the caller. A second 401, a 403 and every
- * other status go to the caller unchanged. A request body must be replayable for the retry
- * ({@code bodyValue(..)} or a cold publisher).
+ * When the 401 answered the current token, that token is dropped and renewed through the
+ * token state's single flight; when another request renewed it meanwhile, the replay
+ * simply uses the new token. The 401's body is released before the replay. When the
+ * rejected token had itself just replaced a rejected one, it is not replaced again until
+ * the token state's backoff has passed, and the 401 goes to the caller. A second 401, a
+ * 403 and every other status go to the caller unchanged. A request body must be
+ * replayable for the retry ({@code bodyValue(..)} or a cold publisher).
  */
 public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunction {
 
@@ -53,8 +55,7 @@ public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunc
 		if (ready != null) {
 			return exchange(request, next, ready.getAccessToken());
 		}
-		return this.tokenState.authorizedClient()
-			.flatMap((client) -> exchange(request, next, client.getAccessToken()));
+		return this.tokenState.authorizedClient().flatMap((client) -> exchange(request, next, client.getAccessToken()));
 	}
 
 	private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, OAuth2AccessToken token) {
@@ -67,7 +68,8 @@ public final class PosBearerExchangeFilterFunction implements ExchangeFilterFunc
 				.onErrorResume((ex) -> response.releaseBody().then(Mono.error(ex)))
 				.doOnCancel(() -> response.releaseBody().subscribe())
 				.flatMap((renewed) -> response.releaseBody().then(replay(request, next, renewed.getAccessToken())))
-				// No replacement now (a fresh token was rejected moments ago): the caller gets the 401.
+				// No replacement now (a fresh token was rejected moments ago): the caller
+				// gets the 401.
 				.switchIfEmpty(Mono.just(response));
 		});
 	}

@@ -29,10 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Every {@link InvalidPosPropertyException} that {@link PosPropertiesValidator} (and the SSL bundle lookup) can
- * raise at start-up goes through {@link InvalidPosPropertyFailureAnalyzer} to a description that names the property
- * and an action; a real {@link SpringApplication} prints Boot's "APPLICATION FAILED TO START" report with them, and
- * an unknown {@code pos.auth.request-format} gets Boot's own binding failure report naming the property.
+ * Every {@link InvalidPosPropertyException} that {@link PosPropertiesValidator} (and the
+ * SSL bundle lookup) can raise at start-up goes through
+ * {@link InvalidPosPropertyFailureAnalyzer} to a description that names the property and
+ * an action; a real {@link SpringApplication} prints Boot's "APPLICATION FAILED TO START"
+ * report with them, and an unknown {@code pos.auth.request-format} gets Boot's own
+ * binding failure report naming the property.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class InvalidPosPropertyFailureAnalyzerTests {
@@ -59,7 +61,10 @@ class InvalidPosPropertyFailureAnalyzerTests {
 			.withPropertyValues(pairs.toArray(String[]::new));
 	}
 
-	/** The valid configuration with {@code name} removed ({@code value == null}) or set to {@code value}. */
+	/**
+	 * The valid configuration with {@code name} removed ({@code value == null}) or set to
+	 * {@code value}.
+	 */
 	private static Map<String, String> with(String name, String value) {
 		Map<String, String> properties = valid();
 		if (value == null) {
@@ -91,13 +96,13 @@ class InvalidPosPropertyFailureAnalyzerTests {
 					"uses http"));
 			mistakes.add(Arguments.of(url + " http on a look-alike of localhost",
 					with(url, "http://localhost.example.com/x"), url, "uses http"));
-			mistakes.add(Arguments.of(url + " http on a look-alike of 127.0.0.1", with(url, "http://127.0.0.1.nip.io/x"),
-					url, "uses http"));
+			mistakes.add(Arguments.of(url + " http on a look-alike of 127.0.0.1",
+					with(url, "http://127.0.0.1.nip.io/x"), url, "uses http"));
 		}
-		for (String duration : List.of("pos.auth.connect-timeout", "pos.auth.read-timeout",
-				"pos.auth.refresh-ahead", "pos.auth.expiry-margin", "pos.auth.max-wait", "pos.auth.request-timeout",
-				"pos.auth.retry-backoff", "pos.auth.max-retry-backoff", "pos.auth.rejection-backoff",
-				"pos.api.connect-timeout", "pos.api.read-timeout")) {
+		for (String duration : List.of("pos.auth.connect-timeout", "pos.auth.read-timeout", "pos.auth.refresh-ahead",
+				"pos.auth.expiry-margin", "pos.auth.max-wait", "pos.auth.request-timeout", "pos.auth.retry-backoff",
+				"pos.auth.max-retry-backoff", "pos.auth.rejection-backoff", "pos.api.connect-timeout",
+				"pos.api.read-timeout")) {
 			mistakes.add(Arguments.of(duration + " zero", with(duration, "0s"), duration, "positive duration"));
 			mistakes.add(Arguments.of(duration + " negative", with(duration, "-5s"), duration, "positive duration"));
 		}
@@ -122,8 +127,8 @@ class InvalidPosPropertyFailureAnalyzerTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("mistakes")
-	void mistakeIsAnalyzedNamingThePropertyAndTheFix(String mistake, Map<String, String> properties,
-			String property, String problem) {
+	void mistakeIsAnalyzedNamingThePropertyAndTheFix(String mistake, Map<String, String> properties, String property,
+			String problem) {
 		runner(properties).run((context) -> {
 			assertThat(context).hasFailed();
 			Throwable failure = context.getStartupFailure();

@@ -42,8 +42,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Adding pos-auth changes nothing about what kind of application it is: a non-web application starts no web
- * server, and a servlet application's own endpoints stay open (no inbound security switched on).
+ * Adding pos-auth changes nothing about what kind of application it is: a non-web
+ * application starts no web server, and a servlet application's own endpoints stay open
+ * (no inbound security switched on).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PosApplicationTypeTests {
@@ -55,9 +56,10 @@ class PosApplicationTypeTests {
 	static final PosStubServer server = PosStubServer.perClass();
 
 	/**
-	 * Spring Boot deduces the application type from the classpath, as in a user's application: the test
-	 * classpath without the servlet stack the tests add (Tomcat, Spring MVC) gives a non-web application that
-	 * starts no web server and has {@code posWebClient}. A dependency of pos-auth that brought a server or a web
+	 * Spring Boot deduces the application type from the classpath, as in a user's
+	 * application: the test classpath without the servlet stack the tests add (Tomcat,
+	 * Spring MVC) gives a non-web application that starts no web server and has
+	 * {@code posWebClient}. A dependency of pos-auth that brought a server or a web
 	 * framework along would turn it into a web application here.
 	 */
 	@Test

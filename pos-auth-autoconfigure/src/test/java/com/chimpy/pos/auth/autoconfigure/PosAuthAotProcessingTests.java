@@ -29,12 +29,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * pos-auth processed ahead of time, as {@code spring-boot:process-aot} does for an application and as a native
- * image needs it: Spring's AOT engine generates the bean definitions of an application context with pos-auth, a
- * fresh context starts from the generated code alone, binds pos-auth's properties as they are at run time (not as
- * they were at build time) and serves an authenticated call, and the runtime hints cover the binding and the
- * failure analyzer. One test: each test of a class with {@code @CompileWithForkedClassLoader} loads every class
- * again.
+ * pos-auth processed ahead of time, as {@code spring-boot:process-aot} does for an
+ * application and as a native image needs it: Spring's AOT engine generates the bean
+ * definitions of an application context with pos-auth, a fresh context starts from the
+ * generated code alone, binds pos-auth's properties as they are at run time (not as they
+ * were at build time) and serves an authenticated call, and the runtime hints cover the
+ * binding and the failure analyzer. One test: each test of a class with
+ * {@code @CompileWithForkedClassLoader} loads every class again.
  */
 @CompileWithForkedClassLoader
 class PosAuthAotProcessingTests {
@@ -66,8 +67,8 @@ class PosAuthAotProcessingTests {
 							OAuth2AuthorizedClient held = context.getBean(PosTokenState.class).readyAuthorizedClient();
 							OAuth2AuthorizedClientManager manager = context.getBean("posAuthorizedClientManager",
 									OAuth2AuthorizedClientManager.class);
-							OAuth2AuthorizedClient authorized = manager
-								.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("pos").principal("any").build());
+							OAuth2AuthorizedClient authorized = manager.authorize(
+									OAuth2AuthorizeRequest.withClientRegistrationId("pos").principal("any").build());
 
 							assertThat(stores).isEqualTo("{\"count\":3}");
 							assertThat(held).as("the call's token, held by the one token state").isNotNull();
@@ -98,9 +99,10 @@ class PosAuthAotProcessingTests {
 		for (String name : new String[] { "posWebClient", "posAuthorizedClientManager",
 				"posReactiveAuthorizedClientManager" }) {
 			BeanDefinition definition = context.getBeanFactory().getBeanDefinition(name);
-			assertThat(definition).as(name).isInstanceOfSatisfying(RootBeanDefinition.class,
-					(root) -> assertThat(root.getInstanceSupplier()).as("generated instance supplier of " + name)
-						.isNotNull());
+			assertThat(definition).as(name)
+				.isInstanceOfSatisfying(RootBeanDefinition.class,
+						(root) -> assertThat(root.getInstanceSupplier()).as("generated instance supplier of " + name)
+							.isNotNull());
 		}
 		assertThat(context.getBeanNamesForType(PosTokenState.class)).containsExactly("posTokenState");
 	}

@@ -46,8 +46,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@link PosAuthAutoConfiguration} and {@link PosWebClientAutoConfiguration}: which beans exist when, that they
- * back off, and that the beans answer as one token state.
+ * {@link PosAuthAutoConfiguration} and {@link PosWebClientAutoConfiguration}: which beans
+ * exist when, that they back off, and that the beans answer as one token state.
  */
 class PosAuthAutoConfigurationTests {
 
@@ -99,8 +99,9 @@ class PosAuthAutoConfigurationTests {
 	}
 
 	/**
-	 * An application bean named {@code posAccessTokenResponseClient} replaces pos-auth's, and pos-auth's token
-	 * state gets its tokens from it: the token endpoint sees no request.
+	 * An application bean named {@code posAccessTokenResponseClient} replaces pos-auth's,
+	 * and pos-auth's token state gets its tokens from it: the token endpoint sees no
+	 * request.
 	 */
 	@Test
 	@SuppressWarnings({ "rawtypes", "unchecked" })
@@ -119,8 +120,9 @@ class PosAuthAutoConfigurationTests {
 				assertThat(context).hasNotFailed().getBean("posAccessTokenResponseClient").isSameAs(own);
 				OAuth2AuthorizedClient client = reactive(context).authorize(request("pos", "anyone")).block(TIMEOUT);
 				assertThat(client.getAccessToken().getTokenValue()).isEqualTo("from-the-application");
-				assertThat(imperative(context).authorize(request("pos", "someone-else")).getAccessToken()
-					.getTokenValue()).isEqualTo("from-the-application");
+				assertThat(
+						imperative(context).authorize(request("pos", "someone-else")).getAccessToken().getTokenValue())
+					.isEqualTo("from-the-application");
 				assertThat(calls).as("one token request, through the application's client").hasValue(1);
 				assertThat(server.tokenRequests()).as("nothing reached the token endpoint").isEmpty();
 			});
@@ -259,7 +261,8 @@ class PosAuthAutoConfigurationTests {
 	}
 
 	private void assertInvalidAnswer(String reason) {
-		// A retry backoff longer than the maximum wait makes the caller fail after the first answer.
+		// A retry backoff longer than the maximum wait makes the caller fail after the
+		// first answer.
 		this.runner.withPropertyValues(server.properties("pos.auth.retry-backoff=10s", "pos.auth.max-wait=2s"))
 			.run((context) -> {
 				assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> authorize(context))
@@ -271,8 +274,7 @@ class PosAuthAutoConfigurationTests {
 
 	@Test
 	void applicationWebClientCustomizersApplyToPosWebClient() {
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/ping")).willReturn(okJson("{}")));
+		server.wireMock().stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/ping")).willReturn(okJson("{}")));
 		this.runner.withPropertyValues(server.properties()).withUserConfiguration(Customizers.class).run((context) -> {
 			context.getBean("posWebClient", WebClient.class)
 				.get()
@@ -323,22 +325,19 @@ class PosAuthAutoConfigurationTests {
 				(ReactiveOAuth2AuthorizedClientManager) (request) -> Mono.empty());
 
 		@Bean
-		@ConditionalOnProperty(name = "user.bean",
-				havingValue = "posWebClient")
+		@ConditionalOnProperty(name = "user.bean", havingValue = "posWebClient")
 		WebClient posWebClient() {
 			return (WebClient) INSTANCES.get("posWebClient");
 		}
 
 		@Bean
-		@ConditionalOnProperty(name = "user.bean",
-				havingValue = "posAuthorizedClientManager")
+		@ConditionalOnProperty(name = "user.bean", havingValue = "posAuthorizedClientManager")
 		OAuth2AuthorizedClientManager posAuthorizedClientManager() {
 			return (OAuth2AuthorizedClientManager) INSTANCES.get("posAuthorizedClientManager");
 		}
 
 		@Bean
-		@ConditionalOnProperty(name = "user.bean",
-				havingValue = "posReactiveAuthorizedClientManager")
+		@ConditionalOnProperty(name = "user.bean", havingValue = "posReactiveAuthorizedClientManager")
 		ReactiveOAuth2AuthorizedClientManager posReactiveAuthorizedClientManager() {
 			return (ReactiveOAuth2AuthorizedClientManager) INSTANCES.get("posReactiveAuthorizedClientManager");
 		}

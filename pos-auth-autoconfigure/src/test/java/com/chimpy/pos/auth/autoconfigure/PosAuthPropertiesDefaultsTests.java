@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The property defaults (literal, so that the configuration metadata shows them) are the token state's defaults.
+ * The property defaults (literal, so that the configuration metadata shows them) are the
+ * token state's defaults.
  */
 class PosAuthPropertiesDefaultsTests {
 

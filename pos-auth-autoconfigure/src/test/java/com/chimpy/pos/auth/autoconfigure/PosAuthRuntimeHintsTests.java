@@ -10,9 +10,10 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link PosAuthRuntimeHints} without Spring Security's configuration support, as in the tests of this execution:
- * registered for AOT processing, and silent about classes that are absent. With it present,
- * {@code PosSpringSecurityCoexistenceAotTests} checks the hints.
+ * {@link PosAuthRuntimeHints} without Spring Security's configuration support, as in the
+ * tests of this execution: registered for AOT processing, and silent about classes that
+ * are absent. With it present, {@code PosSpringSecurityCoexistenceAotTests} checks the
+ * hints.
  */
 class PosAuthRuntimeHintsTests {
 
@@ -25,8 +26,7 @@ class PosAuthRuntimeHintsTests {
 	@Test
 	void noHintsWithoutSpringSecurityConfig() {
 		RuntimeHints hints = new RuntimeHints();
-		new PosAuthRuntimeHints().registerHints(hints,
-				new FilteredClassLoader("org.springframework.security.config."));
+		new PosAuthRuntimeHints().registerHints(hints, new FilteredClassLoader("org.springframework.security.config."));
 		assertThat(hints.reflection().typeHints()).isEmpty();
 	}
 

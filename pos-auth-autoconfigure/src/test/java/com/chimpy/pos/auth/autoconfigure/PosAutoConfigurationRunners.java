@@ -4,8 +4,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * The properties and runners that the per-auto-configuration tests share: the required {@code pos.*} properties
- * pointing at loopback addresses nothing listens on (no test here sends a request).
+ * The properties and runners that the per-auto-configuration tests share: the required
+ * {@code pos.*} properties pointing at loopback addresses nothing listens on (no test
+ * here sends a request).
  */
 final class PosAutoConfigurationRunners {
 

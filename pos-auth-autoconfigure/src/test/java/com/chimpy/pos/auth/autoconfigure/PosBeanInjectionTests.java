@@ -25,12 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How pos-auth's beans of common types ({@code posWebClient}, {@code posRestClient},
- * {@code posAuthorizedClientManager}, {@code posReactiveAuthorizedClientManager}) and the application's own beans
- * of the same types are injected: the application's beans by type, as before the starter was added, and pos-auth's
- * by {@code @Qualifier} only. Injection points ({@code @Autowired}, constructor parameters, an injected
- * {@link ObjectProvider}) honour {@code @Bean(defaultCandidate = false)}, a parameter name alone does not select
- * the bean; lookups by type on the bean factory itself ({@code getBean(Class)}, {@code getBeanProvider(Class)},
- * {@code getBeansOfType}) still find pos-auth's bean when it is the only one.
+ * {@code posAuthorizedClientManager}, {@code posReactiveAuthorizedClientManager}) and the
+ * application's own beans of the same types are injected: the application's beans by
+ * type, as before the starter was added, and pos-auth's by {@code @Qualifier} only.
+ * Injection points ({@code @Autowired}, constructor parameters, an injected
+ * {@link ObjectProvider}) honour {@code @Bean(defaultCandidate = false)}, a parameter
+ * name alone does not select the bean; lookups by type on the bean factory itself
+ * ({@code getBean(Class)}, {@code getBeanProvider(Class)}, {@code getBeansOfType}) still
+ * find pos-auth's bean when it is the only one.
  */
 class PosBeanInjectionTests {
 
@@ -123,8 +125,7 @@ class PosBeanInjectionTests {
 	void posRestClientIsInjectedByQualifier() {
 		this.runner.withUserConfiguration(OwnBeans.class, RestClientByQualifier.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(RestClientByQualifier.class).client)
-				.isSameAs(context.getBean("posRestClient"))
+			assertThat(context.getBean(RestClientByQualifier.class).client).isSameAs(context.getBean("posRestClient"))
 				.isNotSameAs(context.getBean("ownRestClient"));
 		});
 	}

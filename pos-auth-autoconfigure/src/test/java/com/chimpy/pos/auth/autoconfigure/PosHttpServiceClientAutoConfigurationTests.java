@@ -24,10 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 /**
- * The conditions of {@link PosHttpServiceClientAutoConfiguration}, one test each: the group configurers exist only
- * with pos-auth's token state and imported HTTP services, the {@code WebClient} one only with Spring WebFlux, each
- * backs off for an application bean of its name, and the group name and base URL come from the properties. Nothing
- * here sends a request; the end-to-end tests are in {@code com.chimpy.pos.auth.httpservice}.
+ * The conditions of {@link PosHttpServiceClientAutoConfiguration}, one test each: the
+ * group configurers exist only with pos-auth's token state and imported HTTP services,
+ * the {@code WebClient} one only with Spring WebFlux, each backs off for an application
+ * bean of its name, and the group name and base URL come from the properties. Nothing
+ * here sends a request; the end-to-end tests are in
+ * {@code com.chimpy.pos.auth.httpservice}.
  */
 class PosHttpServiceClientAutoConfigurationTests {
 

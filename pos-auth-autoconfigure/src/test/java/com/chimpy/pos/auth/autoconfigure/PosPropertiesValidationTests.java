@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Start-up fails, naming the property, when a required {@code pos.*} property is missing or a URL would send
- * credentials or tokens in clear text; {@link InvalidPosPropertyFailureAnalyzer} turns that into Boot's report.
+ * Start-up fails, naming the property, when a required {@code pos.*} property is missing
+ * or a URL would send credentials or tokens in clear text;
+ * {@link InvalidPosPropertyFailureAnalyzer} turns that into Boot's report.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PosPropertiesValidationTests {
@@ -86,8 +87,8 @@ class PosPropertiesValidationTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http://localhost:8080", "http://127.0.0.1:8080", "http://127.10.20.30", "http://[::1]:8080",
-			"https://auth.example.com", "HTTPS://AUTH.EXAMPLE.COM" })
+	@ValueSource(strings = { "http://localhost:8080", "http://127.0.0.1:8080", "http://127.10.20.30",
+			"http://[::1]:8080", "https://auth.example.com", "HTTPS://AUTH.EXAMPLE.COM" })
 	void httpsAndLoopbackUrlsAreAccepted(String origin) {
 		this.runner
 			.withPropertyValues(server.properties("pos.auth.token-uri=" + origin + "/oauth/token",

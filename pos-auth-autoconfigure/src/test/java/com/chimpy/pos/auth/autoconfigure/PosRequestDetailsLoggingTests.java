@@ -39,12 +39,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The bearer token stays out of Spring's request-details logging: with Boot's
- * {@code spring.http.codecs.log-request-details=true} and Spring's web client loggers at TRACE, Spring's
- * {@code ExchangeFunctions} prints every request's headers, so a {@code WebClient} that adds the
- * {@code Authorization} header in a filter would print the token. {@code posWebClient} has request details
- * switched off for its own codecs only (its requests are logged with {@code headers={masked}}), the application's
- * other {@code WebClient}s keep the setting, and Spring's {@code RestClient} never logs request headers. Every test
- * checks that the request lines it looks for were really logged, so none can pass because nothing was.
+ * {@code spring.http.codecs.log-request-details=true} and Spring's web client loggers at
+ * TRACE, Spring's {@code ExchangeFunctions} prints every request's headers, so a
+ * {@code WebClient} that adds the {@code Authorization} header in a filter would print
+ * the token. {@code posWebClient} has request details switched off for its own codecs
+ * only (its requests are logged with {@code headers={masked}}), the application's other
+ * {@code WebClient}s keep the setting, and Spring's {@code RestClient} never logs request
+ * headers. Every test checks that the request lines it looks for were really logged, so
+ * none can pass because nothing was.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PosRequestDetailsLoggingTests {
@@ -67,8 +69,8 @@ class PosRequestDetailsLoggingTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CodecsAutoConfiguration.class, WebClientAutoConfiguration.class,
-				RestClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
-				PosWebClientAutoConfiguration.class, PosRestClientAutoConfiguration.class))
+				RestClientAutoConfiguration.class, PosAuthAutoConfiguration.class, PosWebClientAutoConfiguration.class,
+				PosRestClientAutoConfiguration.class))
 		.withPropertyValues(server.properties("spring.http.codecs.log-request-details=true"));
 
 	@BeforeEach
@@ -96,8 +98,7 @@ class PosRequestDetailsLoggingTests {
 			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
 				.withHeader("Authorization", equalTo("Bearer " + SECOND_TOKEN))
 				.willReturn(okJson("[\"store-1\"]")));
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo("/other")).willReturn(okJson("{}")));
+		server.wireMock().stubFor(get(urlPathEqualTo("/other")).willReturn(okJson("{}")));
 	}
 
 	private static String storesUrl() {
@@ -139,12 +140,7 @@ class PosRequestDetailsLoggingTests {
 		this.runner.run((context) -> {
 			context.getBean("posWebClient", WebClient.class);
 			WebClient own = context.getBean(WebClient.Builder.class).build();
-			own.get()
-				.uri(server.url("/other"))
-				.header("X-Till", "till-7")
-				.retrieve()
-				.toBodilessEntity()
-				.block(TIMEOUT);
+			own.get().uri(server.url("/other")).header("X-Till", "till-7").retrieve().toBodilessEntity().block(TIMEOUT);
 		});
 		assertThat(output).contains("HTTP GET " + server.url("/other") + ", headers=[").contains("X-Till:\"till-7\"");
 	}

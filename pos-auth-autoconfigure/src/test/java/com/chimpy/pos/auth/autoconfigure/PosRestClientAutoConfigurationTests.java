@@ -29,8 +29,10 @@ class PosRestClientAutoConfigurationTests {
 	@Test
 	void posRestClientIsNotADefaultInjectionCandidate() {
 		this.runner.withPropertyValues(PosAutoConfigurationRunners.REQUIRED)
-			.run((context) -> assertThat(((AbstractBeanDefinition) context.getBeanFactory()
-				.getMergedBeanDefinition("posRestClient")).isDefaultCandidate()).isFalse());
+			.run((context) -> assertThat(
+					((AbstractBeanDefinition) context.getBeanFactory().getMergedBeanDefinition("posRestClient"))
+						.isDefaultCandidate())
+				.isFalse());
 	}
 
 	@Test

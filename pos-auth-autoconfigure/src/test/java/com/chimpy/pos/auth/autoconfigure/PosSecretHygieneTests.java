@@ -51,30 +51,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Secret hygiene: no password, client secret, access token or refresh token value appears in anything pos-auth
- * writes or hands out.
+ * Secret hygiene: no password, client secret, access token or refresh token value appears
+ * in anything pos-auth writes or hands out.
  * <p>
- * What is covered: representative scenarios run against the sandbox (a confidential client, so a client secret is
- * sent): password grant, token reuse through {@code posWebClient}, {@code posRestClient} and both authorized client
- * managers, a 401 replay renewed by the refresh grant, a revoked refresh token falling back to the password grant,
- * a token endpoint answering 500 and then recovering, and a wrong password (rejection, then the guard's refusal).
- * They run once per request format (JSON and form) with every {@code com.chimpy} logger, Reactor Netty
- * ({@code reactor.netty}), Spring's web and codec loggers ({@code org.springframework.web},
- * {@code org.springframework.http}, {@code org.springframework.core.codec}, that is Boot's {@code web} log group)
- * and Spring Security at TRACE. All console output is captured and searched for each secret and each token the
- * sandbox issued (whole, and pieces of their unique parts, so a truncated value is caught too). The exceptions the
- * scenarios raise (message, {@code toString()} and cause chain), the health details and the observations are
- * searched as well, and the {@code toString()} of the properties, {@link PasswordGrantRequest}, the providers, the
- * token state and the token client must mask secrets.
+ * What is covered: representative scenarios run against the sandbox (a confidential
+ * client, so a client secret is sent): password grant, token reuse through
+ * {@code posWebClient}, {@code posRestClient} and both authorized client managers, a 401
+ * replay renewed by the refresh grant, a revoked refresh token falling back to the
+ * password grant, a token endpoint answering 500 and then recovering, and a wrong
+ * password (rejection, then the guard's refusal). They run once per request format (JSON
+ * and form) with every {@code com.chimpy} logger, Reactor Netty ({@code reactor.netty}),
+ * Spring's web and codec loggers ({@code org.springframework.web},
+ * {@code org.springframework.http}, {@code org.springframework.core.codec}, that is
+ * Boot's {@code web} log group) and Spring Security at TRACE. All console output is
+ * captured and searched for each secret and each token the sandbox issued (whole, and
+ * pieces of their unique parts, so a truncated value is caught too). The exceptions the
+ * scenarios raise (message, {@code toString()} and cause chain), the health details and
+ * the observations are searched as well, and the {@code toString()} of the properties,
+ * {@link PasswordGrantRequest}, the providers, the token state and the token client must
+ * mask secrets.
  * <p>
- * The sandbox's own logger ({@code com.chimpy.pos.auth.test}) stays at INFO here: it plays the server;
- * {@link #sandboxLogsShowNoSecrets} checks separately that it logs no secret even at TRACE. Spring Security's {@code ClientRegistration.toString()} prints the client secret;
- * pos-auth never logs it, and it is left out of the {@code toString()} checks.
+ * The sandbox's own logger ({@code com.chimpy.pos.auth.test}) stays at INFO here: it
+ * plays the server; {@link #sandboxLogsShowNoSecrets} checks separately that it logs no
+ * secret even at TRACE. Spring Security's {@code ClientRegistration.toString()} prints
+ * the client secret; pos-auth never logs it, and it is left out of the {@code toString()}
+ * checks.
  * <p>
- * Not covered, on purpose: Reactor Netty's wire logging ({@code HttpClient.wiretap}), which is off unless the
- * application switches it on in code. It prints the raw bytes of every request and response, so it shows the
- * password, the client secret and the tokens; pos-auth cannot mask it, and the README says so: enabling wiretap
- * is the application's explicit choice of exposing the traffic.
+ * Not covered, on purpose: Reactor Netty's wire logging ({@code HttpClient.wiretap}),
+ * which is off unless the application switches it on in code. It prints the raw bytes of
+ * every request and response, so it shows the password, the client secret and the tokens;
+ * pos-auth cannot mask it, and the README says so: enabling wiretap is the application's
+ * explicit choice of exposing the traffic.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PosSecretHygieneTests {
@@ -87,14 +94,18 @@ class PosSecretHygieneTests {
 
 	private static final String WRONG_PASSWORD = "Wr0ng-pa55-w0rd-typed-in";
 
-	private static final List<String> TRACE_LOGGERS = List.of("com.chimpy", "reactor.netty",
-			"org.springframework.web", "org.springframework.http", "org.springframework.core.codec",
-			"org.springframework.security");
+	private static final List<String> TRACE_LOGGERS = List.of("com.chimpy", "reactor.netty", "org.springframework.web",
+			"org.springframework.http", "org.springframework.core.codec", "org.springframework.security");
 
-	/** What Reactor Netty's connection pool writes at DEBUG when it opens a connection. */
+	/**
+	 * What Reactor Netty's connection pool writes at DEBUG when it opens a connection.
+	 */
 	private static final String REACTOR_NETTY_DEBUG_LINE = "PooledConnectionProvider.*Created a new pooled channel";
 
-	/** The sandbox plays the server: what it logs about the requests it received is not pos-auth's output. */
+	/**
+	 * The sandbox plays the server: what it logs about the requests it received is not
+	 * pos-auth's output.
+	 */
 	private static final String SANDBOX_LOGGER = "com.chimpy.pos.auth.test";
 
 	private final LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
@@ -126,20 +137,20 @@ class PosSecretHygieneTests {
 
 	private ApplicationContextRunner runner(TokenRequestFormat format) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, RestClientAutoConfiguration.class,
-					PosAuthAutoConfiguration.class, PosWebClientAutoConfiguration.class,
-					PosRestClientAutoConfiguration.class, PosAuthHealthAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(WebClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+							PosAuthAutoConfiguration.class, PosWebClientAutoConfiguration.class,
+							PosRestClientAutoConfiguration.class, PosAuthHealthAutoConfiguration.class))
 			.withPropertyValues(this.sandbox.springPropertyValues())
-			.withPropertyValues("pos.auth.request-format=" + format.name().toLowerCase(),
-					"pos.auth.retry-backoff=20ms", "pos.auth.max-retry-backoff=20ms");
+			.withPropertyValues("pos.auth.request-format=" + format.name().toLowerCase(), "pos.auth.retry-backoff=20ms",
+					"pos.auth.max-retry-backoff=20ms");
 	}
 
 	@ParameterizedTest
 	@EnumSource(TokenRequestFormat.class)
 	void scenariosAtTraceRevealNoSecret(TokenRequestFormat format, CapturedOutput output) {
 		TestObservationRegistry observations = TestObservationRegistry.create();
-		runner(format).withBean(ObservationRegistry.class, () -> observations)
-			.run((context) -> runScenarios(context));
+		runner(format).withBean(ObservationRegistry.class, () -> observations).run((context) -> runScenarios(context));
 		runner(format).withPropertyValues("pos.auth.password=" + WRONG_PASSWORD).run((context) -> {
 			WebClient client = context.getBean("posWebClient", WebClient.class);
 			this.exposed.add(catchThrowable(() -> callApi(client)));
@@ -148,10 +159,12 @@ class PosSecretHygieneTests {
 			this.exposed.add(context.getBean(PosAuthHealthIndicator.class).health());
 			this.exposed.add(context.getBean(PosTokenState.class));
 		});
-		// The first token, the fallback after the revocation, the retry after the 500 (a refresh token that may have
+		// The first token, the fallback after the revocation, the retry after the 500 (a
+		// refresh token that may have
 		// reached the server is never sent again), the wrong password once.
 		assertThat(this.sandbox.tokenRequests("password")).as("password grants").isEqualTo(4);
-		// 401 replays (webClient, restClient), the revoked one, the one answered 500, the double 401.
+		// 401 replays (webClient, restClient), the revoked one, the one answered 500, the
+		// double 401.
 		assertThat(this.sandbox.tokenRequests("refresh_token")).as("refresh grants").isEqualTo(5);
 		assertThat(secrets()).as("tokens were issued").hasSizeGreaterThan(10);
 		assertThat(this.exposed).hasSizeGreaterThan(5);
@@ -161,7 +174,8 @@ class PosSecretHygieneTests {
 		for (Object object : this.exposed) {
 			assertNoSecretIn(describe(object), "exposed " + object.getClass().getSimpleName());
 		}
-		// Lines that only Spring's web client at TRACE and Reactor Netty at DEBUG write: the loggers whose output was
+		// Lines that only Spring's web client at TRACE and Reactor Netty at DEBUG write:
+		// the loggers whose output was
 		// searched were really on.
 		assertThat(output.getAll()).as("Spring's WebClient logged at TRACE")
 			.contains("HTTP GET " + this.sandbox.apiBaseUrl() + "/stores, headers={masked}");
@@ -174,24 +188,28 @@ class PosSecretHygieneTests {
 		// Password grant, then reuse through every client.
 		callApi(webClient);
 		restClient.get().uri("/stores").retrieve().toBodilessEntity();
-		OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId("pos").principal("any").build();
-		OAuth2AuthorizedClient authorized = context.getBean("posAuthorizedClientManager",
-				OAuth2AuthorizedClientManager.class)
+		OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId("pos")
+			.principal("any")
+			.build();
+		OAuth2AuthorizedClient authorized = context
+			.getBean("posAuthorizedClientManager", OAuth2AuthorizedClientManager.class)
 			.authorize(request);
 		this.exposed.add(authorized);
-		this.exposed.add(context.getBean("posReactiveAuthorizedClientManager",
-				ReactiveOAuth2AuthorizedClientManager.class)
-			.authorize(request)
-			.block(TIMEOUT));
+		this.exposed
+			.add(context.getBean("posReactiveAuthorizedClientManager", ReactiveOAuth2AuthorizedClientManager.class)
+				.authorize(request)
+				.block(TIMEOUT));
 		// 401 replay: renewed with the refresh token.
 		this.sandbox.api().failNext(1, Fault.status(401));
 		callApi(webClient);
 		this.sandbox.api().failNext(1, Fault.status(401));
 		restClient.get().uri("/stores").retrieve().toBodilessEntity();
-		// Revoked tokens: the refresh token is rejected and the password grant takes over.
+		// Revoked tokens: the refresh token is rejected and the password grant takes
+		// over.
 		this.sandbox.revokeAllTokens();
 		callApi(webClient);
-		// The token endpoint fails once, then recovers (with the password grant: the refresh token is spent).
+		// The token endpoint fails once, then recovers (with the password grant: the
+		// refresh token is spent).
 		this.sandbox.tokenEndpoint().failNext(1, Fault.status(500));
 		this.sandbox.api().failNext(1, Fault.status(401));
 		callApi(webClient);
@@ -240,7 +258,10 @@ class PosSecretHygieneTests {
 		client.get().uri("/stores").retrieve().toBodilessEntity().block(TIMEOUT);
 	}
 
-	/** Every secret value and issued token, from the configuration and the sandbox's journal. */
+	/**
+	 * Every secret value and issued token, from the configuration and the sandbox's
+	 * journal.
+	 */
 	private Set<String> secrets() {
 		Set<String> secrets = new LinkedHashSet<>(List.of(CLIENT_SECRET, PASSWORD, WRONG_PASSWORD));
 		for (ServeEvent event : this.sandbox.tokenRequestEvents()) {
@@ -260,7 +281,10 @@ class PosSecretHygieneTests {
 		return secrets;
 	}
 
-	/** Whole values and, for tokens, pieces of their unique part (a JWT's signature), so truncation is caught. */
+	/**
+	 * Whole values and, for tokens, pieces of their unique part (a JWT's signature), so
+	 * truncation is caught.
+	 */
 	private void assertNoSecretIn(String text, String where) {
 		for (String secret : secrets()) {
 			assertThat(text).as("%s must not contain a secret", where).doesNotContain(secret);

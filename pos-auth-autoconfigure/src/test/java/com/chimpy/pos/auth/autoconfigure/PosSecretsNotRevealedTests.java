@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Passwords, client secrets, access and refresh tokens appear in no log line (even with debug logging of pos-auth,
- * Spring and Reactor Netty), no exception message and no {@code toString()}.
+ * Passwords, client secrets, access and refresh tokens appear in no log line (even with
+ * debug logging of pos-auth, Spring and Reactor Netty), no exception message and no
+ * {@code toString()}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PosSecretsNotRevealedTests {

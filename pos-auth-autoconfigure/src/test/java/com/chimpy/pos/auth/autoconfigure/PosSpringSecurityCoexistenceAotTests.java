@@ -20,13 +20,14 @@ import org.springframework.security.oauth2.client.web.DefaultReactiveOAuth2Autho
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * pos-auth beside Spring Security's OAuth2 client, processed ahead of time: the Spring default manager that
- * {@link SpringSecurityDefaultManagerRegistrar} registers at build time is part of the generated code, the
- * application injects it by type at run time, and pos-auth's manager stays a bean of its own (the registrar runs
- * again at run time and adds nothing).
+ * pos-auth beside Spring Security's OAuth2 client, processed ahead of time: the Spring
+ * default manager that {@link SpringSecurityDefaultManagerRegistrar} registers at build
+ * time is part of the generated code, the application injects it by type at run time, and
+ * pos-auth's manager stays a bean of its own (the registrar runs again at run time and
+ * adds nothing).
  * <p>
- * Runs in the {@code spring-security-coexistence-test} execution, with Spring Security's configuration support on
- * the classpath.
+ * Runs in the {@code spring-security-coexistence-test} execution, with Spring Security's
+ * configuration support on the classpath.
  */
 @EnabledIfSystemProperty(named = "pos.spring-security", matches = "true")
 @CompileWithForkedClassLoader
@@ -35,7 +36,8 @@ class PosSpringSecurityCoexistenceAotTests {
 	@Test
 	void generatedReactiveContextKeepsSpringSecurityDefaultManagerBesidePosAuth() {
 		try (PosStubServer server = PosStubServer.start()) {
-			// Generous waits: the generated code is compiled and loaded in this JVM, which makes its first requests slow.
+			// Generous waits: the generated code is compiled and loaded in this JVM,
+			// which makes its first requests slow.
 			String[] properties = server.properties("pos.auth.max-wait=30s", "pos.auth.request-timeout=20s",
 					"pos.auth.read-timeout=20s", "pos.api.read-timeout=20s",
 					"spring.security.oauth2.client.registration.github.client-id=shop",

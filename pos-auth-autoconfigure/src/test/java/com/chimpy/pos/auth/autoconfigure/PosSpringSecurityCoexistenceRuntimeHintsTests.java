@@ -14,9 +14,10 @@ import org.springframework.util.ReflectionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link PosAuthRuntimeHints} with Spring Security's configuration support on the classpath: the types of Spring
- * Security's registrars are registered for reflection, so that {@link SpringSecurityDefaultManagerRegistrar} finds
- * their factory method in a native image, and that method is where the registrar looks for it.
+ * {@link PosAuthRuntimeHints} with Spring Security's configuration support on the
+ * classpath: the types of Spring Security's registrars are registered for reflection, so
+ * that {@link SpringSecurityDefaultManagerRegistrar} finds their factory method in a
+ * native image, and that method is where the registrar looks for it.
  * <p>
  * Runs in the {@code spring-security-coexistence-test} execution.
  */

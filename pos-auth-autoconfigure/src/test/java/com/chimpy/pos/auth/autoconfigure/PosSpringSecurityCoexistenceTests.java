@@ -66,19 +66,22 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * pos-auth beside Spring Security's own OAuth2 client, set up by Boot from
- * {@code spring.security.oauth2.client.registration.github.*} (a client-credentials registration whose token
- * endpoint is a stub): the application injects {@link OAuth2AuthorizedClientManager} or
- * {@link ReactiveOAuth2AuthorizedClientManager} by type and gets Spring Security's default manager, built by Spring
- * as without pos-auth; {@code @RegisteredOAuth2AuthorizedClient("github")} and Spring's exchange filter functions
- * serve the {@code github} registration; {@code posWebClient} keeps serving the PoS API.
+ * {@code spring.security.oauth2.client.registration.github.*} (a client-credentials
+ * registration whose token endpoint is a stub): the application injects
+ * {@link OAuth2AuthorizedClientManager} or {@link ReactiveOAuth2AuthorizedClientManager}
+ * by type and gets Spring Security's default manager, built by Spring as without
+ * pos-auth; {@code @RegisteredOAuth2AuthorizedClient("github")} and Spring's exchange
+ * filter functions serve the {@code github} registration; {@code posWebClient} keeps
+ * serving the PoS API.
  * <p>
- * Spring Security registers its default manager only when no bean of the manager type exists, default candidate or
- * not ({@code getBeanNamesForType}); pos-auth's managers exist, so pos-auth registers Spring's definition itself
- * ({@link SpringSecurityDefaultManagerRegistrar}). The by-type tests compare with the same application without
- * pos-auth.
+ * Spring Security registers its default manager only when no bean of the manager type
+ * exists, default candidate or not ({@code getBeanNamesForType}); pos-auth's managers
+ * exist, so pos-auth registers Spring's definition itself
+ * ({@link SpringSecurityDefaultManagerRegistrar}). The by-type tests compare with the
+ * same application without pos-auth.
  * <p>
- * Runs in its own Surefire execution ({@code spring-security-coexistence-test}): the other tests run without
- * Boot's security auto-configuration on the classpath.
+ * Runs in its own Surefire execution ({@code spring-security-coexistence-test}): the
+ * other tests run without Boot's security auto-configuration on the classpath.
  */
 @EnabledIfSystemProperty(named = "pos.spring-security", matches = "true")
 class PosSpringSecurityCoexistenceTests {
@@ -177,8 +180,8 @@ class PosSpringSecurityCoexistenceTests {
 				.andExpect(status().isOk())
 				.andExpect(content().string("github-access-token"));
 			assertThat(githubTokenRequests()).singleElement()
-				.satisfies((request) -> assertThat(request.getBodyAsString())
-					.contains("grant_type=client_credentials"));
+				.satisfies(
+						(request) -> assertThat(request.getBodyAsString()).contains("grant_type=client_credentials"));
 			assertThat(server.tokenRequests()).isEmpty();
 		});
 	}
@@ -247,8 +250,8 @@ class PosSpringSecurityCoexistenceTests {
 				.expectBody(String.class)
 				.isEqualTo("github-access-token");
 			assertThat(githubTokenRequests()).singleElement()
-				.satisfies((request) -> assertThat(request.getBodyAsString())
-					.contains("grant_type=client_credentials"));
+				.satisfies(
+						(request) -> assertThat(request.getBodyAsString()).contains("grant_type=client_credentials"));
 			assertThat(server.tokenRequests()).isEmpty();
 		});
 	}

@@ -31,11 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * HTTPS with SSL bundles, end to end against the sandbox in HTTPS mode (self-signed certificate): with
- * {@code spring.ssl.bundle.pem.*} and {@code pos.auth.ssl-bundle} / {@code pos.api.ssl-bundle} every client
- * trusts the sandbox; without a bundle the JDK's default trust refuses the certificate with an
- * {@link SSLHandshakeException} in the cause chain (and no request reaches the server); an unknown bundle name
- * fails start-up with a report naming the property.
+ * HTTPS with SSL bundles, end to end against the sandbox in HTTPS mode (self-signed
+ * certificate): with {@code spring.ssl.bundle.pem.*} and {@code pos.auth.ssl-bundle} /
+ * {@code pos.api.ssl-bundle} every client trusts the sandbox; without a bundle the JDK's
+ * default trust refuses the certificate with an {@link SSLHandshakeException} in the
+ * cause chain (and no request reaches the server); an unknown bundle name fails start-up
+ * with a report naming the property.
  */
 class PosSslBundleTests {
 
@@ -144,8 +145,7 @@ class PosSslBundleTests {
 				.body(String.class));
 			assertThat(fromRestClient).isInstanceOf(ResourceAccessException.class);
 			assertThat(causes(fromRestClient)).hasAtLeastOneElementOfType(SSLHandshakeException.class);
-			assertThat(sandbox.tokenRequests()).as("the token endpoint is trusted through its own bundle")
-				.isEqualTo(1);
+			assertThat(sandbox.tokenRequests()).as("the token endpoint is trusted through its own bundle").isEqualTo(1);
 			assertThat(sandbox.apiRequests()).isZero();
 		});
 	}
@@ -180,8 +180,7 @@ class PosSslBundleTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription()).contains("pos.auth.ssl-bundle")
-					.contains("no SSL bundles");
+				assertThat(analysis.getDescription()).contains("pos.auth.ssl-bundle").contains("no SSL bundles");
 				assertThat(analysis.getAction()).contains("spring.ssl.bundle.pem." + PosSandbox.SSL_BUNDLE);
 			});
 	}

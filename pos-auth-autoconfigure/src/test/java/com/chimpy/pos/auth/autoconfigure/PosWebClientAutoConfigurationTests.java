@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PosWebClientAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = PosAutoConfigurationRunners
-		.runner(WebClientAutoConfiguration.class, PosWebClientAutoConfiguration.class);
+	private final ApplicationContextRunner runner = PosAutoConfigurationRunners.runner(WebClientAutoConfiguration.class,
+			PosWebClientAutoConfiguration.class);
 
 	@Test
 	void posWebClientWithPosProperties() {
@@ -29,8 +29,10 @@ class PosWebClientAutoConfigurationTests {
 	@Test
 	void posWebClientIsNotADefaultInjectionCandidate() {
 		this.runner.withPropertyValues(PosAutoConfigurationRunners.REQUIRED)
-			.run((context) -> assertThat(((AbstractBeanDefinition) context.getBeanFactory()
-				.getMergedBeanDefinition("posWebClient")).isDefaultCandidate()).isFalse());
+			.run((context) -> assertThat(
+					((AbstractBeanDefinition) context.getBeanFactory().getMergedBeanDefinition("posWebClient"))
+						.isDefaultCandidate())
+				.isFalse());
 	}
 
 	@Test

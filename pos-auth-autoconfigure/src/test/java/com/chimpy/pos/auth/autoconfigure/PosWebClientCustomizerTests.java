@@ -24,10 +24,11 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link PosWebClientCustomizer} beans and Boot's {@link WebClientCustomizer} beans shape {@code posWebClient}:
- * their default headers reach the PoS API, their filters run before the authentication filter (so they never see
- * the bearer token, and run once per call even when the call is replayed after a 401), and a
- * {@code PosWebClientCustomizer} leaves the application's other {@code WebClient}s alone.
+ * {@link PosWebClientCustomizer} beans and Boot's {@link WebClientCustomizer} beans shape
+ * {@code posWebClient}: their default headers reach the PoS API, their filters run before
+ * the authentication filter (so they never see the bearer token, and run once per call
+ * even when the call is replayed after a 401), and a {@code PosWebClientCustomizer}
+ * leaves the application's other {@code WebClient}s alone.
  */
 class PosWebClientCustomizerTests {
 
@@ -55,12 +56,14 @@ class PosWebClientCustomizerTests {
 
 	@Test
 	void posWebClientCustomizerHeaderReachesTheApi() {
-		runner().withBean(PosWebClientCustomizer.class,
-				() -> (builder) -> builder.defaultHeader("X-Pos-Terminal", "till-7"))
+		runner()
+			.withBean(PosWebClientCustomizer.class,
+					() -> (builder) -> builder.defaultHeader("X-Pos-Terminal", "till-7"))
 			.run((context) -> {
 				callApi(context.getBean("posWebClient", WebClient.class));
 				assertThat(apiRequests()).singleElement()
-					.satisfies((event) -> assertThat(event.getRequest().getHeader("X-Pos-Terminal")).isEqualTo("till-7"));
+					.satisfies(
+							(event) -> assertThat(event.getRequest().getHeader("X-Pos-Terminal")).isEqualTo("till-7"));
 				assertThat(sandbox.apiRequests(200)).isEqualTo(1);
 			});
 	}
@@ -94,40 +97,43 @@ class PosWebClientCustomizerTests {
 			seen.add(String.valueOf(request.headers().getFirst(HttpHeaders.AUTHORIZATION)));
 			return next.exchange(request);
 		};
-		runner().withBean(PosWebClientCustomizer.class, () -> (builder) -> builder.filter(recorder))
-			.run((context) -> {
-				WebClient client = context.getBean("posWebClient", WebClient.class);
-				callApi(client);
-				sandbox.api().failNext(1, Fault.status(401));
-				callApi(client);
-				assertThat(seen).containsExactly("null", "null");
-				assertThat(sandbox.apiRequests()).isEqualTo(3);
-				assertThat(apiRequests()).allSatisfy(
-						(event) -> assertThat(event.getRequest().getHeader("Authorization")).startsWith("Bearer "));
-			});
+		runner().withBean(PosWebClientCustomizer.class, () -> (builder) -> builder.filter(recorder)).run((context) -> {
+			WebClient client = context.getBean("posWebClient", WebClient.class);
+			callApi(client);
+			sandbox.api().failNext(1, Fault.status(401));
+			callApi(client);
+			assertThat(seen).containsExactly("null", "null");
+			assertThat(sandbox.apiRequests()).isEqualTo(3);
+			assertThat(apiRequests())
+				.allSatisfy((event) -> assertThat(event.getRequest().getHeader("Authorization")).startsWith("Bearer "));
+		});
 	}
 
 	@Test
 	void customizerHeadersAreReplayedAfterA401() {
-		runner().withBean(PosWebClientCustomizer.class,
-				() -> (builder) -> builder.defaultHeader("X-Pos-Terminal", "till-7"))
+		runner()
+			.withBean(PosWebClientCustomizer.class,
+					() -> (builder) -> builder.defaultHeader("X-Pos-Terminal", "till-7"))
 			.run((context) -> {
 				sandbox.api().failNext(1, Fault.status(401));
 				callApi(context.getBean("posWebClient", WebClient.class));
 				assertThat(apiRequests()).hasSize(2)
-					.allSatisfy((event) -> assertThat(event.getRequest().getHeader("X-Pos-Terminal"))
-						.isEqualTo("till-7"));
+					.allSatisfy(
+							(event) -> assertThat(event.getRequest().getHeader("X-Pos-Terminal")).isEqualTo("till-7"));
 			});
 	}
 
 	@Test
 	void posWebClientCustomizerLeavesOtherWebClientsAlone() {
-		runner().withBean(PosWebClientCustomizer.class,
-				() -> (builder) -> builder.defaultHeader("X-Pos-Terminal", "till-7"))
+		runner()
+			.withBean(PosWebClientCustomizer.class,
+					() -> (builder) -> builder.defaultHeader("X-Pos-Terminal", "till-7"))
 			.run((context) -> {
 				context.getBean("posWebClient", WebClient.class);
 				WebClient other = context.getBean(WebClient.Builder.class).build();
-				other.get().uri(sandbox.apiBaseUrl() + "/stores").exchangeToMono((response) -> response.releaseBody())
+				other.get()
+					.uri(sandbox.apiBaseUrl() + "/stores")
+					.exchangeToMono((response) -> response.releaseBody())
 					.block(TIMEOUT);
 				assertThat(apiRequests()).singleElement().satisfies((event) -> {
 					assertThat(event.getRequest().containsHeader("X-Pos-Terminal")).isFalse();

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The {@code posAuth} health indicator: UP before any token request and after a successful one, DOWN with the
- * OAuth2 error code while the credentials are rejected and once password grants have stopped; it never calls
- * the token endpoint itself (checked in the sandbox's journal). Switched off with
+ * The {@code posAuth} health indicator: UP before any token request and after a
+ * successful one, DOWN with the OAuth2 error code while the credentials are rejected and
+ * once password grants have stopped; it never calls the token endpoint itself (checked in
+ * the sandbox's journal). Switched off with
  * {@code management.health.pos-auth.enabled=false}.
  */
 class PosAuthHealthIndicatorTests {
@@ -119,9 +120,10 @@ class PosAuthHealthIndicatorTests {
 	@Test
 	void downAndStoppedWhenTheServerBlockedTheUser() {
 		try (PosSandbox blocking = PosSandbox.builder().maxFailedLogins(1).build().start()) {
-			runner().withPropertyValues("pos.auth.token-uri=" + blocking.tokenUri(),
-					"pos.api.base-url=" + blocking.apiBaseUrl(), "pos.auth.password=wrong-password",
-					"pos.auth.rejection-backoff=1ms", "pos.auth.max-credential-rejections=5")
+			runner()
+				.withPropertyValues("pos.auth.token-uri=" + blocking.tokenUri(),
+						"pos.api.base-url=" + blocking.apiBaseUrl(), "pos.auth.password=wrong-password",
+						"pos.auth.rejection-backoff=1ms", "pos.auth.max-credential-rejections=5")
 				.run((context) -> {
 					PosTokenState state = context.getBean(PosTokenState.class);
 					assertThatExceptionOfType(ClientAuthorizationException.class)
@@ -139,14 +141,15 @@ class PosAuthHealthIndicatorTests {
 	}
 
 	/**
-	 * An outage of the token endpoint says nothing about the credentials: while it lasts the status stays
-	 * {@code UP} and the details name it; once a token is obtained again the details are gone. Health checks send
-	 * no request of their own.
+	 * An outage of the token endpoint says nothing about the credentials: while it lasts
+	 * the status stays {@code UP} and the details name it; once a token is obtained again
+	 * the details are gone. Health checks send no request of their own.
 	 */
 	@Test
 	void outageShownInTheDetailsUntilATokenIsObtainedAgain() {
-		runner().withPropertyValues("pos.auth.max-wait=300ms", "pos.auth.retry-backoff=50ms",
-				"pos.auth.max-retry-backoff=50ms")
+		runner()
+			.withPropertyValues("pos.auth.max-wait=300ms", "pos.auth.retry-backoff=50ms",
+					"pos.auth.max-retry-backoff=50ms")
 			.run((context) -> {
 				WebClient client = context.getBean("posWebClient", WebClient.class);
 				PosAuthHealthIndicator indicator = context.getBean(PosAuthHealthIndicator.class);
@@ -204,8 +207,8 @@ class PosAuthHealthIndicatorTests {
 	@Test
 	void absentWithoutPosProperties() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PosAuthAutoConfiguration.class,
-					PosAuthHealthAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(PosAuthAutoConfiguration.class, PosAuthHealthAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PosAuthHealthIndicator.class));
 	}
 

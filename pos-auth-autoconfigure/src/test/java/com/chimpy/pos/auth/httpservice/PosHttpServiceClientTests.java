@@ -56,13 +56,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * HTTP service clients of the group {@code pos}, end to end against the sandbox, for a {@code RestClient} group and
- * a {@code WebClient} group alike: every proxy call carries the bearer token from the one shared token state (one
- * token request for many calls, shared with {@code posWebClient}), a 401 is replayed once with a new token (same
- * method, headers and body), a second 401 reaches the caller, the base URL, timeouts and headers follow
- * {@code spring.http.serviceclient.pos.*} where set and {@code pos.api.*} otherwise, the token goes only to the
- * origin of the base URL in use, and another group, wherever it points, never gets a token. Every count comes from
- * the servers' request journals.
+ * HTTP service clients of the group {@code pos}, end to end against the sandbox, for a
+ * {@code RestClient} group and a {@code WebClient} group alike: every proxy call carries
+ * the bearer token from the one shared token state (one token request for many calls,
+ * shared with {@code posWebClient}), a 401 is replayed once with a new token (same
+ * method, headers and body), a second 401 reaches the caller, the base URL, timeouts and
+ * headers follow {@code spring.http.serviceclient.pos.*} where set and {@code pos.api.*}
+ * otherwise, the token goes only to the origin of the base URL in use, and another group,
+ * wherever it points, never gets a token. Every count comes from the servers' request
+ * journals.
  */
 class PosHttpServiceClientTests {
 
@@ -92,10 +94,11 @@ class PosHttpServiceClientTests {
 					HttpServiceClientPropertiesAutoConfiguration.class, HttpServiceClientAutoConfiguration.class,
 					ReactiveHttpServiceClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class, PosHttpServiceClientAutoConfiguration.class))
-			.withUserConfiguration((clientType == ClientType.WEB_CLIENT) ? WebClientPosServices.class
-					: RestClientPosServices.class)
+			.withUserConfiguration(
+					(clientType == ClientType.WEB_CLIENT) ? WebClientPosServices.class : RestClientPosServices.class)
 			.withPropertyValues(sandbox.springPropertyValues())
-			// Closing a context disposes Reactor Netty's global resources; no need to wait for a quiet period.
+			// Closing a context disposes Reactor Netty's global resources; no need to
+			// wait for a quiet period.
 			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s");
 	}
 
@@ -266,7 +269,8 @@ class PosHttpServiceClientTests {
 					assertThat(authorization(event)).startsWith("Bearer ");
 				});
 				assertThat(sandbox.tokenRequests()).isEqualTo(1);
-				// pos.api.base-url is not the group's base URL: its origin gets no token, and its 401 no replay.
+				// pos.api.base-url is not the group's base URL: its origin gets no token,
+				// and its 401 no replay.
 				Throwable failure = catchThrowable(() -> stores.get(URI.create(sandbox.apiBaseUrl() + "/stores")));
 				assertThat(statusOf(failure)).isEqualTo(401);
 				assertThat(apiAuthorizations()).containsExactly((String) null);

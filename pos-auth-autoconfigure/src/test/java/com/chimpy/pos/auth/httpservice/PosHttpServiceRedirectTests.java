@@ -32,9 +32,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The PoS API redirects a call of the group {@code pos} to another origin: the group's client follows the redirect
- * (Spring Boot's default), and the bearer token stays with the API's origin, for a {@code RestClient} and a
- * {@code WebClient} group alike. Counted from both servers' journals.
+ * The PoS API redirects a call of the group {@code pos} to another origin: the group's
+ * client follows the redirect (Spring Boot's default), and the bearer token stays with
+ * the API's origin, for a {@code RestClient} and a {@code WebClient} group alike. Counted
+ * from both servers' journals.
  */
 class PosHttpServiceRedirectTests {
 
@@ -59,8 +60,8 @@ class PosHttpServiceRedirectTests {
 					HttpServiceClientPropertiesAutoConfiguration.class, HttpServiceClientAutoConfiguration.class,
 					ReactiveHttpServiceClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosHttpServiceClientAutoConfiguration.class))
-			.withUserConfiguration((clientType == ClientType.WEB_CLIENT) ? WebClientPosServices.class
-					: RestClientPosServices.class)
+			.withUserConfiguration(
+					(clientType == ClientType.WEB_CLIENT) ? WebClientPosServices.class : RestClientPosServices.class)
 			.withPropertyValues(server.properties())
 			.run((context) -> {
 				assertThat(context.getBean(StoresApi.class).stores()).isEqualTo("\"elsewhere\"");

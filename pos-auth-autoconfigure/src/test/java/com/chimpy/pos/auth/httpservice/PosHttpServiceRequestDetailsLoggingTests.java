@@ -42,11 +42,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bearer token stays out of Spring's request-details logging for a {@code WebClient} group too: with
- * {@code spring.http.codecs.log-request-details=true} (applied to every group by Spring Boot's
- * {@code WebClientCustomizer}s) and Spring's web client loggers at TRACE, the group {@code pos} logs its requests,
- * the first and the replay after a 401, with {@code headers={masked}}, while another group keeps logging its
- * headers. The test checks that the request lines were really logged.
+ * The bearer token stays out of Spring's request-details logging for a {@code WebClient}
+ * group too: with {@code spring.http.codecs.log-request-details=true} (applied to every
+ * group by Spring Boot's {@code WebClientCustomizer}s) and Spring's web client loggers at
+ * TRACE, the group {@code pos} logs its requests, the first and the replay after a 401,
+ * with {@code headers={masked}}, while another group keeps logging its headers. The test
+ * checks that the request lines were really logged.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PosHttpServiceRequestDetailsLoggingTests {
@@ -93,10 +94,11 @@ class PosHttpServiceRequestDetailsLoggingTests {
 		server.wireMock().stubFor(get(urlPathEqualTo("/other/till")).willReturn(okJson("{}")));
 		String storesUrl = server.baseUrl() + "/stores";
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CodecsAutoConfiguration.class,
-					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class,
-					HttpServiceClientPropertiesAutoConfiguration.class, ReactiveHttpServiceClientAutoConfiguration.class,
-					PosAuthAutoConfiguration.class, PosHttpServiceClientAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(CodecsAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
+							WebClientAutoConfiguration.class, HttpServiceClientPropertiesAutoConfiguration.class,
+							ReactiveHttpServiceClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
+							PosHttpServiceClientAutoConfiguration.class))
 			.withUserConfiguration(Services.class)
 			.withPropertyValues(server.properties("spring.http.codecs.log-request-details=true",
 					"spring.http.serviceclient.other.base-url=" + server.url("/other")))

@@ -21,10 +21,11 @@ import org.springframework.web.service.registry.ImportHttpServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sandbox test kit with an HTTP service interface, as an application's test would use it: {@code @EnablePosSandbox}
- * in HTTPS mode, full auto-configuration, and an interface imported into the group {@code pos}. The group trusts the
- * sandbox's self-signed certificate through {@code pos.api.ssl-bundle}, and its calls are authenticated and replayed
- * after a 401 like {@code posWebClient}'s.
+ * The sandbox test kit with an HTTP service interface, as an application's test would use
+ * it: {@code @EnablePosSandbox} in HTTPS mode, full auto-configuration, and an interface
+ * imported into the group {@code pos}. The group trusts the sandbox's self-signed
+ * certificate through {@code pos.api.ssl-bundle}, and its calls are authenticated and
+ * replayed after a 401 like {@code posWebClient}'s.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @EnablePosSandbox(https = true)
@@ -66,7 +67,8 @@ class PosHttpServiceSandboxTests {
 		assertThat(events).hasSize(2);
 		assertThat(this.sandbox.apiRequests(401)).isEqualTo(1);
 		assertThat(this.sandbox.apiRequests(201)).isEqualTo(1);
-		// The revoked refresh token is refused, and the password grant takes over in the same flight.
+		// The revoked refresh token is refused, and the password grant takes over in the
+		// same flight.
 		assertThat(this.sandbox.tokenRequests("refresh_token")).isEqualTo(1);
 		assertThat(this.sandbox.tokenRequests("password")).isEqualTo(1);
 	}

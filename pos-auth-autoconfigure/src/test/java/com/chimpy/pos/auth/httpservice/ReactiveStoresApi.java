@@ -6,7 +6,8 @@ import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 
 /**
- * A reactive HTTP service interface for the sandbox's PoS API, for a {@code WebClient} group.
+ * A reactive HTTP service interface for the sandbox's PoS API, for a {@code WebClient}
+ * group.
  */
 @HttpExchange(accept = "application/json")
 interface ReactiveStoresApi {

@@ -10,8 +10,8 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /**
- * A blocking HTTP service interface for the sandbox's PoS API, as an application would declare it; usable by a
- * {@code RestClient} group and a {@code WebClient} group alike.
+ * A blocking HTTP service interface for the sandbox's PoS API, as an application would
+ * declare it; usable by a {@code RestClient} group and a {@code WebClient} group alike.
  */
 @HttpExchange(accept = "application/json")
 interface StoresApi {

@@ -41,11 +41,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The {@value ObservedTokenResponseClient#NAME} observation: one per token request sent by the auto-configured
- * token state, tagged with {@code grant.type}, {@code outcome} and the OAuth2 error code
- * ({@value ObservedTokenResponseClient#ERROR_CODE}), recorded in the application's {@link ObservationRegistry} and,
- * through Micrometer's meter handler, as a timer that keeps the error code next to Micrometer's own {@code error}
- * tag. Token requests are counted from the sandbox's request journal.
+ * The {@value ObservedTokenResponseClient#NAME} observation: one per token request sent
+ * by the auto-configured token state, tagged with {@code grant.type}, {@code outcome} and
+ * the OAuth2 error code ({@value ObservedTokenResponseClient#ERROR_CODE}), recorded in
+ * the application's {@link ObservationRegistry} and, through Micrometer's meter handler,
+ * as a timer that keeps the error code next to Micrometer's own {@code error} tag. Token
+ * requests are counted from the sandbox's request journal.
  */
 class ObservedTokenResponseClientTests {
 
@@ -77,7 +78,10 @@ class ObservedTokenResponseClientTests {
 		return client.get().uri("/stores").retrieve().bodyToMono(String.class).block(TIMEOUT);
 	}
 
-	/** grant.type / outcome / error of each pos.auth.token.request observation, in the order they started. */
+	/**
+	 * grant.type / outcome / error of each pos.auth.token.request observation, in the
+	 * order they started.
+	 */
 	private List<String> tokenObservations() {
 		List<String> tags = new ArrayList<>();
 		TestObservationRegistryAssert.assertThat(this.observations).hasHandledContextsThatSatisfy((contexts) -> {
@@ -202,7 +206,8 @@ class ObservedTokenResponseClientTests {
 				stores(client);
 				stores(client);
 				Timer success = meters.find(ObservedTokenResponseClient.NAME)
-					.tags("grant.type", "password", "outcome", "success", ObservedTokenResponseClient.ERROR_CODE, "none")
+					.tags("grant.type", "password", "outcome", "success", ObservedTokenResponseClient.ERROR_CODE,
+							"none")
 					.timer();
 				Timer unavailable = meters.find(ObservedTokenResponseClient.NAME)
 					.tags("grant.type", "password", "outcome", "unavailable", ObservedTokenResponseClient.ERROR_CODE,
@@ -241,8 +246,10 @@ class ObservedTokenResponseClientTests {
 	@Test
 	void observationIsCreatedPerSubscription() {
 		ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> answering = (request) -> Mono
-			.just(OAuth2AccessTokenResponse.withToken("t").tokenType(
-					org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.BEARER).expiresIn(60).build());
+			.just(OAuth2AccessTokenResponse.withToken("t")
+				.tokenType(org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.BEARER)
+				.expiresIn(60)
+				.build());
 		ObservedTokenResponseClient client = new ObservedTokenResponseClient(answering, this.observations);
 		Mono<OAuth2AccessTokenResponse> response = client.getTokenResponse(passwordGrant());
 		assertThat(tokenObservations()).isEmpty();

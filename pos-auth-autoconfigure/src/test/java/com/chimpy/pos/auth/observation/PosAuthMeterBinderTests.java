@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The gauges {@code pos.auth.token.expires.in} and {@code pos.auth.credential.guard} of the auto-configured
- * {@link PosAuthMeterBinder}, read from a {@link SimpleMeterRegistry} while the token state moves through its
- * states against the sandbox.
+ * The gauges {@code pos.auth.token.expires.in} and {@code pos.auth.credential.guard} of
+ * the auto-configured {@link PosAuthMeterBinder}, read from a {@link SimpleMeterRegistry}
+ * while the token state moves through its states against the sandbox.
  */
 class PosAuthMeterBinderTests {
 

@@ -40,10 +40,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@link PosTokenRequestObservationConvention}: the default one reproduces the {@value ObservedTokenResponseClient#NAME}
- * observation's name and tags, and an application changes them with a convention bean (picked up by the
- * auto-configuration), a convention set on {@link ObservedTokenResponseClient}, or a global convention registered
- * with the {@link ObservationRegistry}. Token requests are counted from the sandbox's request journal.
+ * {@link PosTokenRequestObservationConvention}: the default one reproduces the
+ * {@value ObservedTokenResponseClient#NAME} observation's name and tags, and an
+ * application changes them with a convention bean (picked up by the auto-configuration),
+ * a convention set on {@link ObservedTokenResponseClient}, or a global convention
+ * registered with the {@link ObservationRegistry}. Token requests are counted from the
+ * sandbox's request journal.
  */
 class PosTokenRequestObservationConventionTests {
 
@@ -187,8 +189,8 @@ class PosTokenRequestObservationConventionTests {
 		PosTokenRequestObservationContext context = new PosTokenRequestObservationContext("refresh_token");
 		assertThat(convention.getName()).isEqualTo(ObservedTokenResponseClient.NAME);
 		assertThat(convention.getContextualName(context)).isEqualTo("pos token request");
-		assertThat(convention.getLowCardinalityKeyValues(context)).containsExactly(KeyValue.of("grant.type",
-				"refresh_token"));
+		assertThat(convention.getLowCardinalityKeyValues(context))
+			.containsExactly(KeyValue.of("grant.type", "refresh_token"));
 		context.setOutcome(Outcome.UNEXPECTED_RESPONSE);
 		context.setErrorCode("invalid_token_response");
 		assertThat(convention.getLowCardinalityKeyValues(context)).containsExactlyInAnyOrder(
@@ -242,7 +244,8 @@ class PosTokenRequestObservationConventionTests {
 	}
 
 	/**
-	 * The same, registered with the registry for every {@link PosTokenRequestObservationContext}.
+	 * The same, registered with the registry for every
+	 * {@link PosTokenRequestObservationContext}.
 	 */
 	static final class GlobalRenamingConvention extends RenamingConvention
 			implements GlobalObservationConvention<PosTokenRequestObservationContext> {

@@ -24,9 +24,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code posWebClient} keeps Boot's own HTTP client observations ({@code http.client.requests}) when the
- * application has an {@link ObservationRegistry}: it is built from Boot's {@code WebClient.Builder}, to which
- * Boot's observation customizer applies.
+ * {@code posWebClient} keeps Boot's own HTTP client observations
+ * ({@code http.client.requests}) when the application has an {@link ObservationRegistry}:
+ * it is built from Boot's {@code WebClient.Builder}, to which Boot's observation
+ * customizer applies.
  */
 class PosWebClientHttpObservationTests {
 

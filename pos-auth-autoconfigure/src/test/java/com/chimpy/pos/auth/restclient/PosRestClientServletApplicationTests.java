@@ -26,9 +26,10 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real servlet application (embedded Tomcat, full auto-configuration as the starter's users get it) whose
- * controller calls the PoS API through {@code posRestClient}: the bean exists next to {@code posWebClient}, and
- * requests served on servlet threads share one token and replay after a 401.
+ * A real servlet application (embedded Tomcat, full auto-configuration as the starter's
+ * users get it) whose controller calls the PoS API through {@code posRestClient}: the
+ * bean exists next to {@code posWebClient}, and requests served on servlet threads share
+ * one token and replay after a 401.
  */
 class PosRestClientServletApplicationTests {
 
@@ -45,7 +46,8 @@ class PosRestClientServletApplicationTests {
 				assertThat(context.containsBean("posWebClient")).isTrue();
 				String port = context.getEnvironment().getProperty("local.server.port");
 				HttpClient http = HttpClient.newHttpClient();
-				HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/stores")).build();
+				HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/stores"))
+					.build();
 				for (int i = 0; i < 3; i++) {
 					HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
 					assertThat(response.statusCode()).isEqualTo(200);

@@ -46,9 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code posRestClient} in a servlet application context: token reuse, one replay after a 401 with a new token
- * (same method, headers and body), a second 401 / a 403 reaching the caller, one token flight shared with
- * {@code posWebClient}, and no token for other origins. Every count comes from the sandbox's request journal.
+ * {@code posRestClient} in a servlet application context: token reuse, one replay after a
+ * 401 with a new token (same method, headers and body), a second 401 / a 403 reaching the
+ * caller, one token flight shared with {@code posWebClient}, and no token for other
+ * origins. Every count comes from the sandbox's request journal.
  */
 class PosRestClientTests {
 
@@ -66,7 +67,8 @@ class PosRestClientTests {
 					RestClientAutoConfiguration.class, WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class, PosRestClientAutoConfiguration.class))
 			.withPropertyValues(sandbox.springPropertyValues())
-			// Closing a context disposes Reactor Netty's global resources; no need to wait for a quiet period.
+			// Closing a context disposes Reactor Netty's global resources; no need to
+			// wait for a quiet period.
 			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s");
 	}
 
@@ -240,7 +242,8 @@ class PosRestClientTests {
 				RestClient client = context.getBean("posRestClient", RestClient.class);
 				assertThat(client.get().uri(other.baseUrl() + "/api/v2/stores").retrieve().body(String.class))
 					.isEqualTo("other");
-				// Same server, other host name: another origin, so no token and no replay of its 401.
+				// Same server, other host name: another origin, so no token and no replay
+				// of its 401.
 				String sameServerOtherHost = sandbox.apiBaseUrl().replace("://localhost:", "://127.0.0.1:");
 				assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class)
 					.isThrownBy(() -> client.get().uri(sameServerOtherHost + "/stores").retrieve().toBodilessEntity());

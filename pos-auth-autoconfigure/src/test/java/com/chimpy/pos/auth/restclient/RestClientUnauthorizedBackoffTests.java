@@ -50,12 +50,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The 401 backoff of {@code posRestClient}, over the same token state as {@code posWebClient}: when the PoS API
- * rejects even freshly issued tokens, one replacement per backoff period instead of one per call; revocation under
- * concurrent load still renews once and fails no call; the backoff ends once a replacement is accepted.
+ * The 401 backoff of {@code posRestClient}, over the same token state as
+ * {@code posWebClient}: when the PoS API rejects even freshly issued tokens, one
+ * replacement per backoff period instead of one per call; revocation under concurrent
+ * load still renews once and fails no call; the backoff ends once a replacement is
+ * accepted.
  * <p>
- * The token endpoint hands out {@code access-1}, {@code access-2}, ... in order; token and API requests are counted
- * from the stub server's journal.
+ * The token endpoint hands out {@code access-1}, {@code access-2}, ... in order; token
+ * and API requests are counted from the stub server's journal.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RestClientUnauthorizedBackoffTests {
@@ -73,9 +75,9 @@ class RestClientUnauthorizedBackoffTests {
 	}
 
 	/**
-	 * 30 sequential calls, all answered 401, well within the default backoff (10 s): two token requests, each call
-	 * gets {@code HttpClientErrorException.Unauthorized}, and the WARN line about rejected fresh tokens is written
-	 * once.
+	 * 30 sequential calls, all answered 401, well within the default backoff (10 s): two
+	 * token requests, each call gets {@code HttpClientErrorException.Unauthorized}, and
+	 * the WARN line about rejected fresh tokens is written once.
 	 */
 	@Test
 	void thirtyCallsRejectedWithinTheBackoffSendTwoTokenRequests(CapturedOutput output) {
@@ -99,8 +101,9 @@ class RestClientUnauthorizedBackoffTests {
 	}
 
 	/**
-	 * After the backoff (500 ms) a rejected call replaces the token once more, not before: the journal shows the
-	 * second replacement at least the backoff (less a margin for jitter) after the first.
+	 * After the backoff (500 ms) a rejected call replaces the token once more, not
+	 * before: the journal shows the second replacement at least the backoff (less a
+	 * margin for jitter) after the first.
 	 */
 	@Test
 	void afterTheBackoffOneMoreReplacement() {
@@ -122,8 +125,9 @@ class RestClientUnauthorizedBackoffTests {
 	}
 
 	/**
-	 * Revocation under concurrent load: 16 threads call in a loop; after 150 answers every token issued so far is
-	 * revoked. One renewal, no failed call, and the revocation did hit calls (some 401s).
+	 * Revocation under concurrent load: 16 threads call in a loop; after 150 answers
+	 * every token issued so far is revoked. One renewal, no failed call, and the
+	 * revocation did hit calls (some 401s).
 	 */
 	@Test
 	void revocationUnderConcurrentLoadRenewsOnceAndNoCallFails() throws Exception {
@@ -179,9 +183,10 @@ class RestClientUnauthorizedBackoffTests {
 	}
 
 	/**
-	 * The backoff does not stay engaged forever: with the replacement rejected too, a further rejected call is not
-	 * renewed; then the API accepts that replacement; when it is later revoked the next call renews at once (within
-	 * the default backoff of 10 s) and succeeds on its replay.
+	 * The backoff does not stay engaged forever: with the replacement rejected too, a
+	 * further rejected call is not renewed; then the API accepts that replacement; when
+	 * it is later revoked the next call renews at once (within the default backoff of 10
+	 * s) and succeeds on its replay.
 	 */
 	@Test
 	void anAcceptedReplacementEndsTheBackoffSoALaterRevocationRenewsAtOnce() {
@@ -190,7 +195,8 @@ class RestClientUnauthorizedBackoffTests {
 			RestClient client = posRestClient(context);
 			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
 			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
-			assertThat(settled(server::tokenRequests).size()).as("token requests with the backoff engaged").isEqualTo(2);
+			assertThat(settled(server::tokenRequests).size()).as("token requests with the backoff engaged")
+				.isEqualTo(2);
 			accept("access-2");
 			assertThat(call(client)).contains("ok");
 			revoke("access-2");
@@ -228,7 +234,8 @@ class RestClientUnauthorizedBackoffTests {
 		int count = 0;
 		for (String line : output.split("\\R")) {
 			String lower = line.toLowerCase(java.util.Locale.ROOT);
-			if (line.contains("WARN") && lower.contains("audience") && lower.contains("clock") && lower.contains("key")) {
+			if (line.contains("WARN") && lower.contains("audience") && lower.contains("clock")
+					&& lower.contains("key")) {
 				count++;
 			}
 		}

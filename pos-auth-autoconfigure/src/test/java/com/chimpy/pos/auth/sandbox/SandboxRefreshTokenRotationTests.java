@@ -23,9 +23,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Against the sandbox, which rotates refresh tokens and revokes the whole family when a superseded one is
- * reused (as Auth0 does): many renewals in a row each use the newest refresh token, none is sent twice, and the
- * family is never revoked (which would show as a second password grant).
+ * Against the sandbox, which rotates refresh tokens and revokes the whole family when a
+ * superseded one is reused (as Auth0 does): many renewals in a row each use the newest
+ * refresh token, none is sent twice, and the family is never revoked (which would show as
+ * a second password grant).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @EnablePosSandbox

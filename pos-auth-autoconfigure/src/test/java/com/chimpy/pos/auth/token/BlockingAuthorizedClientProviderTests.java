@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * pos-auth's reactive providers behind Spring Security's imperative {@code OAuth2AuthorizedClientProvider}
- * interface, inside Spring's own delegating provider.
+ * pos-auth's reactive providers behind Spring Security's imperative
+ * {@code OAuth2AuthorizedClientProvider} interface, inside Spring's own delegating
+ * provider.
  */
 class BlockingAuthorizedClientProviderTests {
 
@@ -62,8 +63,9 @@ class BlockingAuthorizedClientProviderTests {
 
 		assertThat(client.getAccessToken().getTokenValue()).isEqualTo("at-1");
 		assertThat(client.getRefreshToken().getTokenValue()).isEqualTo("rt-1");
-		assertThat(this.requests).singleElement().isInstanceOfSatisfying(PasswordGrantRequest.class,
-				(request) -> assertThat(request.getUsername()).isEqualTo("cashier"));
+		assertThat(this.requests).singleElement()
+			.isInstanceOfSatisfying(PasswordGrantRequest.class,
+					(request) -> assertThat(request.getUsername()).isEqualTo("cashier"));
 	}
 
 	@Test
@@ -102,10 +104,8 @@ class BlockingAuthorizedClientProviderTests {
 						"s3cret"),
 				TIMEOUT);
 
-		assertThatExceptionOfType(ClientAuthorizationException.class)
-			.isThrownBy(() -> provider.authorize(OAuth2AuthorizationContext.withClientRegistration(this.registration)
-				.principal(principal())
-				.build()))
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> provider.authorize(
+				OAuth2AuthorizationContext.withClientRegistration(this.registration).principal(principal()).build()))
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
 	}
 

@@ -19,15 +19,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A caller that arrives just as a flight completes uses its result instead of starting another token request for
- * the same expiry.
+ * A caller that arrives just as a flight completes uses its result instead of starting
+ * another token request for the same expiry.
  * <p>
- * The moment in question lies between a caller reading the held token (expired) and it joining or starting a
- * flight; it cannot be reached from outside, so the test makes it likely instead: 64 threads (on a machine with
- * far fewer cores, so most of them are descheduled at any moment, many in the middle of a call) subscribe in a
- * tight loop from just after the token's expiry until the renewal has arrived, ten expiries in a row. A token state
- * that re-reads the held token when it finds no flight never sends more than one token request per expiry; one
- * that does not sends extra requests in most of these cycles. Counted from the token server's journal.
+ * The moment in question lies between a caller reading the held token (expired) and it
+ * joining or starting a flight; it cannot be reached from outside, so the test makes it
+ * likely instead: 64 threads (on a machine with far fewer cores, so most of them are
+ * descheduled at any moment, many in the middle of a call) subscribe in a tight loop from
+ * just after the token's expiry until the renewal has arrived, ten expiries in a row. A
+ * token state that re-reads the held token when it finds no flight never sends more than
+ * one token request per expiry; one that does not sends extra requests in most of these
+ * cycles. Counted from the token server's journal.
  */
 class CallerAtFlightCompletionTests {
 
@@ -49,9 +51,12 @@ class CallerAtFlightCompletionTests {
 
 	@Test
 	void callersAroundExpirySendOneTokenRequestPerExpiry() throws Exception {
-		// 2 s tokens with refresh-ahead and hard point 50 ms before expiry: a cycle's callers (which stop 20 ms after
-		// they see the renewal) never reach the new token's refresh-ahead point, even on a loaded machine, so every
-		// token request in the journal is one that an expiry needed, or a second one for the same expiry.
+		// 2 s tokens with refresh-ahead and hard point 50 ms before expiry: a cycle's
+		// callers (which stop 20 ms after
+		// they see the renewal) never reach the new token's refresh-ahead point, even on
+		// a loaded machine, so every
+		// token request in the journal is one that an expiry needed, or a second one for
+		// the same expiry.
 		this.tokens.issuing(2, 0, false);
 		TokenRenewalSettings settings = new TokenRenewalSettings(Duration.ofMillis(50), Duration.ofMillis(50),
 				Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(400),
@@ -86,7 +91,8 @@ class CallerAtFlightCompletionTests {
 								if (renewedAt == 0 && !expiresAt.equals(state.getExpiresAt())) {
 									renewedAt = System.nanoTime();
 								}
-								if (renewedAt != 0 && System.nanoTime() - renewedAt > TimeUnit.MILLISECONDS.toNanos(20)) {
+								if (renewedAt != 0
+										&& System.nanoTime() - renewedAt > TimeUnit.MILLISECONDS.toNanos(20)) {
 									break;
 								}
 							}

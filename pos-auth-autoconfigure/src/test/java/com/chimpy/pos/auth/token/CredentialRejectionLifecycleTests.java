@@ -25,15 +25,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Rejected credentials never get near the authorization server's lockout (Auth0 blocks a user after 10 failed
- * logins): continuous calls with a wrong password send at most {@code max-credential-rejections} password grants;
- * {@code too_many_attempts} stops at once; {@link PosTokenState#reset()} allows a new attempt.
+ * Rejected credentials never get near the authorization server's lockout (Auth0 blocks a
+ * user after 10 failed logins): continuous calls with a wrong password send at most
+ * {@code max-credential-rejections} password grants; {@code too_many_attempts} stops at
+ * once; {@link PosTokenState#reset()} allows a new attempt.
  * <p>
- * Time compression: the requirement speaks of 60 s of continuous calls with the default rejection backoff of one
- * minute. These tests use a rejection backoff of 200 ms, so the pauses after the first and second rejection (200 ms
- * and 400 ms) have long elapsed within 3 s of continuous calls: the calls go on for about five times the sum of
- * all pauses, as 60 s do not even reach the end of the first default pause. What is asserted does not depend on
- * the duration: once the limit is reached the count no longer grows, however long the calls go on.
+ * Time compression: the requirement speaks of 60 s of continuous calls with the default
+ * rejection backoff of one minute. These tests use a rejection backoff of 200 ms, so the
+ * pauses after the first and second rejection (200 ms and 400 ms) have long elapsed
+ * within 3 s of continuous calls: the calls go on for about five times the sum of all
+ * pauses, as 60 s do not even reach the end of the first default pause. What is asserted
+ * does not depend on the duration: once the limit is reached the count no longer grows,
+ * however long the calls go on.
  */
 class CredentialRejectionLifecycleTests {
 
@@ -80,7 +83,8 @@ class CredentialRejectionLifecycleTests {
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
 		assertThat(this.tokens.count()).isEqualTo(4);
 
-		// the credentials are corrected on the server side: after the pause and a reset, a token
+		// the credentials are corrected on the server side: after the pause and a reset,
+		// a token
 		this.tokens.issuing(60, 0, false);
 		state.reset();
 		assertThat(state.authorizedClient().block(Duration.ofSeconds(5)).getAccessToken().getTokenValue())
@@ -122,9 +126,9 @@ class CredentialRejectionLifecycleTests {
 	}
 
 	private PosTokenState state(int maxRejections) {
-		return LifecycleFixture.tokenState(this.tokens.uri(), null,
-				LifecycleFixture.settings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(100),
-						Duration.ofMillis(200), maxRejections),
+		return LifecycleFixture.tokenState(
+				this.tokens.uri(), null, LifecycleFixture.settings(Duration.ofSeconds(1), Duration.ofSeconds(1),
+						Duration.ofMillis(100), Duration.ofMillis(200), maxRejections),
 				Duration.ofMillis(500), Duration.ofMillis(500));
 	}
 

@@ -30,14 +30,17 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every flight completes: whatever a provider does (throw from {@code authorize(..)} instead of returning an
- * error, fail with a {@link TokenEndpointException} whose {@code getRetryAfter()} is absurd or throws, fail with an
- * exception whose {@code getMessage()} throws), every caller gets an answer (a token or an error) within
- * {@code max-wait} and a margin, and once the provider behaves again the next call gets a token from the server.
+ * Every flight completes: whatever a provider does (throw from {@code authorize(..)}
+ * instead of returning an error, fail with a {@link TokenEndpointException} whose
+ * {@code getRetryAfter()} is absurd or throws, fail with an exception whose
+ * {@code getMessage()} throws), every caller gets an answer (a token or an error) within
+ * {@code max-wait} and a margin, and once the provider behaves again the next call gets a
+ * token from the server.
  * <p>
- * The token states are built with {@code new} as the auto-configuration wires them, with the providers wrapped so
- * that a test can switch a fault on and off; the real providers talk to a WireMock token endpoint, whose journal is
- * the only source of counts. Every wait is bounded: a hang fails the test.
+ * The token states are built with {@code new} as the auto-configuration wires them, with
+ * the providers wrapped so that a test can switch a fault on and off; the real providers
+ * talk to a WireMock token endpoint, whose journal is the only source of counts. Every
+ * wait is bounded: a hang fails the test.
  */
 class FlightCompletionTests {
 
@@ -55,15 +58,17 @@ class FlightCompletionTests {
 	private TokenServer tokens;
 
 	/**
-	 * One token request before the tests, so that a cold JVM (class loading, Reactor Netty's event loops) does not
-	 * make the first request of a test take longer than {@code max-wait}.
+	 * One token request before the tests, so that a cold JVM (class loading, Reactor
+	 * Netty's event loops) does not make the first request of a test take longer than
+	 * {@code max-wait}.
 	 */
 	@BeforeAll
 	static void warmUp() {
 		try (TokenServer server = new TokenServer()) {
 			server.issuing(60, 0, false);
-			LifecycleFixture.tokenState(server.uri(), null, settings(Duration.ofSeconds(20)), Duration.ofSeconds(20),
-					Duration.ofSeconds(20))
+			LifecycleFixture
+				.tokenState(server.uri(), null, settings(Duration.ofSeconds(20)), Duration.ofSeconds(20),
+						Duration.ofSeconds(20))
 				.authorizedClient()
 				.block(Duration.ofSeconds(30));
 		}
@@ -80,8 +85,8 @@ class FlightCompletionTests {
 	}
 
 	/**
-	 * Cold start with a misbehaving password provider: 20 concurrent callers all complete; after the provider
-	 * recovers the next call gets the server's first token.
+	 * Cold start with a misbehaving password provider: 20 concurrent callers all
+	 * complete; after the provider recovers the next call gets the server's first token.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(Misbehaviour.class)
@@ -97,9 +102,10 @@ class FlightCompletionTests {
 	}
 
 	/**
-	 * A renewal in the background (a valid token held, past its refresh-ahead point) with a misbehaving refresh
-	 * provider: 20 concurrent callers all complete; after the provider recovers and the token has expired, the next
-	 * call gets a new token from the server.
+	 * A renewal in the background (a valid token held, past its refresh-ahead point) with
+	 * a misbehaving refresh provider: 20 concurrent callers all complete; after the
+	 * provider recovers and the token has expired, the next call gets a new token from
+	 * the server.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(Misbehaviour.class)
@@ -110,7 +116,8 @@ class FlightCompletionTests {
 		assertThat(tokenValue(state.authorizedClient())).isEqualTo("at-1");
 		Instant expiresAt = state.getExpiresAt();
 		assertThat(expiresAt).isNotNull();
-		// past the refresh-ahead point (half of the 1 s lifetime), before the hard point (100 ms before expiry)
+		// past the refresh-ahead point (half of the 1 s lifetime), before the hard point
+		// (100 ms before expiry)
 		TokenConcurrencyTests.sleepUntil(expiresAt.minusMillis(400));
 		this.refreshFault.set(misbehaviour.provider());
 		assertEveryCallerCompletes(callers(state::authorizedClient));
@@ -121,9 +128,9 @@ class FlightCompletionTests {
 	}
 
 	/**
-	 * A refresh provider that throws instead of returning an error, on the renewal after a 401: the caller that
-	 * reported the 401 and 19 concurrent callers all complete; once the provider recovers the next call gets a new
-	 * token (never the rejected one).
+	 * A refresh provider that throws instead of returning an error, on the renewal after
+	 * a 401: the caller that reported the 401 and 19 concurrent callers all complete;
+	 * once the provider recovers the next call gets a new token (never the rejected one).
 	 */
 	@Test
 	void refreshProviderThrowingOnA401RenewalCompletesEveryCallerAndTheNextCallWorks() {
@@ -137,9 +144,7 @@ class FlightCompletionTests {
 		assertThat(outcomes.get(0)).as("outcome of the replacing call").isNotNull();
 		assertEveryCallerCompletes(callers(state::authorizedClient));
 		this.refreshFault.set(null);
-		assertThat(tokenValueOnceRecovered(state)).as("token after recovery")
-			.startsWith("at-")
-			.isNotEqualTo("at-1");
+		assertThat(tokenValueOnceRecovered(state)).as("token after recovery").startsWith("at-").isNotEqualTo("at-1");
 	}
 
 	private PosTokenState state(@Nullable String scope) {
@@ -154,8 +159,9 @@ class FlightCompletionTests {
 	}
 
 	/**
-	 * Short waits and retries: refresh-ahead and expiry margin at their defaults (capped for short tokens), the
-	 * given max-wait, 5 s per renewal (a cold JVM can be slow on the first request), retry after 100 ms doubling up to 400 ms.
+	 * Short waits and retries: refresh-ahead and expiry margin at their defaults (capped
+	 * for short tokens), the given max-wait, 5 s per renewal (a cold JVM can be slow on
+	 * the first request), retry after 100 ms doubling up to 400 ms.
 	 */
 	private static TokenRenewalSettings settings(Duration maxWait) {
 		return new TokenRenewalSettings(Duration.ofMinutes(5), Duration.ofSeconds(30), maxWait, Duration.ofSeconds(5),
@@ -168,7 +174,9 @@ class FlightCompletionTests {
 			.flatMap((i) -> outcome(Mono.defer(call)).subscribeOn(Schedulers.parallel()), CALLERS);
 	}
 
-	/** A token or an error as a value; an empty completion shows up as the string "empty". */
+	/**
+	 * A token or an error as a value; an empty completion shows up as the string "empty".
+	 */
 	private static Mono<Object> outcome(Mono<OAuth2AuthorizedClient> call) {
 		return call.<Object>map((client) -> client).onErrorResume(Mono::just).defaultIfEmpty("empty");
 	}
@@ -178,7 +186,8 @@ class FlightCompletionTests {
 			.timeout(LIMIT, Mono.error(() -> new AssertionError("Callers did not complete within " + LIMIT)))
 			.block(LIMIT.plusSeconds(1));
 		assertThat(outcomes).hasSize(CALLERS)
-			.allSatisfy((outcome) -> assertThat(outcome).isInstanceOfAny(OAuth2AuthorizedClient.class, Throwable.class));
+			.allSatisfy(
+					(outcome) -> assertThat(outcome).isInstanceOfAny(OAuth2AuthorizedClient.class, Throwable.class));
 	}
 
 	private static String tokenValue(Mono<OAuth2AuthorizedClient> call) {
@@ -188,8 +197,9 @@ class FlightCompletionTests {
 	}
 
 	/**
-	 * The token of the first call that gets one: after a failed flight the state spaces out token requests with the
-	 * retry backoff (at most 400 ms here), and calls within it fail at once.
+	 * The token of the first call that gets one: after a failed flight the state spaces
+	 * out token requests with the retry backoff (at most 400 ms here), and calls within
+	 * it fail at once.
 	 */
 	private static String tokenValueOnceRecovered(PosTokenState state) {
 		AtomicReference<String> token = new AtomicReference<>();
@@ -216,7 +226,10 @@ class FlightCompletionTests {
 			}
 		},
 
-		/** A transient failure whose {@code getRetryAfter()} is {@code Duration.ofSeconds(Long.MAX_VALUE)}. */
+		/**
+		 * A transient failure whose {@code getRetryAfter()} is
+		 * {@code Duration.ofSeconds(Long.MAX_VALUE)}.
+		 */
 		RETRY_AFTER_LONG_MAX_SECONDS {
 			@Override
 			ReactiveOAuth2AuthorizedClientProvider provider() {
@@ -295,7 +308,8 @@ class FlightCompletionTests {
 	}
 
 	/**
-	 * An exception that is no {@link ClientAuthorizationException} and whose message cannot be read.
+	 * An exception that is no {@link ClientAuthorizationException} and whose message
+	 * cannot be read.
 	 */
 	static final class UnprintableException extends RuntimeException {
 

@@ -27,15 +27,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Calls while renewals are held back fail at once, send nothing and get an error prepared when the hold began: each
- * caller gets its own copy (a shared instance would collect a suppressed exception from every Reactor
- * {@code block()}), without a stack trace of its own, all with the same cause, code and message. Held back: after
- * an outage whose next attempt lies beyond {@code max-wait} with no valid token, while the credential guard pauses
- * password grants after a rejection, and once it has stopped them.
+ * Calls while renewals are held back fail at once, send nothing and get an error prepared
+ * when the hold began: each caller gets its own copy (a shared instance would collect a
+ * suppressed exception from every Reactor {@code block()}), without a stack trace of its
+ * own, all with the same cause, code and message. Held back: after an outage whose next
+ * attempt lies beyond {@code max-wait} with no valid token, while the credential guard
+ * pauses password grants after a rejection, and once it has stopped them.
  * <p>
- * {@code max-wait} is 20 s and every held-back call must fail within 5 s, so a call that waited for {@code max-wait}
- * fails the test (bounded), without any assertion on speed. Requests are counted from the journals of the token
- * server and the PoS API.
+ * {@code max-wait} is 20 s and every held-back call must fail within 5 s, so a call that
+ * waited for {@code max-wait} fails the test (bounded), without any assertion on speed.
+ * Requests are counted from the journals of the token server and the PoS API.
  */
 class HeldBackCallsTests {
 
@@ -59,8 +60,8 @@ class HeldBackCallsTests {
 	}
 
 	/**
-	 * Outage backoff with no valid token and the next attempt beyond {@code max-wait} (503 with
-	 * {@code Retry-After: 120}).
+	 * Outage backoff with no valid token and the next attempt beyond {@code max-wait}
+	 * (503 with {@code Retry-After: 120}).
 	 */
 	@Test
 	void duringAnOutageBackoffBeyondMaxWaitCallsFailAtOnceAndSendNothing() {
@@ -69,7 +70,8 @@ class HeldBackCallsTests {
 	}
 
 	/**
-	 * The credential guard pauses password grants after a rejection ({@code rejection-backoff} 1 m).
+	 * The credential guard pauses password grants after a rejection
+	 * ({@code rejection-backoff} 1 m).
 	 */
 	@Test
 	void whileTheGuardPausesPasswordGrantsCallsFailAtOnceAndSendNothing() {
@@ -94,9 +96,10 @@ class HeldBackCallsTests {
 	}
 
 	/**
-	 * The first call sends one token request and fails; then ten calls through {@code posWebClient}, the reactive
-	 * manager and the token state fail within {@link #CALL_LIMIT}, all with copies of one prepared error, and
-	 * neither journal grows.
+	 * The first call sends one token request and fails; then ten calls through
+	 * {@code posWebClient}, the reactive manager and the token state fail within
+	 * {@link #CALL_LIMIT}, all with copies of one prepared error, and neither journal
+	 * grows.
 	 */
 	private void assertHeldBack(AssertableApplicationContext context, String errorCode) {
 		WebClient client = context.getBean("posWebClient", WebClient.class);
@@ -156,7 +159,10 @@ class HeldBackCallsTests {
 		return client.get().uri("/orders").retrieve().bodyToMono(String.class);
 	}
 
-	/** The error the call ends with; the test fails if it succeeds or takes longer than {@link #CALL_LIMIT}. */
+	/**
+	 * The error the call ends with; the test fails if it succeeds or takes longer than
+	 * {@link #CALL_LIMIT}.
+	 */
 	private static Throwable error(Mono<?> call) {
 		Throwable error = call.then(Mono.<Throwable>empty()).onErrorResume(Mono::just).block(CALL_LIMIT);
 		assertThat(error).as("error of a call that should fail").isNotNull();

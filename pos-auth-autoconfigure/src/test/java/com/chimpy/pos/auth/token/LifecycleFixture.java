@@ -48,9 +48,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
- * Shared test fixture of the token lifecycle tests: a token endpoint and a PoS API on WireMock (127.0.0.1, dynamic
- * ports), token states built with {@code new} the way the auto-configuration wires them, and a context runner for
- * {@code posWebClient}. Token requests are counted from the token server's request journal only.
+ * Shared test fixture of the token lifecycle tests: a token endpoint and a PoS API on
+ * WireMock (127.0.0.1, dynamic ports), token states built with {@code new} the way the
+ * auto-configuration wires them, and a context runner for {@code posWebClient}. Token
+ * requests are counted from the token server's request journal only.
  */
 final class LifecycleFixture {
 
@@ -89,8 +90,9 @@ final class LifecycleFixture {
 	}
 
 	/**
-	 * A PoS API that answers every call under {@code /api/v2/} with {@code {"ok":true}}; the stub has priority 10,
-	 * so the stubs a test adds with a higher priority (a lower number) take precedence.
+	 * A PoS API that answers every call under {@code /api/v2/} with {@code {"ok":true}};
+	 * the stub has priority 10, so the stubs a test adds with a higher priority (a lower
+	 * number) take precedence.
 	 */
 	static WireMockServer okApiServer() {
 		WireMockServer api = apiServer();
@@ -99,9 +101,10 @@ final class LifecycleFixture {
 	}
 
 	/**
-	 * Renewal settings with the refresh-ahead and expiry margins at their defaults (5 min and 30 s), so that for
-	 * the short tokens of the tests both are capped: the refresh-ahead point is at half the lifetime and the hard
-	 * point a tenth before expiry.
+	 * Renewal settings with the refresh-ahead and expiry margins at their defaults (5 min
+	 * and 30 s), so that for the short tokens of the tests both are capped: the
+	 * refresh-ahead point is at half the lifetime and the hard point a tenth before
+	 * expiry.
 	 */
 	static TokenRenewalSettings settings(Duration maxWait, Duration requestTimeout, Duration retryBackoff,
 			Duration rejectionBackoff, int maxRejections) {
@@ -110,8 +113,9 @@ final class LifecycleFixture {
 	}
 
 	/**
-	 * A token state wired like {@code PosAuthAutoConfiguration} does it: JSON requests through a WebClient on
-	 * Boot's Reactor Netty connector with the given connect and read timeouts.
+	 * A token state wired like {@code PosAuthAutoConfiguration} does it: JSON requests
+	 * through a WebClient on Boot's Reactor Netty connector with the given connect and
+	 * read timeouts.
 	 */
 	static PosTokenState tokenState(String tokenUri, @Nullable String scope, TokenRenewalSettings settings,
 			Duration connectTimeout, Duration readTimeout) {
@@ -135,10 +139,12 @@ final class LifecycleFixture {
 	}
 
 	/**
-	 * A token state wired like {@link #tokenState(String, String, TokenRenewalSettings, Duration, Duration)}, with
-	 * the password and refresh providers passed through the given wrappers, so that a test can make them misbehave
-	 * (throw, return odd errors) and recover. The real providers still talk to the token endpoint at
-	 * {@code tokenUri}, so what reaches the server is counted from its journal.
+	 * A token state wired like
+	 * {@link #tokenState(String, String, TokenRenewalSettings, Duration, Duration)}, with
+	 * the password and refresh providers passed through the given wrappers, so that a
+	 * test can make them misbehave (throw, return odd errors) and recover. The real
+	 * providers still talk to the token endpoint at {@code tokenUri}, so what reaches the
+	 * server is counted from its journal.
 	 */
 	static PosTokenState tokenState(String tokenUri, @Nullable String scope, TokenRenewalSettings settings,
 			Duration connectTimeout, Duration readTimeout,
@@ -172,8 +178,8 @@ final class LifecycleFixture {
 			.withConfiguration(
 					AutoConfigurations.of(PosAuthAutoConfiguration.class, PosWebClientAutoConfiguration.class))
 			.withPropertyValues("pos.auth.token-uri=" + tokens.uri(), "pos.auth.client-id=" + CLIENT_ID,
-					"pos.auth.username=" + USERNAME, "pos.auth.password=" + PASSWORD,
-					"pos.auth.audience=" + AUDIENCE, "pos.api.base-url=" + apiBaseUrl(api));
+					"pos.auth.username=" + USERNAME, "pos.auth.password=" + PASSWORD, "pos.auth.audience=" + AUDIENCE,
+					"pos.api.base-url=" + apiBaseUrl(api));
 	}
 
 	static String apiBaseUrl(WireMockServer api) {
@@ -189,8 +195,9 @@ final class LifecycleFixture {
 	}
 
 	/**
-	 * WireMock adds a request to its journal once the answer is sent, so a client can see an answer before the
-	 * journal shows the request: poll until the journal stops changing.
+	 * WireMock adds a request to its journal once the answer is sent, so a client can see
+	 * an answer before the journal shows the request: poll until the journal stops
+	 * changing.
 	 */
 	static <T> List<T> settled(java.util.function.Supplier<List<T>> journal) {
 		List<T> previous = journal.get();
@@ -207,8 +214,9 @@ final class LifecycleFixture {
 	}
 
 	/**
-	 * Calls one after the other, each bounded, for the given time; each result is {@code "token <value>"}, the
-	 * OAuth2 error code of a {@link ClientAuthorizationException}, or any other exception itself.
+	 * Calls one after the other, each bounded, for the given time; each result is
+	 * {@code "token <value>"}, the OAuth2 error code of a
+	 * {@link ClientAuthorizationException}, or any other exception itself.
 	 */
 	static List<Object> callFor(PosTokenState state, Duration duration) {
 		List<Object> results = new ArrayList<>();
@@ -230,8 +238,8 @@ final class LifecycleFixture {
 	}
 
 	/**
-	 * {@code grant.type/outcome/oauth2.error} of each {@code pos.auth.token.request} observation handled by the
-	 * registry, in the order they started.
+	 * {@code grant.type/outcome/oauth2.error} of each {@code pos.auth.token.request}
+	 * observation handled by the registry, in the order they started.
 	 */
 	static List<String> tokenObservations(TestObservationRegistry observations) {
 		List<String> tags = new ArrayList<>();
@@ -262,8 +270,8 @@ final class LifecycleFixture {
 	}
 
 	/**
-	 * A token endpoint on WireMock. It can refuse connections (the server is stopped) and come back on the same
-	 * port with the same stubs; its journal survives that.
+	 * A token endpoint on WireMock. It can refuse connections (the server is stopped) and
+	 * come back on the same port with the same stubs; its journal survives that.
 	 */
 	static final class TokenServer implements AutoCloseable {
 
@@ -287,7 +295,8 @@ final class LifecycleFixture {
 		}
 
 		/**
-		 * Answer every token request with a new token ({@code at-N}, and {@code rt-N} when {@code refresh}).
+		 * Answer every token request with a new token ({@code at-N}, and {@code rt-N}
+		 * when {@code refresh}).
 		 */
 		synchronized TokenServer issuing(int expiresIn, int delayMillis, boolean refresh) {
 			return replaceStubs(post(urlPathEqualTo(TOKEN_PATH)).willReturn(issue(expiresIn, delayMillis, refresh)));
@@ -331,7 +340,9 @@ final class LifecycleFixture {
 			}
 		}
 
-		/** The token requests received so far, oldest first, once the journal has settled. */
+		/**
+		 * The token requests received so far, oldest first, once the journal has settled.
+		 */
 		List<LoggedRequest> requests() {
 			return settled(this::journal);
 		}
@@ -370,8 +381,9 @@ final class LifecycleFixture {
 	}
 
 	/**
-	 * Issues numbered tokens: {@code at-1}, {@code at-2}, ... and, when asked, refresh tokens {@code rt-1},
-	 * {@code rt-2}, ... (a new one with every answer, like a server that rotates refresh tokens).
+	 * Issues numbered tokens: {@code at-1}, {@code at-2}, ... and, when asked, refresh
+	 * tokens {@code rt-1}, {@code rt-2}, ... (a new one with every answer, like a server
+	 * that rotates refresh tokens).
 	 */
 	static final class TokenIssuer implements ResponseDefinitionTransformerV2 {
 

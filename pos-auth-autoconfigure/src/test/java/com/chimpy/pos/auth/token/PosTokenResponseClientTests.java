@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@link PosTokenResponseClient}: the exact token request (fields, encoding, content type) and the reading of
- * token and error answers.
+ * {@link PosTokenResponseClient}: the exact token request (fields, encoding, content
+ * type) and the reading of token and error answers.
  */
 class PosTokenResponseClientTests {
 
@@ -167,8 +167,7 @@ class PosTokenResponseClientTests {
 
 	@Test
 	void answerWithOtherTokenTypeIsAClearError() {
-		server.stubTokenEndpoint(
-				okJson("{\"access_token\":\"access-4\",\"token_type\":\"mac\",\"expires_in\":60}"));
+		server.stubTokenEndpoint(okJson("{\"access_token\":\"access-4\",\"token_type\":\"mac\",\"expires_in\":60}"));
 		assertThatExceptionOfType(TokenEndpointException.class).isThrownBy(() -> password(TokenRequestFormat.JSON))
 			.withMessageContaining("token_type 'mac'")
 			.withMessageContaining("Bearer")

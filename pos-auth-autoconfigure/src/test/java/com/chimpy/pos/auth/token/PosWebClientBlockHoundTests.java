@@ -30,13 +30,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * No Netty event-loop thread (nor any other Reactor non-blocking thread) blocks on the {@code posWebClient} path:
- * cold start with concurrent callers, background renewal at the refresh-ahead point, callers waiting for a
- * renewal after expiry, and the renewal and replay after a 401. Every call is subscribed from a non-blocking
- * thread, so the token state's own work runs there too.
+ * No Netty event-loop thread (nor any other Reactor non-blocking thread) blocks on the
+ * {@code posWebClient} path: cold start with concurrent callers, background renewal at
+ * the refresh-ahead point, callers waiting for a renewal after expiry, and the renewal
+ * and replay after a 401. Every call is subscribed from a non-blocking thread, so the
+ * token state's own work runs there too.
  * <p>
- * BlockHound instruments the whole JVM, so this class runs in a surefire execution of its own
- * ({@code blockhound-test}, with {@code -XX:+AllowRedefinitionToAddDeleteMethods}); elsewhere it is skipped.
+ * BlockHound instruments the whole JVM, so this class runs in a surefire execution of its
+ * own ({@code blockhound-test}, with {@code -XX:+AllowRedefinitionToAddDeleteMethods});
+ * elsewhere it is skipped.
  */
 @EnabledIfSystemProperty(named = "pos.blockhound", matches = "true")
 class PosWebClientBlockHoundTests {
@@ -48,9 +50,10 @@ class PosWebClientBlockHoundTests {
 	private WireMockServer api;
 
 	/**
-	 * Reactor Netty loads Netty's native transport library (a file read) lazily on the first HTTP call in the JVM.
-	 * That one-time start-up cost is not part of the path under test: a plain call from the test thread does it
-	 * before BlockHound is installed.
+	 * Reactor Netty loads Netty's native transport library (a file read) lazily on the
+	 * first HTTP call in the JVM. That one-time start-up cost is not part of the path
+	 * under test: a plain call from the test thread does it before BlockHound is
+	 * installed.
 	 */
 	@BeforeAll
 	static void installBlockHound() {
@@ -84,14 +87,16 @@ class PosWebClientBlockHoundTests {
 
 	@Test
 	void blockHoundDetectsBlockingOnANonBlockingThread() {
-		assertThatThrownBy(() -> Mono.delay(Duration.ofMillis(1)).doOnNext((tick) -> LifecycleFixture.sleep(10)).block())
+		assertThatThrownBy(
+				() -> Mono.delay(Duration.ofMillis(1)).doOnNext((tick) -> LifecycleFixture.sleep(10)).block())
 			.hasCauseInstanceOf(BlockingOperationError.class);
 		assertThat(blockingCalls).hasSize(1);
 	}
 
 	@Test
 	void webClientPathNeverBlocksANonBlockingThread() {
-		// 4 s tokens: each phase below ends long before the next token's refresh-ahead point (2 s), even on a loaded
+		// 4 s tokens: each phase below ends long before the next token's refresh-ahead
+		// point (2 s), even on a loaded
 		// machine, so the journal counts only the renewals the phases cause
 		this.tokens.issuing(4, 200, true);
 		// the third token is rejected once by the API: renewal and replay after 401
@@ -103,17 +108,20 @@ class PosWebClientBlockHoundTests {
 			.run((context) -> {
 				WebClient webClient = context.getBean("posWebClient", WebClient.class);
 				PosTokenState state = context.getBean(PosTokenState.class);
-				// cold start: 20 concurrent callers subscribed on a parallel (non-blocking) thread
+				// cold start: 20 concurrent callers subscribed on a parallel
+				// (non-blocking) thread
 				assertThat(onNonBlockingThread(burst(webClient, 20))).hasSize(20);
 				Instant firstExpiry = state.getExpiresAt();
-				// refresh-ahead point: callers get the token and start the renewal in the background
+				// refresh-ahead point: callers get the token and start the renewal in the
+				// background
 				TokenConcurrencyTests.sleepUntil(firstExpiry.minusMillis(900));
 				assertThat(onNonBlockingThread(burst(webClient, 20))).hasSize(20);
 				TokenConcurrencyTests.awaitNewToken(state, firstExpiry);
 				// after expiry: callers wait for the renewal
 				TokenConcurrencyTests.sleepUntil(state.getExpiresAt().plusMillis(20));
 				assertThat(onNonBlockingThread(burst(webClient, 20))).hasSize(20);
-				// 401 for at-3: renewal and replay, chained from the event loop of an earlier response
+				// 401 for at-3: renewal and replay, chained from the event loop of an
+				// earlier response
 				assertThat(onNonBlockingThread(webClient.get()
 					.uri("/ping")
 					.retrieve()
@@ -121,8 +129,8 @@ class PosWebClientBlockHoundTests {
 					.flatMap((body) -> burst(webClient, 10).collectList())
 					.flatMapMany(Flux::fromIterable))).hasSize(10);
 				assertThat(this.tokens.count()).isEqualTo(4);
-				assertThat(LifecycleFixture.settled(
-						() -> this.api.findAll(anyRequestedFor(urlPathMatching("/api/v2/.*")))))
+				assertThat(LifecycleFixture
+					.settled(() -> this.api.findAll(anyRequestedFor(urlPathMatching("/api/v2/.*")))))
 					.anyMatch((request) -> "Bearer at-3".equals(request.getHeader("Authorization")))
 					.anyMatch((request) -> "Bearer at-4".equals(request.getHeader("Authorization")));
 			});
@@ -135,7 +143,10 @@ class PosWebClientBlockHoundTests {
 	}
 
 	private static List<String> onNonBlockingThread(Flux<String> calls) {
-		return Mono.delay(Duration.ofMillis(1)).flatMapMany((tick) -> calls).collectList().block(Duration.ofSeconds(20));
+		return Mono.delay(Duration.ofMillis(1))
+			.flatMapMany((tick) -> calls)
+			.collectList()
+			.block(Duration.ofSeconds(20));
 	}
 
 }

@@ -29,15 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Auth0's rate limit headers on token responses (hardening item 7): a 429 with {@code X-RateLimit-Reset} (UNIX
- * seconds) and no {@code Retry-After} holds the next token request back until the reset; with both headers the
- * later of the two wins; a reset in the past or more than 24 hours ahead falls back to the plain outage backoff.
+ * Auth0's rate limit headers on token responses (hardening item 7): a 429 with
+ * {@code X-RateLimit-Reset} (UNIX seconds) and no {@code Retry-After} holds the next
+ * token request back until the reset; with both headers the later of the two wins; a
+ * reset in the past or more than 24 hours ahead falls back to the plain outage backoff.
  * {@code X-RateLimit-Remaining} of any token response, success or failure, is the gauge
  * {@code pos.auth.rate.limit.remaining} (NaN until one was seen).
  * <p>
- * Every token request is read from the stub server's journal; "no request before the reset" is checked against
- * the journal's time stamps with a tolerance of {@value #TOLERANCE_MILLIS} ms. The outage backoff is 100 ms, so
- * without the headers being honoured the second request would follow the first within a few hundred
+ * Every token request is read from the stub server's journal; "no request before the
+ * reset" is checked against the journal's time stamps with a tolerance of
+ * {@value #TOLERANCE_MILLIS} ms. The outage backoff is 100 ms, so without the headers
+ * being honoured the second request would follow the first within a few hundred
  * milliseconds.
  */
 class RateLimitHeadersTests {
@@ -87,8 +89,9 @@ class RateLimitHeadersTests {
 	@Test
 	void rateLimitResetLaterThanRetryAfterWins() {
 		long reset = Instant.now().getEpochSecond() + 3;
-		server.stubGrant("password", tooManyRequests().withHeader("Retry-After", "1")
-			.withHeader("X-RateLimit-Reset", Long.toString(reset)), token("access-1", 3600, null));
+		server.stubGrant("password",
+				tooManyRequests().withHeader("Retry-After", "1").withHeader("X-RateLimit-Reset", Long.toString(reset)),
+				token("access-1", 3600, null));
 		runner().run((context) -> {
 			assertThat(tokenOnceAvailable(context.getBean(PosTokenState.class))).isEqualTo("access-1");
 			List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
@@ -117,9 +120,10 @@ class RateLimitHeadersTests {
 	}
 
 	/**
-	 * A reset in the past, or more than 24 hours ahead (a value in milliseconds, or garbage), is ignored: the
-	 * plain backoff of 100 ms applies, so the caller, who waits up to {@code max-wait} (1 s), gets the token of the
-	 * second request. Honouring such a reset would make the caller fail.
+	 * A reset in the past, or more than 24 hours ahead (a value in milliseconds, or
+	 * garbage), is ignored: the plain backoff of 100 ms applies, so the caller, who waits
+	 * up to {@code max-wait} (1 s), gets the token of the second request. Honouring such
+	 * a reset would make the caller fail.
 	 */
 	@ParameterizedTest(name = "X-RateLimit-Reset {0}")
 	@ValueSource(strings = { "100 s ago", "25 h ahead", "in milliseconds", "not a number" })
@@ -135,8 +139,7 @@ class RateLimitHeadersTests {
 				token("access-1", 3600, null));
 		runner().run((context) -> {
 			PosTokenState state = context.getBean(PosTokenState.class);
-			assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
-				.isEqualTo("access-1");
+			assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue()).isEqualTo("access-1");
 			assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(2);
 		});
 	}
@@ -157,7 +160,8 @@ class RateLimitHeadersTests {
 
 	@Test
 	void remainingIsTakenFromFailedAnswersToo() {
-		// Remaining 5 on the answer with a 1 s token; its renewal after expiry is answered 429 with Remaining 0
+		// Remaining 5 on the answer with a 1 s token; its renewal after expiry is
+		// answered 429 with Remaining 0
 		// (and a Retry-After beyond max-wait, so the caller fails at once).
 		server.stubGrant("password", token("access-1", 1, null).withHeader("X-RateLimit-Remaining", "5"),
 				tooManyRequests().withHeader("X-RateLimit-Remaining", "0").withHeader("Retry-After", "60"));
@@ -196,8 +200,9 @@ class RateLimitHeadersTests {
 	}
 
 	/**
-	 * Calls every 100 ms (each call bounded) until one gets a token, for at most 10 s; failed calls in between are
-	 * expected (the caller may give up at once when the next attempt lies beyond {@code max-wait}).
+	 * Calls every 100 ms (each call bounded) until one gets a token, for at most 10 s;
+	 * failed calls in between are expected (the caller may give up at once when the next
+	 * attempt lies beyond {@code max-wait}).
 	 */
 	private static String tokenOnceAvailable(PosTokenState state) {
 		String[] value = new String[1];

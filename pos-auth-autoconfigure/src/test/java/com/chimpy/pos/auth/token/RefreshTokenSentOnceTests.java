@@ -31,24 +31,31 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A refresh token is never sent twice once it may have reached the server (hardening item 3; Auth0 revokes the
- * whole family on reuse). A refresh request that timed out (read timeout or request timeout shorter than the
- * stub's delay), whose connection was reset after sending, that got an empty response, a 5xx or an answer that is
- * neither a token response nor an OAuth2 error: its refresh token is dropped and the next attempt is a password
- * grant. Only a request that provably never left (connection refused) may reuse it.
+ * A refresh token is never sent twice once it may have reached the server (hardening item
+ * 3; Auth0 revokes the whole family on reuse). A refresh request that timed out (read
+ * timeout or request timeout shorter than the stub's delay), whose connection was reset
+ * after sending, that got an empty response, a 5xx or an answer that is neither a token
+ * response nor an OAuth2 error: its refresh token is dropped and the next attempt is a
+ * password grant. Only a request that provably never left (connection refused) may reuse
+ * it.
  * <p>
- * Each run calls for 1.8 s (2.6 s when the fault is a timeout) with 1 s tokens (renewal from 0.5 s) that come
- * with rotating refresh tokens ({@code rt-1}, {@code rt-2}, ...) from password grants, while every refresh request
- * fails; so several refreshes fail in one run. The token server's journal must show each refresh token value in at
- * most one request. The state is the auto-configured one, so the token connector is the application's (Reactor
- * Netty's own resend of a broken request is part of what is checked).
+ * Each run calls for 1.8 s (2.6 s when the fault is a timeout) with 1 s tokens (renewal
+ * from 0.5 s) that come with rotating refresh tokens ({@code rt-1}, {@code rt-2}, ...)
+ * from password grants, while every refresh request fails; so several refreshes fail in
+ * one run. The token server's journal must show each refresh token value in at most one
+ * request. The state is the auto-configured one, so the token connector is the
+ * application's (Reactor Netty's own resend of a broken request is part of what is
+ * checked).
  */
 class RefreshTokenSentOnceTests {
 
 	private static final String LATE_TOKEN = "{\"access_token\":\"at-late\",\"token_type\":\"Bearer\","
 			+ "\"expires_in\":60,\"refresh_token\":\"rt-late\"}";
 
-	/** How long the slow stub takes to answer; WireMock journals such a request only when the answer goes out. */
+	/**
+	 * How long the slow stub takes to answer; WireMock journals such a request only when
+	 * the answer goes out.
+	 */
 	private static final int DELAY_MILLIS = 800;
 
 	enum RefreshFault {
@@ -89,29 +96,28 @@ class RefreshTokenSentOnceTests {
 	}
 
 	/**
-	 * Loads and initializes the HTTP client, server and context code once, so that the first row's password grant
-	 * does not run into its tight read timeout while the JVM is cold.
+	 * Loads and initializes the HTTP client, server and context code once, so that the
+	 * first row's password grant does not run into its tight read timeout while the JVM
+	 * is cold.
 	 */
 	@BeforeAll
 	static void warmUp() {
 		try (TokenServer tokens = new TokenServer()) {
 			tokens.issuing(60, 0, true);
-			runner(tokens, "pos.auth.max-wait=20s", "pos.auth.request-timeout=20s").run((context) -> context
-				.getBean(PosTokenState.class)
-				.authorizedClient()
-				.block(Duration.ofSeconds(20)));
+			runner(tokens, "pos.auth.max-wait=20s", "pos.auth.request-timeout=20s").run(
+					(context) -> context.getBean(PosTokenState.class).authorizedClient().block(Duration.ofSeconds(20)));
 		}
 	}
 
 	private static ApplicationContextRunner runner(TokenServer tokens, String... more) {
 		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PosAuthAutoConfiguration.class))
-			.withPropertyValues("pos.auth.token-uri=" + tokens.uri(), "pos.auth.client-id=" + LifecycleFixture.CLIENT_ID,
+			.withPropertyValues("pos.auth.token-uri=" + tokens.uri(),
+					"pos.auth.client-id=" + LifecycleFixture.CLIENT_ID,
 					"pos.auth.username=" + LifecycleFixture.USERNAME, "pos.auth.password=" + LifecycleFixture.PASSWORD,
 					"pos.auth.audience=" + LifecycleFixture.AUDIENCE, "pos.auth.scope=offline_access",
-					"pos.api.base-url=http://127.0.0.1:9/api/v2", "pos.auth.max-wait=1s",
-					"pos.auth.request-timeout=3s", "pos.auth.read-timeout=3s", "pos.auth.connect-timeout=1s",
-					"pos.auth.retry-backoff=100ms", "pos.auth.max-retry-backoff=200ms",
-					"pos.auth.rejection-backoff=100ms")
+					"pos.api.base-url=http://127.0.0.1:9/api/v2", "pos.auth.max-wait=1s", "pos.auth.request-timeout=3s",
+					"pos.auth.read-timeout=3s", "pos.auth.connect-timeout=1s", "pos.auth.retry-backoff=100ms",
+					"pos.auth.max-retry-backoff=200ms", "pos.auth.rejection-backoff=100ms")
 			.withPropertyValues(more);
 	}
 
@@ -134,7 +140,8 @@ class RefreshTokenSentOnceTests {
 						state.authorizedClient().block(Duration.ofSeconds(5));
 					}
 					catch (ClientAuthorizationException ex) {
-						// a caller may fail while no token is held; what counts is what was sent
+						// a caller may fail while no token is held; what counts is what
+						// was sent
 					}
 					LifecycleFixture.sleep(20);
 				}
@@ -166,8 +173,9 @@ class RefreshTokenSentOnceTests {
 	}
 
 	/**
-	 * Connection refused: the refresh request never left, so its refresh token may still be used once the
-	 * endpoint listens again (or the password grant may be used instead); either way it goes out at most once.
+	 * Connection refused: the refresh request never left, so its refresh token may still
+	 * be used once the endpoint listens again (or the password grant may be used
+	 * instead); either way it goes out at most once.
 	 */
 	@Test
 	void refreshTokenOfARefusedConnectionGoesOutAtMostOnce() throws Exception {
@@ -180,7 +188,8 @@ class RefreshTokenSentOnceTests {
 				Instant expiresAt = state.getExpiresAt();
 				tokens.refuseConnections();
 				TokenConcurrencyTests.sleepUntil(expiresAt.minusMillis(900));
-				// from the refresh-ahead point: each call is served at-1 and starts a background refresh, refused
+				// from the refresh-ahead point: each call is served at-1 and starts a
+				// background refresh, refused
 				long restoreAt = System.nanoTime() + Duration.ofMillis(400).toNanos();
 				while (System.nanoTime() < restoreAt) {
 					assertThat(state.authorizedClient().block(Duration.ofSeconds(5)).getAccessToken().getTokenValue())

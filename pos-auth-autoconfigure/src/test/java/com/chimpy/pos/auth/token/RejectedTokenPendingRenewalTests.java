@@ -28,10 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A token the PoS API rejected with a 401 is never handed out again while its renewal is pending: the token was
- * accepted before (so the 401 is a revocation, renewed at once), the renewal is held by a slow token endpoint, and
- * the calls made meanwhile through {@code posWebClient} and the reactive manager must not use it. Checked on every
- * API request in the journal after the 401, for a renewal that succeeds and for one that fails.
+ * A token the PoS API rejected with a 401 is never handed out again while its renewal is
+ * pending: the token was accepted before (so the 401 is a revocation, renewed at once),
+ * the renewal is held by a slow token endpoint, and the calls made meanwhile through
+ * {@code posWebClient} and the reactive manager must not use it. Checked on every API
+ * request in the journal after the 401, for a renewal that succeeds and for one that
+ * fails.
  */
 class RejectedTokenPendingRenewalTests {
 
@@ -56,8 +58,9 @@ class RejectedTokenPendingRenewalTests {
 	}
 
 	/**
-	 * The renewal takes 2 s and succeeds: the call that saw the 401 and 30 calls made while the renewal is pending
-	 * all succeed with {@code at-2}; the reactive manager hands out {@code at-2} only.
+	 * The renewal takes 2 s and succeeds: the call that saw the 401 and 30 calls made
+	 * while the renewal is pending all succeed with {@code at-2}; the reactive manager
+	 * hands out {@code at-2} only.
 	 */
 	@Test
 	void callsDuringAPendingRenewalNeverSendTheRejectedToken() {
@@ -97,8 +100,9 @@ class RejectedTokenPendingRenewalTests {
 	}
 
 	/**
-	 * The renewal fails (503 after 1 s, again and again): the calls made meanwhile fail after {@code max-wait},
-	 * and none of them falls back on the rejected token although it has not expired.
+	 * The renewal fails (503 after 1 s, again and again): the calls made meanwhile fail
+	 * after {@code max-wait}, and none of them falls back on the rejected token although
+	 * it has not expired.
 	 */
 	@Test
 	void callsDuringAFailingRenewalNeverSendTheRejectedToken() {
@@ -144,8 +148,9 @@ class RejectedTokenPendingRenewalTests {
 	}
 
 	/**
-	 * Waits until the journal shows the rejected request (logged once its 401 was sent), then gives the client a
-	 * moment to receive it; returns the time the next calls start.
+	 * Waits until the journal shows the rejected request (logged once its 401 was sent),
+	 * then gives the client a moment to receive it; returns the time the next calls
+	 * start.
 	 */
 	private long awaitRejection() {
 		await().atMost(Duration.ofSeconds(5)).until(() -> apiJournal().size() >= 2);

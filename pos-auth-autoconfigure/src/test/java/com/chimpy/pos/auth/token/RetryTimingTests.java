@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The timing rules of renewals and retries: refresh-ahead and hard points with their caps, exponential backoff
- * with jitter and its ceiling, and {@code Retry-After} in both of its forms.
+ * The timing rules of renewals and retries: refresh-ahead and hard points with their
+ * caps, exponential backoff with jitter and its ceiling, and {@code Retry-After} in both
+ * of its forms.
  */
 class RetryTimingTests {
 

@@ -35,9 +35,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Single flight and refresh-token rotation under concurrent callers of {@code posWebClient},
- * {@code posAuthorizedClientManager} and {@code posReactiveAuthorizedClientManager}, all built by the
- * auto-configuration. Token requests are counted from the token server's request journal.
+ * Single flight and refresh-token rotation under concurrent callers of
+ * {@code posWebClient}, {@code posAuthorizedClientManager} and
+ * {@code posReactiveAuthorizedClientManager}, all built by the auto-configuration. Token
+ * requests are counted from the token server's request journal.
  */
 class TokenConcurrencyTests {
 
@@ -58,8 +59,9 @@ class TokenConcurrencyTests {
 	}
 
 	/**
-	 * 200 concurrent calls through {@code posWebClient} on a cold start, with a slow token endpoint so that all of
-	 * them ask while the first token request is in flight: exactly one token request, every call authenticated.
+	 * 200 concurrent calls through {@code posWebClient} on a cold start, with a slow
+	 * token endpoint so that all of them ask while the first token request is in flight:
+	 * exactly one token request, every call authenticated.
 	 */
 	@Test
 	void coldStartWith200ConcurrentWebClientCallsSendsOneTokenRequest() {
@@ -92,8 +94,9 @@ class TokenConcurrencyTests {
 	}
 
 	/**
-	 * A mix on a cold start: 100 {@code posWebClient} calls, 25 threads on the imperative manager and 75
-	 * subscriptions to the reactive manager, all at once: one token request, one token for all.
+	 * A mix on a cold start: 100 {@code posWebClient} calls, 25 threads on the imperative
+	 * manager and 75 subscriptions to the reactive manager, all at once: one token
+	 * request, one token for all.
 	 */
 	@Test
 	void coldStartWithMixedCallersSendsOneTokenRequest() {
@@ -142,13 +145,15 @@ class TokenConcurrencyTests {
 	}
 
 	/**
-	 * 100 concurrent calls that all carry the same token and all get 401: the token is renewed exactly once, and
-	 * every call is replayed exactly once (same method and body) with the new token and succeeds.
+	 * 100 concurrent calls that all carry the same token and all get 401: the token is
+	 * renewed exactly once, and every call is replayed exactly once (same method and
+	 * body) with the new token and succeeds.
 	 */
 	@Test
 	void hundredConcurrent401sForTheSameTokenRenewOnceAndReplayEachCallOnce() {
 		this.tokens.issuing(60, 100, false);
-		// at-1 is rejected on /orders (slowly, so that all 100 calls are sent with it before the first 401 comes back)
+		// at-1 is rejected on /orders (slowly, so that all 100 calls are sent with it
+		// before the first 401 comes back)
 		this.api.stubFor(any(urlPathMatching("/api/v2/orders")).atPriority(1)
 			.withHeader("Authorization", equalTo("Bearer at-1"))
 			.willReturn(aResponse().withStatus(401).withFixedDelay(500).withBody("{\"error\":\"invalid_token\"}")));
@@ -157,7 +162,8 @@ class TokenConcurrencyTests {
 			OAuth2AuthorizedClientManager manager = context.getBean("posAuthorizedClientManager",
 					OAuth2AuthorizedClientManager.class);
 			assertThat(manager.authorize(request("warm")).getAccessToken().getTokenValue()).isEqualTo("at-1");
-			// warm the client (connections, code paths) so that the 100 calls below leave together
+			// warm the client (connections, code paths) so that the 100 calls below leave
+			// together
 			Flux.range(0, 100)
 				.flatMap((i) -> webClient.get().uri("/ping").retrieve().bodyToMono(String.class), 100)
 				.blockLast(Duration.ofSeconds(30));
@@ -175,8 +181,7 @@ class TokenConcurrencyTests {
 				.filter((call) -> call.getUrl().endsWith("/orders"))
 				.toList();
 			assertThat(calls).hasSize(200);
-			assertThat(calls).filteredOn((call) -> "Bearer at-1".equals(call.getHeader("Authorization")))
-				.hasSize(100);
+			assertThat(calls).filteredOn((call) -> "Bearer at-1".equals(call.getHeader("Authorization"))).hasSize(100);
 			List<LoggedRequest> replays = calls.stream()
 				.filter((call) -> "Bearer at-2".equals(call.getHeader("Authorization")))
 				.toList();
@@ -188,10 +193,11 @@ class TokenConcurrencyTests {
 	}
 
 	/**
-	 * Refresh-token rotation under 100 concurrent callers that all find the token due for renewal, three times
-	 * over: at the refresh-ahead point (background renewal), after expiry (callers wait) and after a storm of 401s.
-	 * The server hands out a new refresh token with every answer; no refresh token is ever sent twice, each
-	 * refresh sends the newest one, and the password grant is used only once.
+	 * Refresh-token rotation under 100 concurrent callers that all find the token due for
+	 * renewal, three times over: at the refresh-ahead point (background renewal), after
+	 * expiry (callers wait) and after a storm of 401s. The server hands out a new refresh
+	 * token with every answer; no refresh token is ever sent twice, each refresh sends
+	 * the newest one, and the password grant is used only once.
 	 */
 	@Test
 	void rotatingRefreshTokensAreNeverSentTwiceUnderConcurrentRenewals() {
@@ -207,10 +213,12 @@ class TokenConcurrencyTests {
 						OAuth2AuthorizedClientManager.class);
 				PosTokenState state = context.getBean(PosTokenState.class);
 				assertThat(manager.authorize(request("warm")).getAccessToken().getTokenValue()).isEqualTo("at-1");
-				// past the refresh-ahead point of at-1 (half its 2 s lifetime): renewal in the background
+				// past the refresh-ahead point of at-1 (half its 2 s lifetime): renewal
+				// in the background
 				java.time.Instant firstExpiry = state.getExpiresAt();
 				sleepUntil(firstExpiry.minusMillis(900));
-				// served at once: the current token, or its successor for callers that come after the renewal
+				// served at once: the current token, or its successor for callers that
+				// come after the renewal
 				assertThat(onThreads(100, (i) -> manager.authorize(request("a-" + i)))).contains("at-1")
 					.isSubsetOf("at-1", "at-2");
 				awaitNewToken(state, firstExpiry);
@@ -262,7 +270,8 @@ class TokenConcurrencyTests {
 	}
 
 	/**
-	 * Runs {@code call} on {@code threads} threads released at the same moment and returns the access token values.
+	 * Runs {@code call} on {@code threads} threads released at the same moment and
+	 * returns the access token values.
 	 */
 	static List<String> onThreads(int threads, ThrowingFunction call) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -29,13 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The token endpoint fails in nine ways, in three phases of the token's life. Settings of every cell:
- * {@code max-wait} 800 ms, {@code request-timeout} 1 s, {@code read-timeout} and {@code connect-timeout} 300 ms,
- * {@code retry-backoff} 100 ms (doubling, with jitter, up to 800 ms), tokens of 2 s (1 s for the expiry phase),
- * refresh-ahead and expiry margin capped at half and a tenth of the lifetime. The fault is in place from
- * before the first attempt; it is lifted 150 ms after the first failed background attempt (renewal while valid)
- * or once the failing call has returned (cold start, after expiry). Every cell then also checks that the state
- * recovers by itself.
+ * The token endpoint fails in nine ways, in three phases of the token's life. Settings of
+ * every cell: {@code max-wait} 800 ms, {@code request-timeout} 1 s, {@code read-timeout}
+ * and {@code connect-timeout} 300 ms, {@code retry-backoff} 100 ms (doubling, with
+ * jitter, up to 800 ms), tokens of 2 s (1 s for the expiry phase), refresh-ahead and
+ * expiry margin capped at half and a tenth of the lifetime. The fault is in place from
+ * before the first attempt; it is lifted 150 ms after the first failed background attempt
+ * (renewal while valid) or once the failing call has returned (cold start, after expiry).
+ * Every cell then also checks that the state recovers by itself.
  *
  * <pre>
  * | fault                           | cold start                         | renewal while valid                  | renewal after expiry               |
@@ -61,11 +62,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * | 200 with token_type "mac"       | as malformed JSON                  | B                                    | as malformed JSON                  |
  * </pre>
  *
- * Nothing hangs: every failing call returns within max-wait plus one request timeout, and every cell ends with a
- * successful call once the endpoint answers again. Connection-refused and timeout cells cannot count attempts (no
- * server to log them, or a log entry only when the late answer goes out); all others check the attempts in the
- * token server's journal. The cells run concurrently (each with
- * its own servers and token state) to keep the suite short.
+ * Nothing hangs: every failing call returns within max-wait plus one request timeout, and
+ * every cell ends with a successful call once the endpoint answers again.
+ * Connection-refused and timeout cells cannot count attempts (no server to log them, or a
+ * log entry only when the late answer goes out); all others check the attempts in the
+ * token server's journal. The cells run concurrently (each with its own servers and token
+ * state) to keep the suite short.
  */
 @Execution(ExecutionMode.CONCURRENT)
 class TokenEndpointFaultMatrixTests {
@@ -81,7 +83,8 @@ class TokenEndpointFaultMatrixTests {
 	enum TokenFault {
 
 		CONNECTION_REFUSED(null), CONNECTION_RESET(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
-		TIMEOUT(json("{\"access_token\":\"at-late\",\"token_type\":\"Bearer\",\"expires_in\":60}").withFixedDelay(1500)),
+		TIMEOUT(json("{\"access_token\":\"at-late\",\"token_type\":\"Bearer\",\"expires_in\":60}")
+			.withFixedDelay(1500)),
 		HTTP_500(aResponse().withStatus(500).withBody("Internal Server Error")),
 		HTTP_503_RETRY_AFTER(aResponse().withStatus(503).withHeader("Retry-After", "1")),
 		HTTP_429_RETRY_AFTER(aResponse().withStatus(429)
@@ -103,8 +106,8 @@ class TokenEndpointFaultMatrixTests {
 		}
 
 		/**
-		 * The error code of a caller that got no token: an answer that is not a token response is named as such,
-		 * everything else is an outage.
+		 * The error code of a caller that got no token: an answer that is not a token
+		 * response is named as such, everything else is an outage.
 		 */
 		String errorCode() {
 			return (this == MALFORMED_JSON || this == MISSING_ACCESS_TOKEN || this == TOKEN_TYPE_NOT_BEARER)
@@ -112,9 +115,9 @@ class TokenEndpointFaultMatrixTests {
 		}
 
 		/**
-		 * Whether the token server's journal shows a failed attempt soon after it arrived: not when nothing
-		 * listens, and not for the slow answer, which WireMock logs only when it goes out, 1.5 s later, long after
-		 * the client gave up.
+		 * Whether the token server's journal shows a failed attempt soon after it
+		 * arrived: not when nothing listens, and not for the slow answer, which WireMock
+		 * logs only when it goes out, 1.5 s later, long after the client gave up.
 		 */
 		boolean logged() {
 			return this != CONNECTION_REFUSED && this != TIMEOUT;
@@ -136,16 +139,18 @@ class TokenEndpointFaultMatrixTests {
 	}
 
 	/**
-	 * Loads and initializes the HTTP client and server code once, before the cells run side by side with their
-	 * tight timeouts.
+	 * Loads and initializes the HTTP client and server code once, before the cells run
+	 * side by side with their tight timeouts.
 	 */
 	@BeforeAll
 	static void warmUp() {
 		try (TokenServer tokens = new TokenServer()) {
 			tokens.issuing(60, 0, false);
 			LifecycleFixture
-				.tokenState(tokens.uri(), null, LifecycleFixture.settings(Duration.ofSeconds(10), Duration.ofSeconds(10),
-						Duration.ofMillis(100), Duration.ofSeconds(1), 3), Duration.ofSeconds(5), Duration.ofSeconds(5))
+				.tokenState(tokens.uri(), null,
+						LifecycleFixture.settings(Duration.ofSeconds(10), Duration.ofSeconds(10),
+								Duration.ofMillis(100), Duration.ofSeconds(1), 3),
+						Duration.ofSeconds(5), Duration.ofSeconds(5))
 				.authorizedClient()
 				.block(Duration.ofSeconds(20));
 		}
@@ -172,7 +177,8 @@ class TokenEndpointFaultMatrixTests {
 			assertThat(ex.getMessage()).contains("'pos'").contains("last failure");
 			assertThat(state.getExpiresAt()).isNull();
 			if (fault.retryAfter()) {
-				assertThat(took).as("fails at once: Retry-After lies beyond max-wait").isLessThan(Duration.ofMillis(400));
+				assertThat(took).as("fails at once: Retry-After lies beyond max-wait")
+					.isLessThan(Duration.ofMillis(400));
 				assertThat(tokens.count()).isEqualTo(1);
 			}
 			else if (fault.logged()) {
@@ -183,8 +189,8 @@ class TokenEndpointFaultMatrixTests {
 	}
 
 	/**
-	 * Renewal while the token is valid: from the refresh-ahead point of a 2 s token, calls every 25 ms until the
-	 * old token has expired and the new one is in use.
+	 * Renewal while the token is valid: from the refresh-ahead point of a 2 s token,
+	 * calls every 25 ms until the old token has expired and the new one is in use.
 	 */
 	@ParameterizedTest(name = "renewal while valid: {0}")
 	@MethodSource("faults")
@@ -192,8 +198,10 @@ class TokenEndpointFaultMatrixTests {
 		try (TokenServer tokens = new TokenServer()) {
 			tokens.issuing(2, 0, false);
 			PosTokenState state = state(tokens);
-			// Normally at-1 after one request; on a loaded machine the first answer may miss the tight read
-			// timeout and the retry brings at-2: everything below is relative to what the first call got.
+			// Normally at-1 after one request; on a loaded machine the first answer may
+			// miss the tight read
+			// timeout and the retry brings at-2: everything below is relative to what the
+			// first call got.
 			String first = token(state);
 			String next = nextToken(first);
 			int before = tokens.count();
@@ -206,8 +214,10 @@ class TokenEndpointFaultMatrixTests {
 			List<Call> calls = new ArrayList<>();
 			Instant end = expiresAt.plusSeconds(3);
 			while (Instant.now().isBefore(end)) {
-				// lifted 150 ms after the first call, and only once the server has answered the first background
-				// attempt with the fault (under load that attempt may take longer than 150 ms to arrive)
+				// lifted 150 ms after the first call, and only once the server has
+				// answered the first background
+				// attempt with the fault (under load that attempt may take longer than
+				// 150 ms to arrive)
 				if (!restored && !Instant.now().isBefore(restoreAt)
 						&& (!fault.logged() || tokens.journal().size() >= 2)) {
 					restore(tokens);
@@ -229,7 +239,9 @@ class TokenEndpointFaultMatrixTests {
 				Thread.sleep(25);
 			}
 			List<Long> attemptsSeen = tokens.requests().stream().map((r) -> r.getLoggedDate().getTime()).toList();
-			assertThat(calls).as("no call fails (token requests at %s, expiry %s)", attemptsSeen, expiresAt.toEpochMilli()).allSatisfy((call) -> assertThat(call.failure).isNull());
+			assertThat(calls)
+				.as("no call fails (token requests at %s, expiry %s)", attemptsSeen, expiresAt.toEpochMilli())
+				.allSatisfy((call) -> assertThat(call.failure).isNull());
 			assertThat(calls).as("before expiry: the old or the new token")
 				.filteredOn((call) -> call.start.isBefore(expiresAt))
 				.allSatisfy((call) -> assertThat(call.token).isIn(first, next));
@@ -247,18 +259,19 @@ class TokenEndpointFaultMatrixTests {
 				.map((r) -> r.getLoggedDate().getTime())
 				.toList();
 			if (fault.retryAfter()) {
-				assertThat(calls).as("the old token is served until it expires (token requests at %s, expiry %s)", attempts, expiresAt.toEpochMilli())
+				assertThat(calls)
+					.as("the old token is served until it expires (token requests at %s, expiry %s)", attempts,
+							expiresAt.toEpochMilli())
 					.filteredOn((call) -> call.start.isBefore(expiresAt))
 					.allSatisfy((call) -> assertThat(call.token).isEqualTo(first));
 				assertThat(attempts).hasSize(3);
 				assertThat(attempts.get(2) - attempts.get(1)).as("Retry-After honoured").isGreaterThanOrEqualTo(995);
 			}
 			else {
-				assertThat(calls).as("the new token arrives while the old is still valid")
-					.anySatisfy((call) -> {
-						assertThat(call.start).isBefore(expiresAt);
-						assertThat(call.token).isEqualTo(next);
-					});
+				assertThat(calls).as("the new token arrives while the old is still valid").anySatisfy((call) -> {
+					assertThat(call.start).isBefore(expiresAt);
+					assertThat(call.token).isEqualTo(next);
+				});
 				if (fault.logged()) {
 					assertThat(attempts.size()).as("initial + failed attempts + success").isGreaterThanOrEqualTo(3);
 					for (int i = 2; i < attempts.size(); i++) {
@@ -271,7 +284,8 @@ class TokenEndpointFaultMatrixTests {
 	}
 
 	/**
-	 * Renewal after the token expired (1 s token, nobody called during its life, so no background renewal ran).
+	 * Renewal after the token expired (1 s token, nobody called during its life, so no
+	 * background renewal ran).
 	 */
 	@ParameterizedTest(name = "renewal after expiry: {0}")
 	@MethodSource("faults")
@@ -325,13 +339,14 @@ class TokenEndpointFaultMatrixTests {
 	}
 
 	/**
-	 * The endpoint answers again: after the pending backoff (at most 1 s) the next call gets a token.
+	 * The endpoint answers again: after the pending backoff (at most 1 s) the next call
+	 * gets a token.
 	 */
-	private static void recover(TokenServer tokens, TokenFault fault, PosTokenState state)
-			throws InterruptedException {
+	private static void recover(TokenServer tokens, TokenFault fault, PosTokenState state) throws InterruptedException {
 		restore(tokens);
 		Thread.sleep(1100);
-		// A connection the fault left behind may still break once (a transient failure with its own backoff):
+		// A connection the fault left behind may still break once (a transient failure
+		// with its own backoff):
 		// recovery means a token within a few seconds, not on the very first call.
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(5))

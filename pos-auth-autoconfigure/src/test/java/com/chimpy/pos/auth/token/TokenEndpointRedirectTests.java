@@ -33,15 +33,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The token endpoint answers with a redirect (hardening item 1). The token connector never follows it: credentials
- * go to the configured URI only. The caller fails with {@code invalid_token_response}, whose message names the
- * status and the origin of the {@code Location} but neither its path and query nor a credential; nothing reaches
- * the redirect's target (its journal stays empty, although it would hand out a token). A redirect is not a verdict
- * on the credentials: however many arrive, the credential guard neither counts nor stops, health stays UP without
- * {@code error}, and further attempts are spaced by the outage backoff ({@code retry-backoff}).
+ * The token endpoint answers with a redirect (hardening item 1). The token connector
+ * never follows it: credentials go to the configured URI only. The caller fails with
+ * {@code invalid_token_response}, whose message names the status and the origin of the
+ * {@code Location} but neither its path and query nor a credential; nothing reaches the
+ * redirect's target (its journal stays empty, although it would hand out a token). A
+ * redirect is not a verdict on the credentials: however many arrive, the credential guard
+ * neither counts nor stops, health stays UP without {@code error}, and further attempts
+ * are spaced by the outage backoff ({@code retry-backoff}).
  * <p>
- * Everything runs through the auto-configured token state, so the connector under test is the one the
- * application gets. Token requests are read from the two servers' journals.
+ * Everything runs through the auto-configured token state, so the connector under test is
+ * the one the application gets. Token requests are read from the two servers' journals.
  */
 class TokenEndpointRedirectTests {
 
@@ -60,8 +62,9 @@ class TokenEndpointRedirectTests {
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
 	/**
-	 * Loads and initializes the HTTP client, server and context code once, so that no test's first token request
-	 * runs into a tight {@code max-wait} while the JVM is cold.
+	 * Loads and initializes the HTTP client, server and context code once, so that no
+	 * test's first token request runs into a tight {@code max-wait} while the JVM is
+	 * cold.
 	 */
 	@BeforeAll
 	static void warmUp() {
@@ -94,37 +97,40 @@ class TokenEndpointRedirectTests {
 	}
 
 	/**
-	 * With a {@code retry-backoff} (10 s) beyond {@code max-wait} (4 s, ample for a cold first request) the caller gets the failure of the one
-	 * attempt at once.
+	 * With a {@code retry-backoff} (10 s) beyond {@code max-wait} (4 s, ample for a cold
+	 * first request) the caller gets the failure of the one attempt at once.
 	 */
 	@ParameterizedTest(name = "HTTP {0}")
 	@ValueSource(ints = { 301, 302, 303, 307, 308 })
 	void redirectFailsTheCallerAndIsNotFollowed(int status) {
 		redirectWith(status);
-		runner("pos.auth.retry-backoff=10s", "pos.auth.max-retry-backoff=10s", "pos.auth.max-wait=4s").run((context) -> {
-			PosTokenState state = context.getBean(PosTokenState.class);
-			assertThatExceptionOfType(ClientAuthorizationException.class)
-				.isThrownBy(() -> state.authorizedClient().block(TIMEOUT))
-				.satisfies((ex) -> {
-					assertThat(ex.getError().getErrorCode()).isEqualTo(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
-					assertThat(ex.getMessage()).contains("HTTP " + status)
-						.contains(targetOrigin())
-						.doesNotContain(SECRET_QUERY_VALUE)
-						.doesNotContain("?token=")
-						.doesNotContain(PosStubServer.PASSWORD);
-					assertThat(String.valueOf(ex.getError().getDescription())).doesNotContain(SECRET_QUERY_VALUE)
-						.doesNotContain(PosStubServer.PASSWORD);
-				});
-			assertThat(target.wireMock().getAllServeEvents()).as("requests sent to the redirect's target").isEmpty();
-			assertThat(server.tokenRequests().size()).isEqualTo(1);
-			assertThat(state.getExpiresAt()).isNull();
-		});
+		runner("pos.auth.retry-backoff=10s", "pos.auth.max-retry-backoff=10s", "pos.auth.max-wait=4s")
+			.run((context) -> {
+				PosTokenState state = context.getBean(PosTokenState.class);
+				assertThatExceptionOfType(ClientAuthorizationException.class)
+					.isThrownBy(() -> state.authorizedClient().block(TIMEOUT))
+					.satisfies((ex) -> {
+						assertThat(ex.getError().getErrorCode())
+							.isEqualTo(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
+						assertThat(ex.getMessage()).contains("HTTP " + status)
+							.contains(targetOrigin())
+							.doesNotContain(SECRET_QUERY_VALUE)
+							.doesNotContain("?token=")
+							.doesNotContain(PosStubServer.PASSWORD);
+						assertThat(String.valueOf(ex.getError().getDescription())).doesNotContain(SECRET_QUERY_VALUE)
+							.doesNotContain(PosStubServer.PASSWORD);
+					});
+				assertThat(target.wireMock().getAllServeEvents()).as("requests sent to the redirect's target")
+					.isEmpty();
+				assertThat(server.tokenRequests().size()).isEqualTo(1);
+				assertThat(state.getExpiresAt()).isNull();
+			});
 	}
 
 	/**
 	 * Calls in a tight loop for 1.5 s against an endpoint that always redirects, with
-	 * {@code max-credential-rejections=2}, {@code retry-backoff} 300 ms (not growing) and {@code max-wait} 250 ms.
-	 * Then the endpoint answers with a token again.
+	 * {@code max-credential-rejections=2}, {@code retry-backoff} 300 ms (not growing) and
+	 * {@code max-wait} 250 ms. Then the endpoint answers with a token again.
 	 */
 	@Test
 	void redirectsAreAnOutageNeverACredentialRejection() {
@@ -139,12 +145,14 @@ class TokenEndpointRedirectTests {
 					.containsExactly(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
 				List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
 				assertThat(requests.size()).as("attempts go on past max-credential-rejections (2)").isGreaterThan(3);
-				assertThat(requests.size()).as("a tight loop (%d calls) does not send a request per call", results.size())
+				assertThat(requests.size())
+					.as("a tight loop (%d calls) does not send a request per call", results.size())
 					.isLessThan(results.size() / 2);
-				assertThat(requests).allSatisfy(
-						(request) -> assertThat(LifecycleFixture.grantType(request)).isEqualTo("password"));
+				assertThat(requests)
+					.allSatisfy((request) -> assertThat(LifecycleFixture.grantType(request)).isEqualTo("password"));
 				for (int i = 1; i < requests.size(); i++) {
-					assertThat(requests.get(i).getLoggedDate().getTime() - requests.get(i - 1).getLoggedDate().getTime())
+					assertThat(
+							requests.get(i).getLoggedDate().getTime() - requests.get(i - 1).getLoggedDate().getTime())
 						.as("spaced by the outage backoff (300 ms, jitter 20%%)")
 						.isGreaterThanOrEqualTo(200);
 				}
@@ -157,15 +165,17 @@ class TokenEndpointRedirectTests {
 					.containsEntry("tokenEndpoint", "unexpected_response")
 					.containsEntry("lastError", PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
 				assertThat(LifecycleFixture.tokenObservations(this.observations)).isNotEmpty()
-					.allSatisfy((tags) -> assertThat(tags).isEqualTo("password/unexpected_response/invalid_token_response"));
+					.allSatisfy((tags) -> assertThat(tags)
+						.isEqualTo("password/unexpected_response/invalid_token_response"));
 
 				server.stubTokenEndpoint(token("access-1", 3600, null));
 				Awaitility.await()
 					.atMost(Duration.ofSeconds(5))
 					.pollInterval(Duration.ofMillis(50))
 					.ignoreExceptionsInstanceOf(ClientAuthorizationException.class)
-					.untilAsserted(() -> assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
-						.isEqualTo("access-1"));
+					.untilAsserted(
+							() -> assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
+								.isEqualTo("access-1"));
 				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
 			});
 	}

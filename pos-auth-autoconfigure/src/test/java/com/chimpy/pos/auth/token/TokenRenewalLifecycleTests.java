@@ -35,8 +35,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The token lifecycle over time: refresh ahead under steady load, the fallback from a dead refresh token to the
- * password grant, and the optional warm-up.
+ * The token lifecycle over time: refresh ahead under steady load, the fallback from a
+ * dead refresh token to the password grant, and the optional warm-up.
  */
 class TokenRenewalLifecycleTests {
 
@@ -61,19 +61,23 @@ class TokenRenewalLifecycleTests {
 	}
 
 	/**
-	 * Steady concurrent load through {@code posWebClient} across five lifetimes of a 2 s token, with a token
-	 * endpoint that takes 500 ms, refresh-ahead and expiry margin at their defaults (so capped at 1 s and 200 ms).
+	 * Steady concurrent load through {@code posWebClient} across five lifetimes of a 2 s
+	 * token, with a token endpoint that takes 500 ms, refresh-ahead and expiry margin at
+	 * their defaults (so capped at 1 s and 200 ms).
 	 * <p>
-	 * What "one renewal per lifetime" means here: the refresh-ahead point is capped at half the lifetime, so a
-	 * renewal starts 1 s after a token is issued and its successor arrives 500 ms later; successive token requests
-	 * are therefore about 1.5 s apart and a 10 s run sees about six renewals, not five. The test asserts the exact
-	 * property instead of a count with a tolerance: within the lifetime of every token (from its request to its
-	 * expiry) exactly one further token request is sent, never before the token's refresh-ahead point. The total
-	 * is then bounded by the run length divided by the shortest and the longest possible renewal period.
+	 * What "one renewal per lifetime" means here: the refresh-ahead point is capped at
+	 * half the lifetime, so a renewal starts 1 s after a token is issued and its
+	 * successor arrives 500 ms later; successive token requests are therefore about 1.5 s
+	 * apart and a 10 s run sees about six renewals, not five. The test asserts the exact
+	 * property instead of a count with a tolerance: within the lifetime of every token
+	 * (from its request to its expiry) exactly one further token request is sent, never
+	 * before the token's refresh-ahead point. The total is then bounded by the run length
+	 * divided by the shortest and the longest possible renewal period.
 	 * <p>
-	 * No call fails, and no call waits for the token endpoint while a valid token is held: calls that start in the
-	 * first 200 ms of a renewal (from 20 ms before the token server logged the request) must finish in under
-	 * 250 ms. A call that waited for that renewal would take at least the remaining 300 ms of the 500 ms token
+	 * No call fails, and no call waits for the token endpoint while a valid token is
+	 * held: calls that start in the first 200 ms of a renewal (from 20 ms before the
+	 * token server logged the request) must finish in under 250 ms. A call that waited
+	 * for that renewal would take at least the remaining 300 ms of the 500 ms token
 	 * latency, so the margin cannot hide a blocked call.
 	 */
 	@Test
@@ -92,7 +96,11 @@ class TokenRenewalLifecycleTests {
 					while (System.currentTimeMillis() < loadEnd) {
 						long start = System.currentTimeMillis();
 						try {
-							webClient.get().uri("/orders").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(5));
+							webClient.get()
+								.uri("/orders")
+								.retrieve()
+								.bodyToMono(String.class)
+								.block(Duration.ofSeconds(5));
 							calls.add(new long[] { start, System.currentTimeMillis() - start });
 						}
 						catch (Throwable ex) {
@@ -110,8 +118,10 @@ class TokenRenewalLifecycleTests {
 				.stream()
 				.map((request) -> request.getLoggedDate().getTime())
 				.toList();
-			// every token whose lifetime ended during the load saw exactly one renewal, at or after its
-			// refresh-ahead point (issue = request + latency; refresh ahead = issue + lifetime / 2)
+			// every token whose lifetime ended during the load saw exactly one renewal,
+			// at or after its
+			// refresh-ahead point (issue = request + latency; refresh ahead = issue +
+			// lifetime / 2)
 			int checked = 0;
 			for (int k = 0; k < requested.size(); k++) {
 				long requestedAt = requested.get(k);
@@ -119,9 +129,7 @@ class TokenRenewalLifecycleTests {
 				if (expiry > loadEnd) {
 					break;
 				}
-				List<Long> renewals = requested.stream()
-					.filter((t) -> t > requestedAt && t < expiry)
-					.toList();
+				List<Long> renewals = requested.stream().filter((t) -> t > requestedAt && t < expiry).toList();
 				assertThat(renewals).as("renewals within the lifetime of token %d", k + 1).hasSize(1);
 				assertThat(renewals.get(0) - requestedAt).as("renewal of token %d after its refresh-ahead point", k + 1)
 					.isGreaterThanOrEqualTo(TOKEN_LATENCY_MS + LIFETIME_MS / 2 - 50);
@@ -150,16 +158,17 @@ class TokenRenewalLifecycleTests {
 	}
 
 	/**
-	 * A caller that arrives after the hard point, when nobody has renewed yet, starts the renewal and waits for
-	 * it. When the token expires before the (slow) renewal arrives, the caller keeps waiting until the renewal
-	 * arrives or {@code max-wait} runs out; it does not fail at the old token's expiry.
+	 * A caller that arrives after the hard point, when nobody has renewed yet, starts the
+	 * renewal and waits for it. When the token expires before the (slow) renewal arrives,
+	 * the caller keeps waiting until the renewal arrives or {@code max-wait} runs out; it
+	 * does not fail at the old token's expiry.
 	 */
 	@Test
 	void callerPastTheHardPointKeepsWaitingForASlowRenewalBeyondExpiry() throws Exception {
 		this.tokens.issuing(2, 0, false);
-		PosTokenState state = LifecycleFixture.tokenState(this.tokens.uri(), null,
-				LifecycleFixture.settings(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(100),
-						Duration.ofSeconds(1), 3),
+		PosTokenState state = LifecycleFixture.tokenState(
+				this.tokens.uri(), null, LifecycleFixture.settings(Duration.ofSeconds(5), Duration.ofSeconds(5),
+						Duration.ofMillis(100), Duration.ofSeconds(1), 3),
 				Duration.ofSeconds(2), Duration.ofSeconds(2));
 		assertThat(state.authorizedClient().block(Duration.ofSeconds(5)).getAccessToken().getTokenValue())
 			.isEqualTo("at-1");
@@ -173,19 +182,19 @@ class TokenRenewalLifecycleTests {
 	}
 
 	/**
-	 * A refresh token the server no longer accepts (403 invalid_grant, as Auth0 answers) is replaced by a
-	 * password grant inside the same flight: 40 callers waiting after expiry all get the new token and none sees
-	 * the failure; the refresh token of the password grant is used for the next renewal.
+	 * A refresh token the server no longer accepts (403 invalid_grant, as Auth0 answers)
+	 * is replaced by a password grant inside the same flight: 40 callers waiting after
+	 * expiry all get the new token and none sees the failure; the refresh token of the
+	 * password grant is used for the next renewal.
 	 */
 	@Test
 	void deadRefreshTokenFallsBackToThePasswordGrantWithoutFailingCallers() {
-		this.tokens.replaceStubs(
-				post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).atPriority(1)
-					.withRequestBody(matchingJsonPath("$.refresh_token", equalTo("rt-1")))
-					.willReturn(aResponse().withStatus(403)
-						.withFixedDelay(100)
-						.withHeader("Content-Type", "application/json")
-						.withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Unknown or invalid refresh token.\"}")),
+		this.tokens.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).atPriority(1)
+			.withRequestBody(matchingJsonPath("$.refresh_token", equalTo("rt-1")))
+			.willReturn(aResponse().withStatus(403)
+				.withFixedDelay(100)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Unknown or invalid refresh token.\"}")),
 				post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).atPriority(5)
 					.willReturn(TokenServer.issue(1, 100, true)));
 		LifecycleFixture.contextRunner(this.tokens, this.api)
@@ -202,22 +211,25 @@ class TokenRenewalLifecycleTests {
 						(i) -> manager.authorize(TokenConcurrencyTests.request("caller-" + i)));
 				assertThat(values).hasSize(40).containsOnly("at-2");
 				assertThat(webClient.get().uri("/orders").retrieve().bodyToMono(String.class).block()).contains("ok");
-				// the next renewal uses the refresh token that came with the password grant
+				// the next renewal uses the refresh token that came with the password
+				// grant
 				TokenConcurrencyTests.sleepUntil(state.getExpiresAt().plusMillis(20));
 				assertThat(manager.authorize(TokenConcurrencyTests.request("later")).getAccessToken().getTokenValue())
 					.isEqualTo("at-3");
 				List<LoggedRequest> requests = this.tokens.requests();
 				assertThat(requests).extracting(LifecycleFixture::grantType)
 					.containsExactly("password", "refresh_token", "password", "refresh_token");
-				assertThat(requests).extracting((request) -> LifecycleFixture.body(request).has("refresh_token")
-						? LifecycleFixture.body(request).get("refresh_token").asString() : null)
+				assertThat(requests)
+					.extracting((request) -> LifecycleFixture.body(request).has("refresh_token")
+							? LifecycleFixture.body(request).get("refresh_token").asString() : null)
 					.containsExactly(null, "rt-1", null, "rt-2");
 			});
 	}
 
 	/**
-	 * With {@code pos.auth.warm-up=true} the token is fetched when the application is ready, before any call; the
-	 * first call then sends no token request. Without it nothing is fetched until the first call.
+	 * With {@code pos.auth.warm-up=true} the token is fetched when the application is
+	 * ready, before any call; the first call then sends no token request. Without it
+	 * nothing is fetched until the first call.
 	 */
 	@Test
 	void warmUpFetchesTheTokenWhenTheApplicationIsReady() throws Exception {

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * The token endpoint's answers read without a server, against a fixed clock: the reader is a pure function of
- * status, headers, body and time.
+ * The token endpoint's answers read without a server, against a fixed clock: the reader
+ * is a pure function of status, headers, body and time.
  */
 class TokenResponseReaderTests {
 

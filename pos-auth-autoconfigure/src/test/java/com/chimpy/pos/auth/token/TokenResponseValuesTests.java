@@ -23,17 +23,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Whatever values a 2xx token answer carries, callers get an answer (hardening item 5, first two points).
+ * Whatever values a 2xx token answer carries, callers get an answer (hardening item 5,
+ * first two points).
  * <ul>
- * <li>{@code expires_in} out of range, as a string, zero, negative or missing: a token is used; its lifetime is at
- * most 24 hours; when {@code expires_in} is missing, zero or negative, the {@code exp} claim of a JWT access token
- * gives the expiry, else 60 seconds.</li>
- * <li>A body that is not JSON, a JSON array, a body over 256 KB, an {@code access_token} that is not a string, a
- * non-numeric {@code expires_in}: {@code invalid_token_response} (observed as {@code unexpected_response}), and
- * the message never says the endpoint "could not be reached".</li>
+ * <li>{@code expires_in} out of range, as a string, zero, negative or missing: a token is
+ * used; its lifetime is at most 24 hours; when {@code expires_in} is missing, zero or
+ * negative, the {@code exp} claim of a JWT access token gives the expiry, else 60
+ * seconds.</li>
+ * <li>A body that is not JSON, a JSON array, a body over 256 KB, an {@code access_token}
+ * that is not a string, a non-numeric {@code expires_in}: {@code invalid_token_response}
+ * (observed as {@code unexpected_response}), and the message never says the endpoint
+ * "could not be reached".</li>
  * </ul>
- * The token state is the auto-configured one; expiries are read from {@link PosTokenState#getExpiresAt()} against
- * the wall clock before and after the call, with a slack of {@value #SLACK_SECONDS} s.
+ * The token state is the auto-configured one; expiries are read from
+ * {@link PosTokenState#getExpiresAt()} against the wall clock before and after the call,
+ * with a slack of {@value #SLACK_SECONDS} s.
  */
 class TokenResponseValuesTests {
 
@@ -51,7 +55,9 @@ class TokenResponseValuesTests {
 	/** How long a token must be used for. */
 	enum Lifetime {
 
-		/** At most 24 hours (and not much less: the value is clamped, not thrown away). */
+		/**
+		 * At most 24 hours (and not much less: the value is clamped, not thrown away).
+		 */
 		CLAMPED_TO_A_DAY,
 
 		/** 3600 s. */
@@ -109,23 +115,24 @@ class TokenResponseValuesTests {
 
 		JSON_ARRAY(ok("application/json", "[{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":60}]")),
 
-		OVER_256_KB(ok("application/json", "{\"access_token\":\"at-big\",\"token_type\":\"Bearer\",\"expires_in\":60,"
-				+ "\"padding\":\"" + "x".repeat(300 * 1024) + "\"}")),
+		OVER_256_KB(ok("application/json",
+				"{\"access_token\":\"at-big\",\"token_type\":\"Bearer\",\"expires_in\":60," + "\"padding\":\""
+						+ "x".repeat(300 * 1024) + "\"}")),
 
 		ACCESS_TOKEN_NOT_A_STRING(ok("application/json",
 				"{\"access_token\":{\"value\":\"at-1\"},\"token_type\":\"Bearer\",\"expires_in\":60}")),
 
-		ACCESS_TOKEN_A_NUMBER(ok("application/json",
-				"{\"access_token\":12345,\"token_type\":\"Bearer\",\"expires_in\":60}")),
+		ACCESS_TOKEN_A_NUMBER(
+				ok("application/json", "{\"access_token\":12345,\"token_type\":\"Bearer\",\"expires_in\":60}")),
 
 		EXPIRES_IN_SOON(ok("application/json",
 				"{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":\"soon\"}")),
 
-		EXPIRES_IN_TRUE(ok("application/json",
-				"{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":true}")),
+		EXPIRES_IN_TRUE(
+				ok("application/json", "{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":true}")),
 
-		EXPIRES_IN_OBJECT(ok("application/json",
-				"{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":{}}"));
+		EXPIRES_IN_OBJECT(
+				ok("application/json", "{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":{}}"));
 
 		private final ResponseDefinitionBuilder answer;
 
@@ -152,7 +159,8 @@ class TokenResponseValuesTests {
 		String accessToken = expiresIn.jwt ? unsignedJwt(exp) : "opaque-access-token";
 		String body = "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\""
 				+ ((expiresIn.json != null) ? ",\"expires_in\":" + expiresIn.json : "") + "}";
-		server.stubTokenEndpoint(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body));
+		server.stubTokenEndpoint(
+				aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body));
 		runner().run((context) -> {
 			PosTokenState state = context.getBean(PosTokenState.class);
 			Instant before = Instant.now();
@@ -167,8 +175,8 @@ class TokenResponseValuesTests {
 					.isAfter(before.plus(DAY).minusSeconds(3600));
 				case AN_HOUR -> assertThat(expiresAt).isBetween(before.plusSeconds(3600 - SLACK_SECONDS),
 						after.plusSeconds(3600 + SLACK_SECONDS));
-				case JWT_EXP -> assertThat(expiresAt).as("the JWT's exp").isBetween(Instant.ofEpochSecond(exp - 2),
-						Instant.ofEpochSecond(exp + 2));
+				case JWT_EXP -> assertThat(expiresAt).as("the JWT's exp")
+					.isBetween(Instant.ofEpochSecond(exp - 2), Instant.ofEpochSecond(exp + 2));
 				case A_MINUTE -> assertThat(expiresAt).as("the default of 60 s")
 					.isBetween(before.plusSeconds(60 - SLACK_SECONDS), after.plusSeconds(60 + SLACK_SECONDS));
 			}
@@ -180,29 +188,30 @@ class TokenResponseValuesTests {
 	}
 
 	/**
-	 * With a {@code retry-backoff} (10 s) beyond {@code max-wait} (4 s, ample for a cold first request) the caller gets the failure of the one
-	 * attempt at once.
+	 * With a {@code retry-backoff} (10 s) beyond {@code max-wait} (4 s, ample for a cold
+	 * first request) the caller gets the failure of the one attempt at once.
 	 */
 	@ParameterizedTest
 	@EnumSource(BadBody.class)
 	void badBodyIsAnInvalidTokenResponseNeverUnreachable(BadBody bad) {
 		server.stubTokenEndpoint(bad.answer);
-		runner("pos.auth.retry-backoff=10s", "pos.auth.max-retry-backoff=10s", "pos.auth.max-wait=4s").run((context) -> {
-			PosTokenState state = context.getBean(PosTokenState.class);
-			assertThatExceptionOfType(ClientAuthorizationException.class)
-				.isThrownBy(() -> state.authorizedClient().block(TIMEOUT))
-				.satisfies((ex) -> {
-					assertThat(ex.getError().getErrorCode()).as(ex.getMessage())
-						.isEqualTo(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
-					assertThat(ex.getMessage()).doesNotContainIgnoringCase("could not be reached")
-						.doesNotContain("at-big")
-						.doesNotContain(PosStubServer.PASSWORD);
-				});
-			assertThat(state.getExpiresAt()).isNull();
-			assertThat(server.tokenRequests().size()).isEqualTo(1);
-			assertThat(LifecycleFixture.tokenObservations(this.observations))
-				.containsExactly("password/unexpected_response/invalid_token_response");
-		});
+		runner("pos.auth.retry-backoff=10s", "pos.auth.max-retry-backoff=10s", "pos.auth.max-wait=4s")
+			.run((context) -> {
+				PosTokenState state = context.getBean(PosTokenState.class);
+				assertThatExceptionOfType(ClientAuthorizationException.class)
+					.isThrownBy(() -> state.authorizedClient().block(TIMEOUT))
+					.satisfies((ex) -> {
+						assertThat(ex.getError().getErrorCode()).as(ex.getMessage())
+							.isEqualTo(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
+						assertThat(ex.getMessage()).doesNotContainIgnoringCase("could not be reached")
+							.doesNotContain("at-big")
+							.doesNotContain(PosStubServer.PASSWORD);
+					});
+				assertThat(state.getExpiresAt()).isNull();
+				assertThat(server.tokenRequests().size()).isEqualTo(1);
+				assertThat(LifecycleFixture.tokenObservations(this.observations))
+					.containsExactly("password/unexpected_response/invalid_token_response");
+			});
 	}
 
 	/**

@@ -20,10 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * When the application context closes, the token state stops its background renewals and retries: with a valid
- * token held and the token endpoint failing with 503, retries run in the background every 100 to 200 ms; after the
- * context is closed the token endpoint's journal does not grow over several backoff periods, while the token would
- * still have been valid (so without the close the retries would have gone on).
+ * When the application context closes, the token state stops its background renewals and
+ * retries: with a valid token held and the token endpoint failing with 503, retries run
+ * in the background every 100 to 200 ms; after the context is closed the token endpoint's
+ * journal does not grow over several backoff periods, while the token would still have
+ * been valid (so without the close the retries would have gone on).
  */
 class TokenStateShutdownTests {
 
@@ -63,13 +64,15 @@ class TokenStateShutdownTests {
 				assertThat(get(client)).contains("ok");
 				expiresAt[0] = state.getExpiresAt();
 				assertThat(expiresAt[0]).isNotNull();
-				// past the refresh-ahead point (half of the 8 s lifetime): this call starts the background renewal
+				// past the refresh-ahead point (half of the 8 s lifetime): this call
+				// starts the background renewal
 				TokenConcurrencyTests.sleepUntil(expiresAt[0].minusMillis(3900));
 				assertThat(get(client)).contains("ok");
 				await().atMost(Duration.ofSeconds(3))
 					.pollInterval(Duration.ofMillis(50))
-					.untilAsserted(() -> assertThat(this.tokens.journal().size()).as("token requests: first + 3 retries")
-						.isGreaterThanOrEqualTo(4));
+					.untilAsserted(
+							() -> assertThat(this.tokens.journal().size()).as("token requests: first + 3 retries")
+								.isGreaterThanOrEqualTo(4));
 				context.close();
 			});
 		// a request in flight at the close may still arrive; after that nothing more

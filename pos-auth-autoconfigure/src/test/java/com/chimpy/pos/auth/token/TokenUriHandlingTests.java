@@ -31,12 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The configured token URI in messages, logs and on the wire (hardening item 6). A token URI with user
- * information and a query ({@code http://user:pw@127.0.0.1:PORT/oauth/token?x=secret}) pointing at a closed port:
- * the caller learns that the endpoint "could not be reached", but neither the password of the user information nor
- * the query value shows up in the exception or in anything logged (pos-auth's loggers at DEBUG, captured with
- * {@link OutputCaptureExtension}). A percent-encoded token URI reaches the server exactly as written (the
- * journal's URL), not encoded a second time.
+ * The configured token URI in messages, logs and on the wire (hardening item 6). A token
+ * URI with user information and a query
+ * ({@code http://user:pw@127.0.0.1:PORT/oauth/token?x=secret}) pointing at a closed port:
+ * the caller learns that the endpoint "could not be reached", but neither the password of
+ * the user information nor the query value shows up in the exception or in anything
+ * logged (pos-auth's loggers at DEBUG, captured with {@link OutputCaptureExtension}). A
+ * percent-encoded token URI reaches the server exactly as written (the journal's URL),
+ * not encoded a second time.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TokenUriHandlingTests {
@@ -74,14 +76,15 @@ class TokenUriHandlingTests {
 
 	@Test
 	void userInfoAndQueryOfAnUnreachableTokenUriNeverShow(CapturedOutput output) {
-		// proves that what pos-auth's token package logs at DEBUG is in the captured output
+		// proves that what pos-auth's token package logs at DEBUG is in the captured
+		// output
 		LogFactory.getLog(PosTokenState.class).debug(CAPTURE_CHECK);
 		int closedPort;
 		try (PosStubServer stopped = PosStubServer.start()) {
 			closedPort = stopped.wireMock().port();
 		}
-		String tokenUri = "http://pos-user:" + USER_INFO_PASSWORD + "@127.0.0.1:" + closedPort
-				+ "/oauth/token?x=" + QUERY_SECRET;
+		String tokenUri = "http://pos-user:" + USER_INFO_PASSWORD + "@127.0.0.1:" + closedPort + "/oauth/token?x="
+				+ QUERY_SECRET;
 		PosStubServer.contextRunner()
 			.withPropertyValues(server.properties("pos.auth.token-uri=" + tokenUri, "pos.auth.max-wait=500ms",
 					"pos.auth.retry-backoff=100ms", "pos.auth.max-retry-backoff=100ms", "pos.auth.connect-timeout=1s"))

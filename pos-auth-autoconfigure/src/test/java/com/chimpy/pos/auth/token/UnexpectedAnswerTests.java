@@ -32,17 +32,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Only an OAuth2 error ({@code error} in a JSON body) is a verdict on the credentials (hardening item 2). An answer
- * from something between pos-auth and the authorization server (a proxy's 408, a firewall's HTML 403, a 404 page,
- * an empty 400, a 401 without JSON) is an outage: retried with the outage backoff, never counted towards
- * {@code max-credential-rejections}, health never DOWN for it (UP, with {@code tokenEndpoint} =
- * {@code unexpected_response} and {@code lastError} = {@code invalid_token_response}), observed with outcome
- * {@code unexpected_response}; the callers fail with {@code invalid_token_response} and a message saying the token
- * endpoint answered HTTP nnn without an OAuth2 error. Once the endpoint answers with a token again, the next call
- * gets it.
+ * Only an OAuth2 error ({@code error} in a JSON body) is a verdict on the credentials
+ * (hardening item 2). An answer from something between pos-auth and the authorization
+ * server (a proxy's 408, a firewall's HTML 403, a 404 page, an empty 400, a 401 without
+ * JSON) is an outage: retried with the outage backoff, never counted towards
+ * {@code max-credential-rejections}, health never DOWN for it (UP, with
+ * {@code tokenEndpoint} = {@code unexpected_response} and {@code lastError} =
+ * {@code invalid_token_response}), observed with outcome {@code unexpected_response}; the
+ * callers fail with {@code invalid_token_response} and a message saying the token
+ * endpoint answered HTTP nnn without an OAuth2 error. Once the endpoint answers with a
+ * token again, the next call gets it.
  * <p>
- * The OAuth2 error codes that are verdicts on the credentials still count, and {@code too_many_attempts} still
- * stops at once. Token requests are read from the stub server's journal.
+ * The OAuth2 error codes that are verdicts on the credentials still count, and
+ * {@code too_many_attempts} still stops at once. Token requests are read from the stub
+ * server's journal.
  */
 class UnexpectedAnswerTests {
 
@@ -57,20 +60,23 @@ class UnexpectedAnswerTests {
 
 		REQUEST_TIMEOUT_408(408, aResponse().withStatus(408)),
 
-		HTML_403(403, aResponse().withStatus(403)
-			.withHeader("Content-Type", "text/html")
-			.withBody("<html><body><h1>403 Forbidden</h1>Request blocked by the firewall.</body></html>")),
+		HTML_403(403,
+				aResponse().withStatus(403)
+					.withHeader("Content-Type", "text/html")
+					.withBody("<html><body><h1>403 Forbidden</h1>Request blocked by the firewall.</body></html>")),
 
-		HTML_404(404, aResponse().withStatus(404)
-			.withHeader("Content-Type", "text/html")
-			.withBody("<html><body><h1>Not Found</h1></body></html>")),
+		HTML_404(404,
+				aResponse().withStatus(404)
+					.withHeader("Content-Type", "text/html")
+					.withBody("<html><body><h1>Not Found</h1></body></html>")),
 
 		EMPTY_400(400, aResponse().withStatus(400)),
 
-		PLAIN_401(401, aResponse().withStatus(401)
-			.withHeader("WWW-Authenticate", "Basic realm=\"proxy\"")
-			.withHeader("Content-Type", "text/plain")
-			.withBody("Unauthorized"));
+		PLAIN_401(401,
+				aResponse().withStatus(401)
+					.withHeader("WWW-Authenticate", "Basic realm=\"proxy\"")
+					.withHeader("Content-Type", "text/plain")
+					.withBody("Unauthorized"));
 
 		private final int status;
 
@@ -84,8 +90,9 @@ class UnexpectedAnswerTests {
 	}
 
 	/**
-	 * Loads and initializes the HTTP client, server and context code once, so that no test's first token request
-	 * runs into a tight {@code max-wait} while the JVM is cold.
+	 * Loads and initializes the HTTP client, server and context code once, so that no
+	 * test's first token request runs into a tight {@code max-wait} while the JVM is
+	 * cold.
 	 */
 	@BeforeAll
 	static void warmUp() {
@@ -105,10 +112,11 @@ class UnexpectedAnswerTests {
 	}
 
 	/**
-	 * Calls in a tight loop for 1.5 s with {@code max-credential-rejections=2}, {@code rejection-backoff} 100 ms,
-	 * {@code retry-backoff} 250 ms (not growing) and {@code max-wait} 200 ms: more answers than
-	 * {@code max-credential-rejections} arrive and the password grant still goes out. Then the endpoint answers
-	 * with a token and a later call gets it.
+	 * Calls in a tight loop for 1.5 s with {@code max-credential-rejections=2},
+	 * {@code rejection-backoff} 100 ms, {@code retry-backoff} 250 ms (not growing) and
+	 * {@code max-wait} 200 ms: more answers than {@code max-credential-rejections} arrive
+	 * and the password grant still goes out. Then the endpoint answers with a token and a
+	 * later call gets it.
 	 */
 	@ParameterizedTest
 	@EnumSource(Unexpected.class)
@@ -122,10 +130,11 @@ class UnexpectedAnswerTests {
 				List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
 				assertThat(requests.size()).as("password grants sent; must go on past max-credential-rejections (2)")
 					.isGreaterThan(3);
-				assertThat(requests).allSatisfy(
-						(request) -> assertThat(LifecycleFixture.grantType(request)).isEqualTo("password"));
+				assertThat(requests)
+					.allSatisfy((request) -> assertThat(LifecycleFixture.grantType(request)).isEqualTo("password"));
 				for (int i = 1; i < requests.size(); i++) {
-					assertThat(requests.get(i).getLoggedDate().getTime() - requests.get(i - 1).getLoggedDate().getTime())
+					assertThat(
+							requests.get(i).getLoggedDate().getTime() - requests.get(i - 1).getLoggedDate().getTime())
 						.as("spaced by the outage backoff (250 ms, jitter 20%%)")
 						.isGreaterThanOrEqualTo(170);
 				}
@@ -153,8 +162,9 @@ class UnexpectedAnswerTests {
 					.atMost(Duration.ofSeconds(5))
 					.pollInterval(Duration.ofMillis(50))
 					.ignoreExceptionsInstanceOf(ClientAuthorizationException.class)
-					.untilAsserted(() -> assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
-						.isEqualTo("access-1"));
+					.untilAsserted(
+							() -> assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
+								.isEqualTo("access-1"));
 				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
 				assertThat(LifecycleFixture.grantType(server.tokenRequests().get(server.tokenRequests().size() - 1)))
 					.isEqualTo("password");
@@ -162,8 +172,9 @@ class UnexpectedAnswerTests {
 	}
 
 	/**
-	 * With a {@code retry-backoff} (10 s) beyond {@code max-wait} (4 s, ample for a cold first request) the caller fails at once after one request,
-	 * with the code and message of that answer.
+	 * With a {@code retry-backoff} (10 s) beyond {@code max-wait} (4 s, ample for a cold
+	 * first request) the caller fails at once after one request, with the code and
+	 * message of that answer.
 	 */
 	@ParameterizedTest
 	@EnumSource(Unexpected.class)
@@ -191,8 +202,9 @@ class UnexpectedAnswerTests {
 	}
 
 	/**
-	 * The OAuth2 errors that are verdicts on the credentials count towards {@code max-credential-rejections} (2):
-	 * continuous calls send two password grants, then stop; health is DOWN with the code.
+	 * The OAuth2 errors that are verdicts on the credentials count towards
+	 * {@code max-credential-rejections} (2): continuous calls send two password grants,
+	 * then stop; health is DOWN with the code.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "invalid_grant", "invalid_client", "unauthorized_client", "unauthorized", "access_denied",

@@ -19,9 +19,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The PoS API redirects to another origin (hardening item 1, the API side): {@code posWebClient} follows the
- * redirect but the bearer token stays with the API's origin, so the other server's journal shows the request
- * without {@code Authorization}.
+ * The PoS API redirects to another origin (hardening item 1, the API side):
+ * {@code posWebClient} follows the redirect but the bearer token stays with the API's
+ * origin, so the other server's journal shows the request without {@code Authorization}.
  */
 class PosWebClientRedirectTests {
 

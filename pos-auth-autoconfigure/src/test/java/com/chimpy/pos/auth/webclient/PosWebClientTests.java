@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code posWebClient} end to end against a stub token endpoint and PoS API: token reuse, renewal at expiry,
- * replay after 401, and the bearer kept to the API's origin.
+ * {@code posWebClient} end to end against a stub token endpoint and PoS API: token reuse,
+ * renewal at expiry, replay after 401, and the bearer kept to the API's origin.
  */
 class PosWebClientTests {
 
@@ -90,8 +90,8 @@ class PosWebClientTests {
 	}
 
 	/**
-	 * A call gets the API's answer for access-1; once that token has expired, the next call gets the answer for
-	 * access-2, obtained with the given sequence of grants.
+	 * A call gets the API's answer for access-1; once that token has expired, the next
+	 * call gets the answer for access-2, obtained with the given sequence of grants.
 	 */
 	private static void assertRenewedAfterExpiry(String... grantTypes) {
 		stubOrders("access-1", "one");
@@ -149,8 +149,7 @@ class PosWebClientTests {
 	void unauthorizedAgainGoesToTheCallerAfterExactlyTwoAttempts() {
 		server.stubGrant("password", token("access-1", 3600, null), token("access-2", 3600, null),
 				token("access-3", 3600, null));
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).willReturn(aResponse().withStatus(401)));
+		server.wireMock().stubFor(any(urlPathMatching(API_PATH + "/.*")).willReturn(aResponse().withStatus(401)));
 		run((context) -> {
 			assertThatExceptionOfType(WebClientResponseException.class)
 				.isThrownBy(() -> getOrders(posWebClient(context)))
@@ -164,8 +163,7 @@ class PosWebClientTests {
 	@Test
 	void forbiddenIsNotRetried() {
 		server.stubGrant("password", token("access-1", 3600, null), token("access-2", 3600, null));
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).willReturn(aResponse().withStatus(403)));
+		server.wireMock().stubFor(any(urlPathMatching(API_PATH + "/.*")).willReturn(aResponse().withStatus(403)));
 		run((context) -> {
 			assertThatExceptionOfType(WebClientResponseException.class)
 				.isThrownBy(() -> getOrders(posWebClient(context)))
@@ -183,12 +181,17 @@ class PosWebClientTests {
 			other.wireMock().stubFor(get(urlPathEqualTo(ORDERS)).willReturn(okJson("\"elsewhere\"")));
 			run((context) -> {
 				WebClient client = posWebClient(context);
-				String elsewhere = client.get().uri(other.url(ORDERS)).retrieve().bodyToMono(String.class).block(TIMEOUT);
+				String elsewhere = client.get()
+					.uri(other.url(ORDERS))
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(TIMEOUT);
 				assertThat(elsewhere).isEqualTo("\"elsewhere\"");
 				assertThat(other.apiRequests()).singleElement()
 					.satisfies((request) -> assertThat(authorization(request)).isNull());
 				assertThat(server.tokenRequests()).isEmpty();
-				// The same client still authenticates calls to its own origin, also with an absolute URL.
+				// The same client still authenticates calls to its own origin, also with
+				// an absolute URL.
 				assertThat(client.get().uri(server.url(ORDERS)).retrieve().bodyToMono(String.class).block(TIMEOUT))
 					.isEqualTo("\"one\"");
 				assertThat(server.apiRequests()).singleElement()

@@ -36,14 +36,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The 401 backoff of {@code posWebClient}: when the PoS API rejects even freshly issued tokens (every call 401), the
- * first 401 on a token renews it and replays once; a rejected replacement is not replaced again because of a 401
- * before {@code pos.auth.unauthorized-backoff} has passed (then the backoff doubles while fresh tokens keep being
- * rejected, up to {@code pos.auth.max-unauthorized-backoff}); meanwhile callers get the 401. Revocation still renews
- * at once, and the backoff ends as soon as a replacement is accepted.
+ * The 401 backoff of {@code posWebClient}: when the PoS API rejects even freshly issued
+ * tokens (every call 401), the first 401 on a token renews it and replays once; a
+ * rejected replacement is not replaced again because of a 401 before
+ * {@code pos.auth.unauthorized-backoff} has passed (then the backoff doubles while fresh
+ * tokens keep being rejected, up to {@code pos.auth.max-unauthorized-backoff}); meanwhile
+ * callers get the 401. Revocation still renews at once, and the backoff ends as soon as a
+ * replacement is accepted.
  * <p>
- * The token endpoint hands out {@code access-1}, {@code access-2}, ... in order; token and API requests are counted
- * from the stub server's journal.
+ * The token endpoint hands out {@code access-1}, {@code access-2}, ... in order; token
+ * and API requests are counted from the stub server's journal.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class UnauthorizedBackoffTests {
@@ -59,9 +61,10 @@ class UnauthorizedBackoffTests {
 	}
 
 	/**
-	 * 30 sequential calls, all answered 401, well within the default backoff (10 s): two token requests (the first
-	 * token and one replacement), not 31. {@code retrieve()} raises {@code WebClientResponseException.Unauthorized},
-	 * an exchange sees status 401. After the first call every call carries the replacement.
+	 * 30 sequential calls, all answered 401, well within the default backoff (10 s): two
+	 * token requests (the first token and one replacement), not 31. {@code retrieve()}
+	 * raises {@code WebClientResponseException.Unauthorized}, an exchange sees status
+	 * 401. After the first call every call carries the replacement.
 	 */
 	@Test
 	void thirtyCallsRejectedWithinTheBackoffSendTwoTokenRequests() {
@@ -87,8 +90,8 @@ class UnauthorizedBackoffTests {
 	}
 
 	/**
-	 * The WARN line that explains a rejected fresh token (likely causes: audience, clock skew, key rollover) is
-	 * written once for 30 rejected calls, not once per call.
+	 * The WARN line that explains a rejected fresh token (likely causes: audience, clock
+	 * skew, key rollover) is written once for 30 rejected calls, not once per call.
 	 */
 	@Test
 	void rejectedFreshTokensAreReportedOnceAtWarn(CapturedOutput output) {
@@ -108,19 +111,19 @@ class UnauthorizedBackoffTests {
 	}
 
 	/**
-	 * Once the backoff has passed, a rejected call replaces the token once more; while fresh tokens keep being
-	 * rejected the backoff doubles (500 ms, 1 s) and stops growing at the cap (1 s). Spacing is read from the
-	 * journal's timestamps (a slow machine can only make the gaps longer); the cap is checked by calling once after
-	 * the capped backoff (with a margin) has passed: that call must replace the token, which it would not under a
-	 * backoff of 2 s.
+	 * Once the backoff has passed, a rejected call replaces the token once more; while
+	 * fresh tokens keep being rejected the backoff doubles (500 ms, 1 s) and stops
+	 * growing at the cap (1 s). Spacing is read from the journal's timestamps (a slow
+	 * machine can only make the gaps longer); the cap is checked by calling once after
+	 * the capped backoff (with a margin) has passed: that call must replace the token,
+	 * which it would not under a backoff of 2 s.
 	 */
 	@Test
 	void afterTheBackoffOneMoreReplacementThenTheBackoffDoublesUpToTheCap() {
 		rejectEveryCall();
 		run((context) -> {
 			WebClient client = posWebClient(context);
-			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class)
-				.isThrownBy(() -> retrieve(client));
+			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
 			assertThat(settled(server::tokenRequests).size()).isEqualTo(2);
 			callUntilTokenRequests(client, 3);
 			callUntilTokenRequests(client, 4);
@@ -130,17 +133,19 @@ class UnauthorizedBackoffTests {
 				.isGreaterThanOrEqualTo(400);
 			assertThat(gapMillis(tokens, 2, 3)).as("ms from replacement 2 to replacement 3 (doubled: 1 s)")
 				.isGreaterThanOrEqualTo(800);
-			// capped at 1 s: after 1.4 s one rejected call replaces the token again (uncapped it would be 2 s)
+			// capped at 1 s: after 1.4 s one rejected call replaces the token again
+			// (uncapped it would be 2 s)
 			sleep(1400);
-			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class)
-				.isThrownBy(() -> retrieve(client));
-			assertThat(settled(server::tokenRequests).size()).as("token requests after the capped backoff").isEqualTo(5);
+			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
+			assertThat(settled(server::tokenRequests).size()).as("token requests after the capped backoff")
+				.isEqualTo(5);
 		}, "pos.auth.unauthorized-backoff=500ms", "pos.auth.max-unauthorized-backoff=1s");
 	}
 
 	/**
-	 * Revocation under concurrent load is as good as before: 600 calls, 32 at a time; after 150 answers every token
-	 * issued so far is revoked. One renewal, no failed call, and the revocation did hit calls (some 401s).
+	 * Revocation under concurrent load is as good as before: 600 calls, 32 at a time;
+	 * after 150 answers every token issued so far is revoked. One renewal, no failed
+	 * call, and the revocation did hit calls (some 401s).
 	 */
 	@Test
 	void revocationUnderConcurrentLoadRenewsOnceAndNoCallFails() {
@@ -172,20 +177,20 @@ class UnauthorizedBackoffTests {
 	}
 
 	/**
-	 * The backoff does not stay engaged forever: with the replacement rejected too, a further rejected call is not
-	 * renewed (the backoff is engaged); then the API starts accepting that replacement; when it is later revoked,
-	 * the next call renews at once (within the default backoff of 10 s) and succeeds on its replay.
+	 * The backoff does not stay engaged forever: with the replacement rejected too, a
+	 * further rejected call is not renewed (the backoff is engaged); then the API starts
+	 * accepting that replacement; when it is later revoked, the next call renews at once
+	 * (within the default backoff of 10 s) and succeeds on its replay.
 	 */
 	@Test
 	void anAcceptedReplacementEndsTheBackoffSoALaterRevocationRenewsAtOnce() {
 		rejectEveryCall();
 		run((context) -> {
 			WebClient client = posWebClient(context);
-			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class)
-				.isThrownBy(() -> retrieve(client));
-			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class)
-				.isThrownBy(() -> retrieve(client));
-			assertThat(settled(server::tokenRequests).size()).as("token requests with the backoff engaged").isEqualTo(2);
+			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
+			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
+			assertThat(settled(server::tokenRequests).size()).as("token requests with the backoff engaged")
+				.isEqualTo(2);
 			accept("access-2");
 			assertThat(retrieve(client)).contains("ok");
 			revoke("access-2");
@@ -207,7 +212,10 @@ class UnauthorizedBackoffTests {
 		return answers;
 	}
 
-	/** Every API call is answered 401 (lowest priority, so the stubs of {@link #accept} win). */
+	/**
+	 * Every API call is answered 401 (lowest priority, so the stubs of {@link #accept}
+	 * win).
+	 */
 	private static void rejectEveryCall() {
 		server.wireMock()
 			.stubFor(any(urlPathMatching(API_PATH + "/.*")).atPriority(10)
@@ -247,12 +255,12 @@ class UnauthorizedBackoffTests {
 	}
 
 	/**
-	 * Calls (each answered 401) every 50 ms until the journal shows the given number of token requests.
+	 * Calls (each answered 401) every 50 ms until the journal shows the given number of
+	 * token requests.
 	 */
 	private static void callUntilTokenRequests(WebClient client, int count) {
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class)
-				.isThrownBy(() -> retrieve(client));
+			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
 			return server.tokenRequests().size() >= count;
 		});
 	}
@@ -262,13 +270,15 @@ class UnauthorizedBackoffTests {
 	}
 
 	/**
-	 * WARN lines that explain rejected fresh tokens: they name the audience, the clock and the key.
+	 * WARN lines that explain rejected fresh tokens: they name the audience, the clock
+	 * and the key.
 	 */
 	static int warnings(String output) {
 		int count = 0;
 		for (String line : output.split("\\R")) {
 			String lower = line.toLowerCase(java.util.Locale.ROOT);
-			if (line.contains("WARN") && lower.contains("audience") && lower.contains("clock") && lower.contains("key")) {
+			if (line.contains("WARN") && lower.contains("audience") && lower.contains("clock")
+					&& lower.contains("key")) {
 				count++;
 			}
 		}
@@ -276,7 +286,8 @@ class UnauthorizedBackoffTests {
 	}
 
 	/**
-	 * WireMock adds a request to its journal once its answer is sent: poll until the journal stops changing.
+	 * WireMock adds a request to its journal once its answer is sent: poll until the
+	 * journal stops changing.
 	 */
 	static <T> List<T> settled(Supplier<List<T>> journal) {
 		List<T> previous = new ArrayList<>(journal.get());

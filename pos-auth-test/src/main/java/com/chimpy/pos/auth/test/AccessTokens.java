@@ -27,12 +27,15 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * Issues and checks the sandbox's access tokens: RS256-signed JWTs with {@code iss}, {@code sub}, {@code aud},
- * {@code iat}, {@code exp}, {@code jti}, {@code scope}, {@code azp} and {@code gty}. Every issued token is
- * remembered by its {@code jti} so that it can be revoked.
+ * Issues and checks the sandbox's access tokens: RS256-signed JWTs with {@code iss},
+ * {@code sub}, {@code aud}, {@code iat}, {@code exp}, {@code jti}, {@code scope},
+ * {@code azp} and {@code gty}. Every issued token is remembered by its {@code jti} so
+ * that it can be revoked.
  *
- * <p>A token expires exactly its lifetime after it was issued (millisecond precision); its {@code exp} claim is
- * that instant rounded up to the whole second, as JWT times are whole seconds.
+ * <p>
+ * A token expires exactly its lifetime after it was issued (millisecond precision); its
+ * {@code exp} claim is that instant rounded up to the whole second, as JWT times are
+ * whole seconds.
  */
 final class AccessTokens {
 
@@ -73,8 +76,10 @@ final class AccessTokens {
 	/** A new RSA key pair for RS256 signatures. */
 	static RSAKey newSigningKey() {
 		try {
-			return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.RS256)
-					.keyUse(KeyUse.SIGNATURE).generate();
+			return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString())
+				.algorithm(JWSAlgorithm.RS256)
+				.keyUse(KeyUse.SIGNATURE)
+				.generate();
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException("Cannot create the sandbox's token signing key", ex);
@@ -93,19 +98,19 @@ final class AccessTokens {
 		Instant now = this.clock.instant();
 		Instant expiresAt = now.plus(lifetime);
 		String jti = UUID.randomUUID().toString();
-		JWTClaimsSet claims = new JWTClaimsSet.Builder()
-				.issuer(this.issuer.get())
-				.subject(subject)
-				.audience(this.audience)
-				.issueTime(Date.from(now))
-				.expirationTime(new Date(ceilToSecond(expiresAt)))
-				.jwtID(jti)
-				.claim("scope", scope)
-				.claim("azp", clientId)
-				.claim("gty", grantType)
-				.build();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer.get())
+			.subject(subject)
+			.audience(this.audience)
+			.issueTime(Date.from(now))
+			.expirationTime(new Date(ceilToSecond(expiresAt)))
+			.jwtID(jti)
+			.claim("scope", scope)
+			.claim("azp", clientId)
+			.claim("gty", grantType)
+			.build();
 		JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.signingKey.getKeyID())
-				.type(JOSEObjectType.JWT).build();
+			.type(JOSEObjectType.JWT)
+			.build();
 		SignedJWT jwt = new SignedJWT(header, claims);
 		try {
 			jwt.sign(this.signer);
@@ -186,6 +191,7 @@ final class AccessTokens {
 
 	/**
 	 * An issued token.
+	 *
 	 * @param value the serialized JWT
 	 * @param jti its id
 	 * @param expiresInSeconds the {@code expires_in} to report, at least 1
@@ -200,6 +206,7 @@ final class AccessTokens {
 
 	/**
 	 * The result of checking a bearer token.
+	 *
 	 * @param claims the claims of a valid token, else {@code null}
 	 * @param problem why the token was refused, else {@code null}
 	 */
@@ -240,5 +247,7 @@ final class AccessTokens {
 		void revoke() {
 			this.revoked = true;
 		}
+
 	}
+
 }

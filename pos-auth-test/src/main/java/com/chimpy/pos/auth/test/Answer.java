@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 
 /**
  * An HTTP answer the sandbox computed, before it becomes a WireMock response definition.
+ *
  * @param status the HTTP status
  * @param headers the headers, in order
  * @param body the body text, may be empty

@@ -10,11 +10,13 @@ import java.lang.annotation.Target;
 /**
  * Starts a {@link PosSandbox} for the Spring test context of the annotated test class.
  *
- * <p>One sandbox is started per application context (contexts with the same settings are cached and share
- * it). Its {@link PosSandbox#springProperties()} are added to the environment with high priority (below
- * the test's own inlined and dynamic properties, so a test can still override one), the sandbox is a bean
- * named {@value PosSandboxContextCustomizer#BEAN_NAME} that tests can autowire, and it stops when the context
- * closes.
+ * <p>
+ * One sandbox is started per application context (contexts with the same settings are
+ * cached and share it). Its {@link PosSandbox#springProperties()} are added to the
+ * environment with high priority (below the test's own inlined and dynamic properties, so
+ * a test can still override one), the sandbox is a bean named
+ * {@value PosSandboxContextCustomizer#BEAN_NAME} that tests can autowire, and it stops
+ * when the context closes.
  *
  * <pre class="code">
  * &#64;SpringBootTest
@@ -39,8 +41,8 @@ import java.lang.annotation.Target;
 public @interface EnablePosSandbox {
 
 	/**
-	 * Whether the sandbox serves HTTPS with a self-signed certificate; the properties then define the SSL
-	 * bundle {@value PosSandbox#SSL_BUNDLE} that trusts it.
+	 * Whether the sandbox serves HTTPS with a self-signed certificate; the properties
+	 * then define the SSL bundle {@value PosSandbox#SSL_BUNDLE} that trusts it.
 	 * @return whether to serve HTTPS
 	 */
 	boolean https() default false;
@@ -56,4 +58,5 @@ public @interface EnablePosSandbox {
 	 * @return the client secret or an empty string
 	 */
 	String clientSecret() default "";
+
 }

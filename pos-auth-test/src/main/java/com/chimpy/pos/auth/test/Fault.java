@@ -4,16 +4,20 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A failure that the sandbox injects into one answer of an endpoint, queued with {@link Faults}.
+ * A failure that the sandbox injects into one answer of an endpoint, queued with
+ * {@link Faults}.
  *
- * <p>Instances are immutable and made by the static factories. Except for {@link #latency(Duration)},
- * a faulted request is not processed: no token is issued, no login attempt is counted and no order is
- * created. The request still appears in the sandbox's request journal.
+ * <p>
+ * Instances are immutable and made by the static factories. Except for
+ * {@link #latency(Duration)}, a faulted request is not processed: no token is issued, no
+ * login attempt is counted and no order is created. The request still appears in the
+ * sandbox's request journal.
  */
 public final class Fault {
 
 	/** What a fault does to the answer. */
 	enum Kind {
+
 		/** The real answer, sent late. */
 		LATENCY,
 		/** An error status with a JSON error body. */
@@ -24,8 +28,12 @@ public final class Fault {
 		MALFORMED_BODY,
 		/** 200 JSON token answer without {@code access_token} (token endpoint only). */
 		MISSING_ACCESS_TOKEN,
-		/** 200 JSON token answer whose {@code token_type} is {@code mac} (token endpoint only). */
+		/**
+		 * 200 JSON token answer whose {@code token_type} is {@code mac} (token endpoint
+		 * only).
+		 */
 		WRONG_TOKEN_TYPE
+
 	}
 
 	private final Kind kind;
@@ -57,8 +65,9 @@ public final class Fault {
 	}
 
 	/**
-	 * An answer with the given error status and the JSON body {@code {"error":"server_error",...}} for 5xx
-	 * statuses (other statuses get an error code that matches them). A 401 from the PoS API also carries
+	 * An answer with the given error status and the JSON body
+	 * {@code {"error":"server_error",...}} for 5xx statuses (other statuses get an error
+	 * code that matches them). A 401 from the PoS API also carries
 	 * {@code WWW-Authenticate: Bearer error="invalid_token"}.
 	 * @param status an HTTP status from 400 to 599
 	 * @return the fault
@@ -105,7 +114,8 @@ public final class Fault {
 	}
 
 	/**
-	 * HTTP 200 with a JSON token answer that lacks {@code access_token}. Token endpoint only.
+	 * HTTP 200 with a JSON token answer that lacks {@code access_token}. Token endpoint
+	 * only.
 	 * @return the fault
 	 */
 	public static Fault missingAccessToken() {
@@ -113,8 +123,8 @@ public final class Fault {
 	}
 
 	/**
-	 * HTTP 200 with a JSON token answer whose {@code token_type} is {@code mac} instead of {@code Bearer}.
-	 * Token endpoint only.
+	 * HTTP 200 with a JSON token answer whose {@code token_type} is {@code mac} instead
+	 * of {@code Bearer}. Token endpoint only.
 	 * @return the fault
 	 */
 	public static Fault wrongTokenType() {
@@ -180,4 +190,5 @@ public final class Fault {
 			case WRONG_TOKEN_TYPE -> "wrongTokenType()";
 		};
 	}
+
 }

@@ -8,7 +8,10 @@ import java.util.function.Supplier;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 
-/** Turns a {@link Fault} into the response the sandbox sends instead of (or around) the real answer. */
+/**
+ * Turns a {@link Fault} into the response the sandbox sends instead of (or around) the
+ * real answer.
+ */
 final class FaultAnswers {
 
 	private FaultAnswers() {
@@ -18,7 +21,8 @@ final class FaultAnswers {
 	 * The response for a request that drew {@code fault}.
 	 * @param fault the fault, or {@code null} for a normal answer
 	 * @param realAnswer computes the real answer; called only when the fault needs it
-	 * @param apiEndpoint whether the request went to the PoS API (a 401 then carries {@code WWW-Authenticate})
+	 * @param apiEndpoint whether the request went to the PoS API (a 401 then carries
+	 * {@code WWW-Authenticate})
 	 */
 	static ResponseDefinition respond(Fault fault, Supplier<Answer> realAnswer, boolean apiEndpoint) {
 		if (fault == null) {
@@ -28,11 +32,11 @@ final class FaultAnswers {
 			case LATENCY -> realAnswer.get().toResponseDefinition(fault.delay());
 			case STATUS -> statusAnswer(fault, apiEndpoint).toResponseDefinition(Duration.ZERO);
 			case CONNECTION_RESET -> ResponseDefinitionBuilder.responseDefinition()
-					.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
-					.build();
+				.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
+				.build();
 			case MALFORMED_BODY -> new Answer(200, Map.of("Content-Type", "application/json;charset=UTF-8"),
 					"<html><body>Simulated malformed answer {\"access_token\":</body></html>")
-					.toResponseDefinition(Duration.ZERO);
+				.toResponseDefinition(Duration.ZERO);
 			case MISSING_ACCESS_TOKEN -> Answer.json(200, tokenLike(false)).toResponseDefinition(Duration.ZERO);
 			case WRONG_TOKEN_TYPE -> Answer.json(200, tokenLike(true)).toResponseDefinition(Duration.ZERO);
 		};
@@ -77,4 +81,5 @@ final class FaultAnswers {
 		body.put("expires_in", 3600);
 		return body;
 	}
+
 }

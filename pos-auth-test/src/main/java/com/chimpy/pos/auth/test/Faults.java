@@ -8,9 +8,11 @@ import java.util.Optional;
 /**
  * Fault injection for one endpoint of a {@link PosSandbox}.
  *
- * <p>Faults apply to the following requests in order: first the ones queued with {@link #failNext(int, Fault)},
- * one request each, then the standing fault set with {@link #failAlways(Fault)}, if any, until {@link #clear()}.
- * All methods are thread-safe and return this instance for chaining.
+ * <p>
+ * Faults apply to the following requests in order: first the ones queued with
+ * {@link #failNext(int, Fault)}, one request each, then the standing fault set with
+ * {@link #failAlways(Fault)}, if any, until {@link #clear()}. All methods are thread-safe
+ * and return this instance for chaining.
  */
 public final class Faults {
 
@@ -28,7 +30,8 @@ public final class Faults {
 	}
 
 	/**
-	 * Queues {@code fault} for the next {@code times} requests (after the faults already queued).
+	 * Queues {@code fault} for the next {@code times} requests (after the faults already
+	 * queued).
 	 * @param times how many requests fail; at least 1
 	 * @param fault the fault
 	 * @return this
@@ -47,7 +50,8 @@ public final class Faults {
 	}
 
 	/**
-	 * Makes every request fail with {@code fault} once the queued faults are used up, until {@link #clear()}.
+	 * Makes every request fail with {@code fault} once the queued faults are used up,
+	 * until {@link #clear()}.
 	 * @param fault the fault
 	 * @return this
 	 */
@@ -60,7 +64,8 @@ public final class Faults {
 	}
 
 	/**
-	 * Removes the queued faults and the standing fault: the endpoint answers normally again.
+	 * Removes the queued faults and the standing fault: the endpoint answers normally
+	 * again.
 	 * @return this
 	 */
 	public Faults clear() {
@@ -92,4 +97,5 @@ public final class Faults {
 			return "Faults[" + this.endpoint + ", queued=" + this.queued + ", always=" + this.always + "]";
 		}
 	}
+
 }

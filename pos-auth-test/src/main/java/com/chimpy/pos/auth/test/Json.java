@@ -21,8 +21,8 @@ final class Json {
 	}
 
 	/**
-	 * Reads a JSON object whose members become strings (numbers and booleans as their JSON text,
-	 * nested objects and arrays as JSON, {@code null} left out).
+	 * Reads a JSON object whose members become strings (numbers and booleans as their
+	 * JSON text, nested objects and arrays as JSON, {@code null} left out).
 	 * @throws IllegalArgumentException if the text is not a JSON object
 	 */
 	static Map<String, String> readFlatObject(String text) {
@@ -62,4 +62,5 @@ final class Json {
 	static Object toJava(JsonNode node) {
 		return MAPPER.convertValue(node, Object.class);
 	}
+
 }

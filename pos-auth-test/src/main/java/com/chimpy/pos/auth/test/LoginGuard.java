@@ -7,20 +7,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The resource owners of the sandbox and the lockout after consecutive failed logins, as the
- * authorization service's brute-force protection does it: after {@code maxFailedLogins} failures in a row
- * a user is blocked, and even the right password is refused until {@link #unblockAll()}.
+ * The resource owners of the sandbox and the lockout after consecutive failed logins, as
+ * the authorization service's brute-force protection does it: after
+ * {@code maxFailedLogins} failures in a row a user is blocked, and even the right
+ * password is refused until {@link #unblockAll()}.
  */
 final class LoginGuard {
 
 	/** The outcome of a login attempt. */
 	enum Outcome {
+
 		/** Right user name and password. */
 		SUCCESS,
 		/** Unknown user name or wrong password. */
 		WRONG_CREDENTIALS,
 		/** The user is blocked after too many failures. */
 		BLOCKED
+
 	}
 
 	private final Map<String, String> passwords;
@@ -63,4 +66,5 @@ final class LoginGuard {
 		return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
 				actual.getBytes(StandardCharsets.UTF_8));
 	}
+
 }

@@ -9,9 +9,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The simulated PoS API under {@code /api/v2}: every request needs a valid bearer token from the sandbox's
- * authorization service, else it gets 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}.
- * Injected faults come first.
+ * The simulated PoS API under {@code /api/v2}: every request needs a valid bearer token
+ * from the sandbox's authorization service, else it gets 401 with
+ * {@code WWW-Authenticate: Bearer error="invalid_token"}. Injected faults come first.
  */
 final class PosApi extends SandboxEndpoint {
 
@@ -59,8 +59,9 @@ final class PosApi extends SandboxEndpoint {
 				return notAllowed("GET");
 			}
 			String id = resource.substring(8);
-			return this.resources.store(id).map((store) -> Answer.json(200, store))
-					.orElseGet(() -> Answer.error(404, "not_found", "No store with id " + id));
+			return this.resources.store(id)
+				.map((store) -> Answer.json(200, store))
+				.orElseGet(() -> Answer.error(404, "not_found", "No store with id " + id));
 		}
 		if (resource.equals("/products")) {
 			return (RequestMethod.GET.equals(method)) ? Answer.json(200, this.resources.products()) : notAllowed("GET");
@@ -100,8 +101,7 @@ final class PosApi extends SandboxEndpoint {
 	}
 
 	private static Answer unauthorized(String description) {
-		return Answer.error(401, "invalid_token", description).withHeader("WWW-Authenticate",
-				INVALID_TOKEN_CHALLENGE);
+		return Answer.error(401, "invalid_token", description).withHeader("WWW-Authenticate", INVALID_TOKEN_CHALLENGE);
 	}
 
 	private static Answer notAllowed(String allowed) {
@@ -121,4 +121,5 @@ final class PosApi extends SandboxEndpoint {
 		int query = url.indexOf('?');
 		return (query >= 0) ? url.substring(0, query) : url;
 	}
+
 }

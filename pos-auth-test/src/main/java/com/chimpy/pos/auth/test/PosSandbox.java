@@ -21,19 +21,25 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
- * An in-process simulation of the Chimpy authorization service and PoS API, for tests and local runs.
+ * An in-process simulation of the Chimpy authorization service and PoS API, for tests and
+ * local runs.
  *
- * <p>The authorization service answers {@code POST /oauth/token} with the resource-owner password grant and the
- * refresh-token grant (JSON or form bodies) and issues RS256-signed JWT access tokens, with refresh tokens when
- * the scope contains {@code offline_access}. Refresh tokens rotate and a reused one revokes its whole family.
- * Consecutive failed logins block the user. The PoS API under {@code /api/v2} accepts only valid, unexpired,
- * unrevoked tokens of this sandbox and serves a few simulated resources ({@code GET /stores},
- * {@code GET /stores/{id}}, {@code GET /products}, {@code POST /orders}, {@code GET /whoami}). The public key is
+ * <p>
+ * The authorization service answers {@code POST /oauth/token} with the resource-owner
+ * password grant and the refresh-token grant (JSON or form bodies) and issues
+ * RS256-signed JWT access tokens, with refresh tokens when the scope contains
+ * {@code offline_access}. Refresh tokens rotate and a reused one revokes its whole
+ * family. Consecutive failed logins block the user. The PoS API under {@code /api/v2}
+ * accepts only valid, unexpired, unrevoked tokens of this sandbox and serves a few
+ * simulated resources ({@code GET /stores}, {@code GET /stores/{id}},
+ * {@code GET /products}, {@code POST /orders}, {@code GET /whoami}). The public key is
  * published at {@code /.well-known/jwks.json}.
  *
- * <p>Faults can be injected per endpoint ({@link #tokenEndpoint()}, {@link #api()}), and every counter is read
- * from the request journal of the embedded WireMock server. In HTTPS mode the sandbox serves HTTPS only, with a
- * self-signed certificate for {@code localhost} and {@code 127.0.0.1} (see {@link #trustCertificate()}).
+ * <p>
+ * Faults can be injected per endpoint ({@link #tokenEndpoint()}, {@link #api()}), and
+ * every counter is read from the request journal of the embedded WireMock server. In
+ * HTTPS mode the sandbox serves HTTPS only, with a self-signed certificate for
+ * {@code localhost} and {@code 127.0.0.1} (see {@link #trustCertificate()}).
  *
  * <pre>{@code
  * try (PosSandbox sandbox = PosSandbox.builder().tokenLifetime(Duration.ofMinutes(5)).build().start()) {
@@ -42,11 +48,14 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  * }
  * }</pre>
  *
- * <p>Instances are thread-safe. {@link #toString()} shows no passwords, secrets or tokens.
+ * <p>
+ * Instances are thread-safe. {@link #toString()} shows no passwords, secrets or tokens.
  */
 public final class PosSandbox implements AutoCloseable {
 
-	/** The name of the SSL bundle that {@link #springProperties()} defines in HTTPS mode. */
+	/**
+	 * The name of the SSL bundle that {@link #springProperties()} defines in HTTPS mode.
+	 */
 	public static final String SSL_BUNDLE = "pos-sandbox";
 
 	/** The default client id. */
@@ -111,9 +120,9 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * A builder with the defaults: client {@value #DEFAULT_CLIENT_ID} without secret, audience
-	 * {@value #DEFAULT_AUDIENCE}, one user {@value #DEFAULT_USERNAME}, tokens valid for one hour, HTTP, 10 failed
-	 * logins before a block, rotating refresh tokens.
+	 * A builder with the defaults: client {@value #DEFAULT_CLIENT_ID} without secret,
+	 * audience {@value #DEFAULT_AUDIENCE}, one user {@value #DEFAULT_USERNAME}, tokens
+	 * valid for one hour, HTTP, 10 failed logins before a block, rotating refresh tokens.
 	 * @return a new builder
 	 */
 	public static Builder builder() {
@@ -121,8 +130,9 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the sandbox on {@code 127.0.0.1}, on a free port unless {@link Builder#port(int)} chose one.
-	 * Calling it again on a started sandbox does nothing.
+	 * Starts the sandbox on {@code 127.0.0.1}, on a free port unless
+	 * {@link Builder#port(int)} chose one. Calling it again on a started sandbox does
+	 * nothing.
 	 * @return this sandbox
 	 * @throws IllegalStateException if the sandbox was closed or cannot start
 	 */
@@ -138,8 +148,7 @@ public final class PosSandbox implements AutoCloseable {
 		RefreshTokens refreshTokens = new RefreshTokens(this.refreshTokenRotation);
 		LoginGuard logins = new LoginGuard(this.users, this.maxFailedLogins);
 		TokenEndpoint tokenEndpoint = new TokenEndpoint(new TokenEndpoint.Client(this.clientId, this.clientSecret),
-				this.audience, logins, accessTokens, refreshTokens, () -> this.tokenLifetime,
-				this.tokenEndpointFaults);
+				this.audience, logins, accessTokens, refreshTokens, () -> this.tokenLifetime, this.tokenEndpointFaults);
 		PosApi api = new PosApi(accessTokens, new SimulatedResources(), this.apiFaults);
 		SelfSignedCertificate certificate = this.https ? SelfSignedCertificate.get() : null;
 		WireMockServer wireMock = new WireMockServer(configuration(certificate, tokenEndpoint, api));
@@ -162,36 +171,42 @@ public final class PosSandbox implements AutoCloseable {
 	private WireMockConfiguration configuration(SelfSignedCertificate certificate, TokenEndpoint tokenEndpoint,
 			PosApi api) {
 		WireMockConfiguration configuration = WireMockConfiguration.options()
-				.bindAddress(LOOPBACK_ADDRESS)
-				.notifier(new QuietNotifier())
-				.extensions(tokenEndpoint, api)
-				.asynchronousResponseEnabled(true)
-				.asynchronousResponseThreads(2)
-				.containerThreads(24)
-				.jettyStopTimeout(0L);
+			.bindAddress(LOOPBACK_ADDRESS)
+			.notifier(new QuietNotifier())
+			.extensions(tokenEndpoint, api)
+			.asynchronousResponseEnabled(true)
+			.asynchronousResponseThreads(2)
+			.containerThreads(24)
+			.jettyStopTimeout(0L);
 		if (certificate == null) {
 			return configuration.port(this.port);
 		}
 		return configuration.httpDisabled(true)
-				.httpsPort(this.port)
-				.keystoreType("PKCS12")
-				.keystorePath(certificate.keyStore().toString())
-				.keystorePassword(certificate.password())
-				.keyManagerPassword(certificate.password());
+			.httpsPort(this.port)
+			.keystoreType("PKCS12")
+			.keystorePath(certificate.keyStore().toString())
+			.keystorePassword(certificate.password())
+			.keyManagerPassword(certificate.password());
 	}
 
 	private static void registerStubs(WireMockServer wireMock, AccessTokens accessTokens) {
 		wireMock.stubFor(any(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withTransformers(TokenEndpoint.NAME)));
 		wireMock.stubFor(any(urlPathMatching(PosApi.BASE_PATH + "(/.*)?"))
-				.willReturn(aResponse().withTransformers(PosApi.NAME)));
+			.willReturn(aResponse().withTransformers(PosApi.NAME)));
 		wireMock.stubFor(get(urlPathEqualTo(JWKS_PATH)).willReturn(aResponse().withStatus(200)
-				.withHeader("Content-Type", "application/json").withBody(accessTokens.jwks())));
+			.withHeader("Content-Type", "application/json")
+			.withBody(accessTokens.jwks())));
 		Answer notFound = Answer.error(404, "not_found", "The PoS sandbox has no such resource");
-		wireMock.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().withStatus(404)
-				.withHeader("Content-Type", "application/json").withBody(notFound.body())));
+		wireMock.stubFor(any(anyUrl()).atPriority(10)
+			.willReturn(aResponse().withStatus(404)
+				.withHeader("Content-Type", "application/json")
+				.withBody(notFound.body())));
 	}
 
-	/** Stops the server. The sandbox cannot be started again; calling it again does nothing. */
+	/**
+	 * Stops the server. The sandbox cannot be started again; calling it again does
+	 * nothing.
+	 */
 	@Override
 	public synchronized void close() {
 		this.closed = true;
@@ -233,12 +248,13 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * The Spring properties that point the pos-auth starter at this sandbox: {@code pos.auth.token-uri},
-	 * {@code pos.auth.client-id}, {@code pos.auth.client-secret} (only when set), {@code pos.auth.audience},
+	 * The Spring properties that point the pos-auth starter at this sandbox:
+	 * {@code pos.auth.token-uri}, {@code pos.auth.client-id},
+	 * {@code pos.auth.client-secret} (only when set), {@code pos.auth.audience},
 	 * {@code pos.auth.username} and {@code pos.auth.password} (of the first user),
-	 * {@code pos.auth.scope=offline_access} and {@code pos.api.base-url}; in HTTPS mode also the SSL bundle
-	 * {@value #SSL_BUNDLE} that trusts {@link #trustCertificate()} and {@code pos.auth.ssl-bundle} and
-	 * {@code pos.api.ssl-bundle} naming it.
+	 * {@code pos.auth.scope=offline_access} and {@code pos.api.base-url}; in HTTPS mode
+	 * also the SSL bundle {@value #SSL_BUNDLE} that trusts {@link #trustCertificate()}
+	 * and {@code pos.auth.ssl-bundle} and {@code pos.api.ssl-bundle} naming it.
 	 * @return an unmodifiable map, in a stable order
 	 */
 	public Map<String, String> springProperties() {
@@ -248,9 +264,10 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * The {@link #springProperties()} of this sandbox before it is started: the same names, and the same values
-	 * except that the URLs name port 0, where nothing listens, and the certificate of the SSL bundle a file that
-	 * does not exist. For AOT processing, which evaluates an application's conditions at build time and must not
+	 * The {@link #springProperties()} of this sandbox before it is started: the same
+	 * names, and the same values except that the URLs name port 0, where nothing listens,
+	 * and the certificate of the SSL bundle a file that does not exist. For AOT
+	 * processing, which evaluates an application's conditions at build time and must not
 	 * start servers.
 	 * @return an unmodifiable map, in the order of {@link #springProperties()}
 	 */
@@ -287,9 +304,9 @@ public final class PosSandbox implements AutoCloseable {
 	 */
 	public String[] springPropertyValues() {
 		return springProperties().entrySet()
-				.stream()
-				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new);
+			.stream()
+			.map((entry) -> entry.getKey() + "=" + entry.getValue())
+			.toArray(String[]::new);
 	}
 
 	/**
@@ -300,8 +317,8 @@ public final class PosSandbox implements AutoCloseable {
 	public Path trustCertificate() {
 		Started state = started();
 		if (state.certificate() == null) {
-			throw new IllegalStateException("The PoS sandbox runs plain HTTP; build it with https(true) "
-					+ "to get a certificate");
+			throw new IllegalStateException(
+					"The PoS sandbox runs plain HTTP; build it with https(true) " + "to get a certificate");
 		}
 		return state.certificate().pem();
 	}
@@ -315,14 +332,19 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * Sets the lifetime of access tokens issued from now on; tokens already issued keep theirs.
-	 * @param lifetime a positive duration; {@code expires_in} reports it in whole seconds, at least 1
+	 * Sets the lifetime of access tokens issued from now on; tokens already issued keep
+	 * theirs.
+	 * @param lifetime a positive duration; {@code expires_in} reports it in whole
+	 * seconds, at least 1
 	 */
 	public void setTokenLifetime(Duration lifetime) {
 		this.tokenLifetime = checkLifetime(lifetime);
 	}
 
-	/** Revokes every access and refresh token issued so far: the API and the token endpoint reject them. */
+	/**
+	 * Revokes every access and refresh token issued so far: the API and the token
+	 * endpoint reject them.
+	 */
 	public void revokeAllTokens() {
 		Started state = started();
 		state.accessTokens().revokeAll();
@@ -365,7 +387,8 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * The requests to {@code /oauth/token} in the journal with the given {@code grant_type} (JSON or form body).
+	 * The requests to {@code /oauth/token} in the journal with the given
+	 * {@code grant_type} (JSON or form body).
 	 * @param grantType e.g. {@code password} or {@code refresh_token}
 	 * @return the count
 	 */
@@ -375,8 +398,8 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * The fields of each token request body in the journal, in arrival order. They hold the credentials that
-	 * were sent: do not log them.
+	 * The fields of each token request body in the journal, in arrival order. They hold
+	 * the credentials that were sent: do not log them.
 	 * @return unmodifiable maps of field name to value
 	 */
 	public List<Map<String, String>> tokenRequestBodies() {
@@ -392,30 +415,35 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * The requests to {@code /api/v2} in the journal that were answered with {@code status}. Requests whose
-	 * connection was reset have no status and are not counted.
+	 * The requests to {@code /api/v2} in the journal that were answered with
+	 * {@code status}. Requests whose connection was reset have no status and are not
+	 * counted.
 	 * @param status an HTTP status
 	 * @return the count
 	 */
 	public int apiRequests(int status) {
-		return (int) started().journal().apiRequests().stream()
-				.filter((event) -> SandboxJournal.status(event) == status).count();
+		return (int) started().journal()
+			.apiRequests()
+			.stream()
+			.filter((event) -> SandboxJournal.status(event) == status)
+			.count();
 	}
 
 	/**
-	 * The {@code refresh_token} values received by the token endpoint, in arrival order, from the journal.
+	 * The {@code refresh_token} values received by the token endpoint, in arrival order,
+	 * from the journal.
 	 * @return an unmodifiable list
 	 */
 	public List<String> refreshTokensSent() {
 		return tokenRequestBodies().stream()
-				.filter((body) -> "refresh_token".equals(body.get("grant_type")) && body.containsKey("refresh_token"))
-				.map((body) -> body.get("refresh_token"))
-				.toList();
+			.filter((body) -> "refresh_token".equals(body.get("grant_type")) && body.containsKey("refresh_token"))
+			.map((body) -> body.get("refresh_token"))
+			.toList();
 	}
 
 	/**
-	 * The raw WireMock journal entries of the token endpoint, in arrival order, for assertions the counters
-	 * above do not cover.
+	 * The raw WireMock journal entries of the token endpoint, in arrival order, for
+	 * assertions the counters above do not cover.
 	 * @return the serve events
 	 */
 	public List<ServeEvent> tokenRequestEvents() {
@@ -430,7 +458,10 @@ public final class PosSandbox implements AutoCloseable {
 		return List.copyOf(started().journal().apiRequests());
 	}
 
-	/** Clears the request journal and so every counter; issued tokens, blocks and faults stay. */
+	/**
+	 * Clears the request journal and so every counter; issued tokens, blocks and faults
+	 * stay.
+	 */
 	public void resetJournal() {
 		started().journal().reset();
 	}
@@ -488,7 +519,8 @@ public final class PosSandbox implements AutoCloseable {
 		}
 
 		/**
-		 * The client id the token endpoint accepts. Default {@value PosSandbox#DEFAULT_CLIENT_ID}.
+		 * The client id the token endpoint accepts. Default
+		 * {@value PosSandbox#DEFAULT_CLIENT_ID}.
 		 * @param clientId not blank
 		 * @return this builder
 		 */
@@ -498,8 +530,8 @@ public final class PosSandbox implements AutoCloseable {
 		}
 
 		/**
-		 * A client secret that every token request must then carry (in the body or with HTTP Basic).
-		 * Default none: a public client.
+		 * A client secret that every token request must then carry (in the body or with
+		 * HTTP Basic). Default none: a public client.
 		 * @param clientSecret not blank
 		 * @return this builder
 		 */
@@ -519,8 +551,9 @@ public final class PosSandbox implements AutoCloseable {
 		}
 
 		/**
-		 * Adds a resource owner. Without any, the sandbox has the user {@value PosSandbox#DEFAULT_USERNAME}
-		 * with the password {@value PosSandbox#DEFAULT_PASSWORD}. The first user added is the one
+		 * Adds a resource owner. Without any, the sandbox has the user
+		 * {@value PosSandbox#DEFAULT_USERNAME} with the password
+		 * {@value PosSandbox#DEFAULT_PASSWORD}. The first user added is the one
 		 * {@link PosSandbox#springProperties()} names.
 		 * @param username not blank, not added before
 		 * @param password not empty
@@ -550,8 +583,8 @@ public final class PosSandbox implements AutoCloseable {
 		}
 
 		/**
-		 * Whether to serve HTTPS (only) with a self-signed certificate instead of plain HTTP. Default
-		 * {@code false}.
+		 * Whether to serve HTTPS (only) with a self-signed certificate instead of plain
+		 * HTTP. Default {@code false}.
 		 * @param https whether to serve HTTPS
 		 * @return this builder
 		 */
@@ -587,7 +620,8 @@ public final class PosSandbox implements AutoCloseable {
 		}
 
 		/**
-		 * Whether each refresh returns a new refresh token and supersedes the used one. Default {@code true}.
+		 * Whether each refresh returns a new refresh token and supersedes the used one.
+		 * Default {@code true}.
 		 * @param refreshTokenRotation whether refresh tokens rotate
 		 * @return this builder
 		 */
@@ -617,5 +651,7 @@ public final class PosSandbox implements AutoCloseable {
 			return "PosSandbox.Builder[clientId=" + this.clientId + ", audience=" + this.audience + ", users="
 					+ this.users.keySet() + ", https=" + this.https + "]";
 		}
+
 	}
+
 }

@@ -16,10 +16,11 @@ import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.MergedContextConfiguration;
 
 /**
- * Gives one application context a {@link PosSandbox}: its properties (a {@link PosSandboxPropertySource}) and the
- * sandbox itself as a bean. The sandbox starts when a property is first read, at the latest when the context is
- * refreshed, never during AOT processing, and it stops with the context. Two customizers with the same settings
- * are equal, so that Spring's test context cache reuses the context.
+ * Gives one application context a {@link PosSandbox}: its properties (a
+ * {@link PosSandboxPropertySource}) and the sandbox itself as a bean. The sandbox starts
+ * when a property is first read, at the latest when the context is refreshed, never
+ * during AOT processing, and it stops with the context. Two customizers with the same
+ * settings are equal, so that Spring's test context cache reuses the context.
  */
 final class PosSandboxContextCustomizer implements ContextCustomizer {
 
@@ -48,8 +49,9 @@ final class PosSandboxContextCustomizer implements ContextCustomizer {
 
 	@Override
 	public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
-		PosSandbox.Builder builder = PosSandbox.builder().https(this.https)
-				.tokenLifetime(Duration.ofSeconds(this.tokenLifetimeSeconds));
+		PosSandbox.Builder builder = PosSandbox.builder()
+			.https(this.https)
+			.tokenLifetime(Duration.ofSeconds(this.tokenLifetimeSeconds));
 		if (!this.clientSecret.isEmpty()) {
 			builder.clientSecret(this.clientSecret);
 		}
@@ -102,14 +104,14 @@ final class PosSandboxContextCustomizer implements ContextCustomizer {
 
 	@Override
 	public String toString() {
-		return "PosSandboxContextCustomizer[https=" + this.https + ", tokenLifetimeSeconds="
-				+ this.tokenLifetimeSeconds + ", clientSecret=" + (this.clientSecret.isEmpty() ? "<none>" : "<set>")
-				+ "]";
+		return "PosSandboxContextCustomizer[https=" + this.https + ", tokenLifetimeSeconds=" + this.tokenLifetimeSeconds
+				+ ", clientSecret=" + (this.clientSecret.isEmpty() ? "<none>" : "<set>") + "]";
 	}
 
 	/**
-	 * Starts the sandbox once its own context is refreshed, if reading a property has not started it before, so
-	 * that tests always find it running. AOT processing never gets there: it only prepares the context.
+	 * Starts the sandbox once its own context is refreshed, if reading a property has not
+	 * started it before, so that tests always find it running. AOT processing never gets
+	 * there: it only prepares the context.
 	 */
 	private static final class StartOnContextRefreshed implements ApplicationListener<ContextRefreshedEvent> {
 
@@ -128,6 +130,7 @@ final class PosSandboxContextCustomizer implements ContextCustomizer {
 				this.sandbox.start();
 			}
 		}
+
 	}
 
 	/** Stops the sandbox when its own context (not a child's) closes. */
@@ -148,5 +151,7 @@ final class PosSandboxContextCustomizer implements ContextCustomizer {
 				this.sandbox.close();
 			}
 		}
+
 	}
+
 }

@@ -8,13 +8,15 @@ import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.TestContextAnnotationUtils;
 
 /**
- * Gives Spring test contexts of classes annotated with {@link EnablePosSandbox} (also on an enclosing class)
- * a {@link PosSandbox}. Registered in {@code META-INF/spring.factories}.
+ * Gives Spring test contexts of classes annotated with {@link EnablePosSandbox} (also on
+ * an enclosing class) a {@link PosSandbox}. Registered in
+ * {@code META-INF/spring.factories}.
  */
 public final class PosSandboxContextCustomizerFactory implements ContextCustomizerFactory {
 
 	/**
-	 * The customizer for {@code testClass}, or {@code null} when it does not ask for a sandbox.
+	 * The customizer for {@code testClass}, or {@code null} when it does not ask for a
+	 * sandbox.
 	 * @param testClass the test class
 	 * @param configAttributes its context configuration (not used)
 	 * @return the customizer or {@code null}
@@ -30,4 +32,5 @@ public final class PosSandboxContextCustomizerFactory implements ContextCustomiz
 		return new PosSandboxContextCustomizer(annotation.https(), annotation.tokenLifetimeSeconds(),
 				annotation.clientSecret());
 	}
+
 }

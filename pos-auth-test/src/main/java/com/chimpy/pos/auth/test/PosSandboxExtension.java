@@ -14,16 +14,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * A JUnit Jupiter extension that runs a {@link PosSandbox} for a test class.
  *
- * <pre>{@code
- * @RegisterExtension
+ * <pre class="code">
+ * &#64;RegisterExtension
  * static PosSandboxExtension sandbox = new PosSandboxExtension(PosSandbox.builder().maxFailedLogins(3));
- * }</pre>
+ * </pre>
  *
- * <p>Registered on a static field, it starts the sandbox before all tests and closes it after all; registered
- * on an instance field, it starts before each test and closes after it (nested classes share the sandbox of
- * the class that registered it). Before each test it clears the request
- * journal and the injected faults (issued tokens, blocked users and the token lifetime stay). Test and
- * lifecycle methods can also take a {@link PosSandbox} parameter.
+ * <p>
+ * Registered on a static field, it starts the sandbox before all tests and closes it
+ * after all; registered on an instance field, it starts before each test and closes after
+ * it (nested classes share the sandbox of the class that registered it). Before each test
+ * it clears the request journal and the injected faults (issued tokens, blocked users and
+ * the token lifetime stay). Test and lifecycle methods can also take a {@link PosSandbox}
+ * parameter.
  */
 public final class PosSandboxExtension
 		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
@@ -97,4 +99,5 @@ public final class PosSandboxExtension
 	public String toString() {
 		return "PosSandboxExtension[" + this.sandbox + "]";
 	}
+
 }

@@ -7,9 +7,10 @@ import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.env.EnumerablePropertySource;
 
 /**
- * The {@link PosSandbox#springProperties() Spring properties} of a sandbox as a property source that starts the
- * sandbox when one of its values is first read. Added to an application's environment, it makes the sandbox run
- * from the moment the application needs it (when pos-auth binds its properties), not before.
+ * The {@link PosSandbox#springProperties() Spring properties} of a sandbox as a property
+ * source that starts the sandbox when one of its values is first read. Added to an
+ * application's environment, it makes the sandbox run from the moment the application
+ * needs it (when pos-auth binds its properties), not before.
  *
  * <pre>{@code
  * PosSandbox sandbox = PosSandbox.builder().build();
@@ -18,15 +19,20 @@ import org.springframework.core.env.EnumerablePropertySource;
  * // and close the sandbox when the context closes
  * }</pre>
  *
- * <p>Its property names are known before the sandbox starts. During Spring's AOT processing (the build step that
- * evaluates an application's conditions ahead of time, for example {@code spring-boot:process-aot}) it never
- * starts the sandbox: a build must not leave a server running, and the processing JVM would not end while one
- * does. Values read then have the same names and settings, with URLs on port 0, where nothing listens; the
+ * <p>
+ * Its property names are known before the sandbox starts. During Spring's AOT processing
+ * (the build step that evaluates an application's conditions ahead of time, for example
+ * {@code spring-boot:process-aot}) it never starts the sandbox: a build must not leave a
+ * server running, and the processing JVM would not end while one does. Values read then
+ * have the same names and settings, with URLs on port 0, where nothing listens; the
  * AOT-processed application reads the real values when it runs.
  */
 public final class PosSandboxPropertySource extends EnumerablePropertySource<PosSandbox> {
 
-	/** The default name of the property source, also the name of the sandbox bean by convention. */
+	/**
+	 * The default name of the property source, also the name of the sandbox bean by
+	 * convention.
+	 */
 	public static final String NAME = "posSandbox";
 
 	private final String[] names;
@@ -95,4 +101,5 @@ public final class PosSandboxPropertySource extends EnumerablePropertySource<Pos
 	public String toString() {
 		return "PosSandboxPropertySource[name=" + getName() + ", " + this.source + "]";
 	}
+
 }

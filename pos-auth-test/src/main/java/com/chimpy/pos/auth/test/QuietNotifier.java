@@ -5,8 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps WireMock quiet: its information messages are dropped (they include dumps of requests and responses,
- * which carry passwords and tokens) and its errors go to SLF4J at WARN.
+ * Keeps WireMock quiet: its information messages are dropped (they include dumps of
+ * requests and responses, which carry passwords and tokens) and its errors go to SLF4J at
+ * WARN.
  */
 final class QuietNotifier implements Notifier {
 
@@ -26,4 +27,5 @@ final class QuietNotifier implements Notifier {
 	public void error(String message, Throwable t) {
 		logger.warn("WireMock: {}", message, t);
 	}
+
 }

@@ -7,11 +7,13 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The sandbox's refresh tokens: opaque random strings grouped in families, one family per password login.
+ * The sandbox's refresh tokens: opaque random strings grouped in families, one family per
+ * password login.
  *
- * <p>With rotation, each use of a refresh token returns a new one and supersedes the one used; presenting a
- * superseded token again is taken as theft and revokes the whole family. Without rotation a refresh token
- * stays valid until revoked.
+ * <p>
+ * With rotation, each use of a refresh token returns a new one and supersedes the one
+ * used; presenting a superseded token again is taken as theft and revokes the whole
+ * family. Without rotation a refresh token stays valid until revoked.
  */
 final class RefreshTokens {
 
@@ -38,7 +40,8 @@ final class RefreshTokens {
 	/**
 	 * Uses a refresh token.
 	 * @param token the presented refresh token
-	 * @return the outcome: the grant it stands for and, with rotation, its successor; or a refusal
+	 * @return the outcome: the grant it stands for and, with rotation, its successor; or
+	 * a refusal
 	 */
 	synchronized Use use(String token) {
 		Entry entry = this.entries.get(token);
@@ -70,13 +73,15 @@ final class RefreshTokens {
 	}
 
 	private void revokeFamily(String familyId) {
-		this.entries.values().stream()
-				.filter((entry) -> entry.grant.familyId().equals(familyId))
-				.forEach((entry) -> entry.state = State.REVOKED);
+		this.entries.values()
+			.stream()
+			.filter((entry) -> entry.grant.familyId().equals(familyId))
+			.forEach((entry) -> entry.state = State.REVOKED);
 	}
 
 	/**
 	 * What a refresh token grants.
+	 *
 	 * @param familyId the login it descends from
 	 * @param username the resource owner
 	 * @param scope the scope granted at login
@@ -86,6 +91,7 @@ final class RefreshTokens {
 
 	/**
 	 * The outcome of using a refresh token.
+	 *
 	 * @param grant what the token grants, {@code null} when refused
 	 * @param successor the new refresh token with rotation, else {@code null}
 	 */
@@ -106,7 +112,9 @@ final class RefreshTokens {
 	}
 
 	private enum State {
+
 		ACTIVE, SUPERSEDED, REVOKED
+
 	}
 
 	private static final class Entry {
@@ -118,5 +126,7 @@ final class RefreshTokens {
 		Entry(Grant grant) {
 			this.grant = grant;
 		}
+
 	}
+
 }

@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An endpoint of the sandbox as a WireMock response transformer that its stub names: the next injected fault
- * comes first, then the endpoint's own {@link #answer(LoggedRequest) answer}; an answer that fails with a
- * runtime exception becomes a 500 {@code server_error} (logged with the exception's class name only).
+ * An endpoint of the sandbox as a WireMock response transformer that its stub names: the
+ * next injected fault comes first, then the endpoint's own {@link #answer(LoggedRequest)
+ * answer}; an answer that fails with a runtime exception becomes a 500
+ * {@code server_error} (logged with the exception's class name only).
  */
 abstract class SandboxEndpoint implements ResponseDefinitionTransformerV2 {
 
@@ -69,4 +70,5 @@ abstract class SandboxEndpoint implements ResponseDefinitionTransformerV2 {
 	 * @return the answer
 	 */
 	abstract Answer answer(LoggedRequest request);
+
 }

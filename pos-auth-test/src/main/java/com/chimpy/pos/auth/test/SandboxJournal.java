@@ -11,7 +11,10 @@ import com.github.tomakehurst.wiremock.http.LoggedResponse;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-/** Reads the sandbox's counters from WireMock's request journal, in the order the requests arrived. */
+/**
+ * Reads the sandbox's counters from WireMock's request journal, in the order the requests
+ * arrived.
+ */
 final class SandboxJournal {
 
 	private final WireMockServer server;
@@ -41,7 +44,10 @@ final class SandboxJournal {
 		return Collections.unmodifiableList(bodies);
 	}
 
-	/** The status the event was answered with, or -1 when the connection was broken instead. */
+	/**
+	 * The status the event was answered with, or -1 when the connection was broken
+	 * instead.
+	 */
 	static int status(ServeEvent event) {
 		LoggedResponse response = event.getResponse();
 		if (response == null || response.getFault() != null) {
@@ -61,4 +67,5 @@ final class SandboxJournal {
 		events.removeIf((event) -> !pathFilter.test(PosApi.path(event.getRequest().getUrl())));
 		return events;
 	}
+
 }

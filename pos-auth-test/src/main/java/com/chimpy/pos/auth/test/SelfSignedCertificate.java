@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A self-signed TLS certificate for {@code localhost} and {@code 127.0.0.1}, made with the JDK's own
- * {@code keytool}: a PKCS#12 key store for the server and the certificate as a PEM file for clients to trust.
+ * A self-signed TLS certificate for {@code localhost} and {@code 127.0.0.1}, made with
+ * the JDK's own {@code keytool}: a PKCS#12 key store for the server and the certificate
+ * as a PEM file for clients to trust.
  *
- * <p>Making one takes about a second, so one is made per JVM, on first use, in a temporary folder that is
- * deleted when the JVM exits.
+ * <p>
+ * Making one takes about a second, so one is made per JVM, on first use, in a temporary
+ * folder that is deleted when the JVM exits.
  */
 final class SelfSignedCertificate {
 
@@ -41,7 +43,10 @@ final class SelfSignedCertificate {
 		this.pem = pem;
 	}
 
-	/** The certificate of this JVM, made on first call (and again if its files were deleted). */
+	/**
+	 * The certificate of this JVM, made on first call (and again if its files were
+	 * deleted).
+	 */
 	static synchronized SelfSignedCertificate get() {
 		if (shared == null || !Files.isReadable(shared.keyStore) || !Files.isReadable(shared.pem)) {
 			shared = generate();
@@ -90,13 +95,13 @@ final class SelfSignedCertificate {
 		if (!Files.isExecutable(keytool)) {
 			throw new IllegalStateException("HTTPS mode needs the JDK's keytool, not found at " + keytool);
 		}
-		List<String> command = new ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-alias", ALIAS,
-				"-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "30",
-				"-dname", "CN=localhost, OU=PoS sandbox, O=Chimpy", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-				"-storetype", "PKCS12", "-keystore", keyStore.toString(), "-noprompt"));
+		List<String> command = new ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-alias", ALIAS, "-keyalg",
+				"EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "30", "-dname",
+				"CN=localhost, OU=PoS sandbox, O=Chimpy", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype",
+				"PKCS12", "-keystore", keyStore.toString(), "-noprompt"));
 		command.addAll(List.of("-storepass:env", "POS_SANDBOX_STOREPASS", "-keypass:env", "POS_SANDBOX_STOREPASS"));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(folder.resolve("keytool.log").toFile());
+			.redirectOutput(folder.resolve("keytool.log").toFile());
 		folder.resolve("keytool.log").toFile().deleteOnExit();
 		builder.environment().put("POS_SANDBOX_STOREPASS", password);
 		Process process = builder.start();
@@ -132,7 +137,8 @@ final class SelfSignedCertificate {
 
 	private static String toPem(Certificate certificate) throws GeneralSecurityException {
 		String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-				.encodeToString(certificate.getEncoded());
+			.encodeToString(certificate.getEncoded());
 		return "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n";
 	}
+
 }

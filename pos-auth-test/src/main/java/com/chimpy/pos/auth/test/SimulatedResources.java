@@ -9,20 +9,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The made-up data behind the simulated PoS API: a few stores and products, and orders that are echoed back.
- * Every answer says {@code "simulated": true}.
+ * The made-up data behind the simulated PoS API: a few stores and products, and orders
+ * that are echoed back. Every answer says {@code "simulated": true}.
  */
 final class SimulatedResources {
 
 	private static final List<Map<String, Object>> STORES = List.of(
-			store("store-001", "Chimpy Central", "Lisbon", "EUR"),
-			store("store-002", "Chimpy Harbour", "Porto", "EUR"),
+			store("store-001", "Chimpy Central", "Lisbon", "EUR"), store("store-002", "Chimpy Harbour", "Porto", "EUR"),
 			store("store-003", "Chimpy Riverside", "Coimbra", "EUR"));
 
-	private static final List<Map<String, Object>> PRODUCTS = List.of(
-			product("prod-espresso", "Espresso", 120),
-			product("prod-cappuccino", "Cappuccino", 250),
-			product("prod-croissant", "Butter croissant", 180),
+	private static final List<Map<String, Object>> PRODUCTS = List.of(product("prod-espresso", "Espresso", 120),
+			product("prod-cappuccino", "Cappuccino", 250), product("prod-croissant", "Butter croissant", 180),
 			product("prod-water", "Still water 0.5 l", 100));
 
 	private final AtomicLong orderSequence = new AtomicLong();
@@ -34,7 +31,10 @@ final class SimulatedResources {
 
 	/** One store by id. */
 	Optional<Map<String, Object>> store(String id) {
-		return STORES.stream().filter((store) -> store.get("id").equals(id)).findFirst().map(SimulatedResources::simulated);
+		return STORES.stream()
+			.filter((store) -> store.get("id").equals(id))
+			.findFirst()
+			.map(SimulatedResources::simulated);
 	}
 
 	/** All products. */
@@ -43,7 +43,8 @@ final class SimulatedResources {
 	}
 
 	/**
-	 * Creates an order: the request's JSON object with an id, a status and the creating user added.
+	 * Creates an order: the request's JSON object with an id, a status and the creating
+	 * user added.
 	 * @param order the posted JSON object
 	 * @param subject the user of the access token
 	 */
@@ -90,4 +91,5 @@ final class SimulatedResources {
 		product.put("priceCents", priceCents);
 		return product;
 	}
+
 }

@@ -14,8 +14,9 @@ import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
- * The simulated authorization service's {@code POST /oauth/token}: the resource-owner password grant and the
- * refresh-token grant, answered the way the Chimpy (Auth0) service answers them, with injected faults first.
+ * The simulated authorization service's {@code POST /oauth/token}: the resource-owner
+ * password grant and the refresh-token grant, answered the way the Chimpy (Auth0) service
+ * answers them, with injected faults first.
  */
 final class TokenEndpoint extends SandboxEndpoint {
 
@@ -54,8 +55,8 @@ final class TokenEndpoint extends SandboxEndpoint {
 
 	private Answer tokenAnswer(LoggedRequest request) {
 		if (!RequestMethod.POST.equals(request.getMethod())) {
-			return Answer.error(405, "invalid_request", "The token endpoint accepts POST only").withHeader("Allow",
-					"POST");
+			return Answer.error(405, "invalid_request", "The token endpoint accepts POST only")
+				.withHeader("Allow", "POST");
 		}
 		Map<String, String> fields;
 		try {
@@ -157,6 +158,7 @@ final class TokenEndpoint extends SandboxEndpoint {
 
 	/**
 	 * The registered client.
+	 *
 	 * @param id the client id
 	 * @param secret the client secret, or {@code null} for a public client
 	 */
@@ -169,8 +171,8 @@ final class TokenEndpoint extends SandboxEndpoint {
 			if (this.secret == null) {
 				return true;
 			}
-			return credentials.secret() != null && MessageDigest.isEqual(
-					this.secret.getBytes(StandardCharsets.UTF_8), credentials.secret().getBytes(StandardCharsets.UTF_8));
+			return credentials.secret() != null && MessageDigest.isEqual(this.secret.getBytes(StandardCharsets.UTF_8),
+					credentials.secret().getBytes(StandardCharsets.UTF_8));
 		}
 
 		@Override
@@ -180,13 +182,17 @@ final class TokenEndpoint extends SandboxEndpoint {
 	}
 
 	/**
-	 * The client credentials a request presents, from the body or from HTTP Basic authentication.
+	 * The client credentials a request presents, from the body or from HTTP Basic
+	 * authentication.
+	 *
 	 * @param id the client id, may be {@code null}
 	 * @param secret the client secret, may be {@code null}
 	 */
 	record ClientCredentials(String id, String secret) {
 
-		/** The presented credentials, or {@code null} when the Basic header is malformed. */
+		/**
+		 * The presented credentials, or {@code null} when the Basic header is malformed.
+		 */
 		static ClientCredentials of(String authorization, Map<String, String> fields) {
 			if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
 				try {
@@ -196,8 +202,7 @@ final class TokenEndpoint extends SandboxEndpoint {
 					if (colon < 0) {
 						return null;
 					}
-					return new ClientCredentials(
-							URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+					return new ClientCredentials(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
 							URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
 				}
 				catch (IllegalArgumentException ex) {
@@ -212,4 +217,5 @@ final class TokenEndpoint extends SandboxEndpoint {
 			return "ClientCredentials[id=" + this.id + "]";
 		}
 	}
+
 }

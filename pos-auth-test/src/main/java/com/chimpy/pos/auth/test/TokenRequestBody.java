@@ -20,7 +20,8 @@ final class TokenRequestBody {
 	 * The fields of a body whose format the content type names.
 	 * @param contentType the request's {@code Content-Type}, may be {@code null}
 	 * @param body the body text
-	 * @throws IllegalArgumentException if the content type is neither JSON nor a form, or the body is malformed
+	 * @throws IllegalArgumentException if the content type is neither JSON nor a form, or
+	 * the body is malformed
 	 */
 	static Map<String, String> parse(String contentType, String body) {
 		String type = (contentType != null) ? contentType.toLowerCase(Locale.ROOT) : "";
@@ -35,8 +36,9 @@ final class TokenRequestBody {
 	}
 
 	/**
-	 * The fields of a body, guessing the format when the content type does not name it; an empty map
-	 * when the body cannot be read. For the journal, which must not fail on odd requests.
+	 * The fields of a body, guessing the format when the content type does not name it;
+	 * an empty map when the body cannot be read. For the journal, which must not fail on
+	 * odd requests.
 	 */
 	static Map<String, String> parseLeniently(String contentType, String body) {
 		try {
@@ -65,8 +67,10 @@ final class TokenRequestBody {
 			int equals = pair.indexOf('=');
 			String name = (equals >= 0) ? pair.substring(0, equals) : pair;
 			String value = (equals >= 0) ? pair.substring(equals + 1) : "";
-			fields.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+			fields.put(URLDecoder.decode(name, StandardCharsets.UTF_8),
+					URLDecoder.decode(value, StandardCharsets.UTF_8));
 		}
 		return fields;
 	}
+
 }

@@ -44,7 +44,7 @@ class AccessTokensTests {
 
 		assertThat(issued.expiresInSeconds()).isEqualTo(1);
 		assertThat(SignedJWT.parse(issued.value()).getJWTClaimsSet().getExpirationTime().toInstant())
-				.isEqualTo(Instant.parse("2030-01-01T10:00:03Z"));
+			.isEqualTo(Instant.parse("2030-01-01T10:00:03Z"));
 		this.now.set(Instant.parse("2030-01-01T10:00:02.199Z"));
 		assertThat(this.tokens.validate(issued.value()).isValid()).isTrue();
 		this.now.set(Instant.parse("2030-01-01T10:00:02.200Z"));
@@ -87,4 +87,5 @@ class AccessTokensTests {
 		assertThat(this.tokens.validate(unsigned).isValid()).isFalse();
 		assertThat(this.tokens.validate(token.substring(0, token.lastIndexOf('.') + 1)).isValid()).isFalse();
 	}
+
 }

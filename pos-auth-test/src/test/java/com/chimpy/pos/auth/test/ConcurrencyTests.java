@@ -28,18 +28,20 @@ class ConcurrencyTests {
 				SandboxRequests.passwordGrant(PosSandbox.DEFAULT_USERNAME, PosSandbox.DEFAULT_PASSWORD, null));
 
 		List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, 40)
-				.mapToObj((i) -> client.sendAsync(HttpRequest.newBuilder(URI.create(sandbox.tokenUri()))
-						.header("Content-Type", "application/json")
-						.timeout(Duration.ofSeconds(10))
-						.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-						HttpResponse.BodyHandlers.ofString()))
-				.toList();
+			.mapToObj((i) -> client.sendAsync(HttpRequest.newBuilder(URI.create(sandbox.tokenUri()))
+				.header("Content-Type", "application/json")
+				.timeout(Duration.ofSeconds(10))
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString()))
+			.toList();
 
 		assertThat(responses).allSatisfy((response) -> assertThat(response.join().statusCode()).isEqualTo(200));
-		assertThat(responses.stream().map((r) -> HttpTestClient.json(r.join()).get("access_token").asString())
-				.distinct()).hasSize(40);
+		assertThat(
+				responses.stream().map((r) -> HttpTestClient.json(r.join()).get("access_token").asString()).distinct())
+			.hasSize(40);
 		assertThat(sandbox.tokenRequests()).isEqualTo(40);
-		assertThat(sandbox.tokenRequestBodies()).allSatisfy(
-				(fields) -> assertThat(fields).containsEntry("grant_type", "password"));
+		assertThat(sandbox.tokenRequestBodies())
+			.allSatisfy((fields) -> assertThat(fields).containsEntry("grant_type", "password"));
 	}
+
 }

@@ -47,5 +47,7 @@ class EnablePosSandboxHttpsTests {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration(SslAutoConfiguration.class)
 	static class SslConfiguration {
+
 	}
+
 }

@@ -66,9 +66,12 @@ class EnablePosSandboxTests {
 		void nestedClassesShareTheContextAndTheSandbox() {
 			assertThat(this.nestedSandbox).isSameAs(EnablePosSandboxTests.this.sandbox);
 		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class EmptyConfiguration {
+
 	}
+
 }

@@ -52,8 +52,10 @@ class FaultInjectionTests {
 	@Test
 	void faultsApplyInOrderThenTheStandingFaultUntilCleared() {
 		PosSandbox sandbox = extension.sandbox();
-		sandbox.tokenEndpoint().failNext(1, Fault.status(502)).failNext(1, Fault.serviceUnavailable(7))
-				.failAlways(Fault.status(500));
+		sandbox.tokenEndpoint()
+			.failNext(1, Fault.status(502))
+			.failNext(1, Fault.serviceUnavailable(7))
+			.failAlways(Fault.status(500));
 
 		assertThat(login(sandbox).statusCode()).isEqualTo(502);
 		HttpResponse<String> unavailable = login(sandbox);
@@ -111,8 +113,8 @@ class FaultInjectionTests {
 		HttpResponse<String> response = login(sandbox);
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
 		assertThatThrownBy(() -> HttpTestClient.json(response)).isInstanceOf(JacksonException.class);
 	}
 
@@ -143,9 +145,12 @@ class FaultInjectionTests {
 	@Test
 	void apiFaults() {
 		PosSandbox sandbox = extension.sandbox();
-		sandbox.api().failNext(1, Fault.status(503)).failNext(1, Fault.status(401))
-				.failNext(1, Fault.malformedBody()).failNext(1, Fault.latency(Duration.ofMillis(200)))
-				.failNext(1, Fault.connectionReset());
+		sandbox.api()
+			.failNext(1, Fault.status(503))
+			.failNext(1, Fault.status(401))
+			.failNext(1, Fault.malformedBody())
+			.failNext(1, Fault.latency(Duration.ofMillis(200)))
+			.failNext(1, Fault.connectionReset());
 
 		assertThat(this.requests.api("/stores", this.accessToken).statusCode()).isEqualTo(503);
 		PosApiTests.assertUnauthorized(this.requests.api("/stores", this.accessToken));
@@ -154,7 +159,7 @@ class FaultInjectionTests {
 		assertThat(this.requests.api("/stores", this.accessToken).statusCode()).isEqualTo(200);
 		assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(180);
 		assertThatThrownBy(() -> this.requests.api("/stores", this.accessToken))
-				.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
 		assertThat(this.requests.api("/stores", this.accessToken).statusCode()).isEqualTo(200);
 	}
 
@@ -172,7 +177,7 @@ class FaultInjectionTests {
 		PosSandbox sandbox = extension.sandbox();
 
 		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.api().failNext(1, Fault.missingAccessToken()))
-				.withMessageContaining("token endpoint only");
+			.withMessageContaining("token endpoint only");
 		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.api().failAlways(Fault.wrongTokenType()));
 	}
 
@@ -182,7 +187,8 @@ class FaultInjectionTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> Fault.latency(Duration.ofMillis(-1)));
 		assertThatIllegalArgumentException().isThrownBy(() -> Fault.tooManyRequests(-1));
 		assertThatIllegalArgumentException()
-				.isThrownBy(() -> extension.sandbox().tokenEndpoint().failNext(0, Fault.status(500)));
+			.isThrownBy(() -> extension.sandbox().tokenEndpoint().failNext(0, Fault.status(500)));
 		assertThat(Fault.status(500)).isEqualTo(Fault.status(500)).hasToString("status(500)");
 	}
+
 }

@@ -36,18 +36,20 @@ final class HttpTestClient {
 	}
 
 	HttpResponse<String> postJson(String uri, Map<String, ?> body) {
-		return send(HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+		return send(HttpRequest.newBuilder(URI.create(uri))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
 	}
 
 	HttpResponse<String> postForm(String uri, Map<String, String> fields) {
-		String form = fields.entrySet().stream()
-				.map((e) -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-						+ URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-				.collect(Collectors.joining("&"));
+		String form = fields.entrySet()
+			.stream()
+			.map((e) -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+					+ URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+			.collect(Collectors.joining("&"));
 		return send(HttpRequest.newBuilder(URI.create(uri))
-				.header("Content-Type", "application/x-www-form-urlencoded")
-				.POST(HttpRequest.BodyPublishers.ofString(form)));
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form)));
 	}
 
 	HttpResponse<String> get(String uri, String accessToken) {
@@ -59,8 +61,10 @@ final class HttpTestClient {
 	}
 
 	HttpResponse<String> postApi(String uri, String accessToken, String json) {
-		return send(HttpRequest.newBuilder(URI.create(uri)).header("Authorization", "Bearer " + accessToken)
-				.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+		return send(HttpRequest.newBuilder(URI.create(uri))
+			.header("Authorization", "Bearer " + accessToken)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json)));
 	}
 
 	HttpResponse<String> send(HttpRequest.Builder request) {
@@ -87,5 +91,7 @@ final class HttpTestClient {
 		UncheckedIOExceptionWrapper(IOException cause) {
 			super(cause);
 		}
+
 	}
+
 }

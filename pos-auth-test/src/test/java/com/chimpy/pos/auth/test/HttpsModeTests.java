@@ -45,7 +45,7 @@ class HttpsModeTests {
 		sandbox.tokenEndpoint().failNext(1, Fault.connectionReset()).failNext(1, Fault.serviceUnavailable(2));
 
 		assertThatThrownBy(() -> requests.login("demo", "sandbox-password", null))
-				.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
 		assertThat(requests.login("demo", "sandbox-password", null).statusCode()).isEqualTo(503);
 		assertThat(requests.login("demo", "sandbox-password", null).statusCode()).isEqualTo(200);
 		assertThat(sandbox.tokenRequests("password")).isEqualTo(3);
@@ -57,7 +57,7 @@ class HttpsModeTests {
 
 		assertThat(certificate.getSubjectX500Principal().getName()).contains("CN=localhost");
 		assertThat(certificate.getSubjectAlternativeNames().stream().map((name) -> String.valueOf(name.get(1))))
-				.contains("localhost", "127.0.0.1");
+			.contains("localhost", "127.0.0.1");
 		assertThat(Files.readString(extension.sandbox().trustCertificate())).startsWith("-----BEGIN CERTIFICATE-----");
 	}
 
@@ -66,7 +66,7 @@ class HttpsModeTests {
 		PosSandbox sandbox = extension.sandbox();
 
 		assertThatThrownBy(() -> new HttpTestClient().get(sandbox.apiBaseUrl() + "/stores", null))
-				.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
 	}
 
 	@Test
@@ -74,7 +74,7 @@ class HttpsModeTests {
 		PosSandbox sandbox = extension.sandbox();
 
 		assertThatThrownBy(() -> new HttpTestClient().get(sandbox.tokenUri().replace("https:", "http:"), null))
-				.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
 	}
 
 	@Test
@@ -83,11 +83,12 @@ class HttpsModeTests {
 
 		Map<String, String> properties = sandbox.springProperties();
 
-		assertThat(properties).containsEntry("spring.ssl.bundle.pem.pos-sandbox.truststore.certificate",
-				"file:" + sandbox.trustCertificate().toAbsolutePath())
-				.containsEntry("pos.auth.ssl-bundle", PosSandbox.SSL_BUNDLE)
-				.containsEntry("pos.api.ssl-bundle", PosSandbox.SSL_BUNDLE)
-				.containsEntry("pos.auth.token-uri", sandbox.tokenUri());
+		assertThat(properties)
+			.containsEntry("spring.ssl.bundle.pem.pos-sandbox.truststore.certificate",
+					"file:" + sandbox.trustCertificate().toAbsolutePath())
+			.containsEntry("pos.auth.ssl-bundle", PosSandbox.SSL_BUNDLE)
+			.containsEntry("pos.api.ssl-bundle", PosSandbox.SSL_BUNDLE)
+			.containsEntry("pos.auth.token-uri", sandbox.tokenUri());
 	}
 
 	@Test
@@ -114,4 +115,5 @@ class HttpsModeTests {
 			return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
 		}
 	}
+
 }

@@ -18,10 +18,10 @@ class PasswordGrantTests {
 
 	@RegisterExtension
 	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder()
-			.user("alice", "alice-password")
-			.user("bob", "bob-password")
-			.user("carol", "carol-password")
-			.maxFailedLogins(3));
+		.user("alice", "alice-password")
+		.user("bob", "bob-password")
+		.user("carol", "carol-password")
+		.maxFailedLogins(3));
 
 	private final HttpTestClient http = new HttpTestClient();
 
@@ -38,8 +38,8 @@ class PasswordGrantTests {
 		HttpResponse<String> response = requests().login("alice", "alice-password", null);
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
 		assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
 		JsonNode body = HttpTestClient.json(response);
 		assertThat(body.get("token_type").asString()).isEqualTo("Bearer");
@@ -53,8 +53,8 @@ class PasswordGrantTests {
 		assertThat(claims.getIssuer()).isEqualTo(sandbox().tokenUri().replace("/oauth/token", "/"));
 		assertThat(claims.getJWTID()).isNotBlank();
 		assertThat(claims.getIssueTime()).isNotNull();
-		assertThat(claims.getExpirationTime().toInstant())
-				.isBetween(Instant.now().plusSeconds(3590), Instant.now().plusSeconds(3601));
+		assertThat(claims.getExpirationTime().toInstant()).isBetween(Instant.now().plusSeconds(3590),
+				Instant.now().plusSeconds(3601));
 		assertThat(claims.getClaim("scope")).isEqualTo("");
 	}
 
@@ -155,9 +155,11 @@ class PasswordGrantTests {
 	@Test
 	void malformedBodiesAndOtherMethodsAreRefused() {
 		HttpResponse<String> notJson = this.http.send(HttpRequest.newBuilder(URI.create(sandbox().tokenUri()))
-				.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{oops")));
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{oops")));
 		HttpResponse<String> plainText = this.http.send(HttpRequest.newBuilder(URI.create(sandbox().tokenUri()))
-				.header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("grant_type=password")));
+			.header("Content-Type", "text/plain")
+			.POST(HttpRequest.BodyPublishers.ofString("grant_type=password")));
 		HttpResponse<String> get = this.http.get(sandbox().tokenUri(), null);
 
 		assertThat(notJson.statusCode()).isEqualTo(400);
@@ -211,4 +213,5 @@ class PasswordGrantTests {
 		assertThat(body.get("error").asString()).isEqualTo(error);
 		assertThat(body.get("error_description").asString()).isEqualTo(description);
 	}
+
 }

@@ -47,9 +47,9 @@ class PosApiTests {
 	void missingOrMalformedTokenIsUnauthorized() {
 		assertUnauthorized(requests().api("/stores", null));
 		assertUnauthorized(requests().api("/stores", "not-a-jwt"));
-		assertUnauthorized(this.http.send(java.net.http.HttpRequest
-				.newBuilder(java.net.URI.create(extension.sandbox().apiBaseUrl() + "/stores"))
-				.header("Authorization", "Basic ZGVtbzpzYW5kYm94LXBhc3N3b3Jk")));
+		assertUnauthorized(this.http.send(
+				java.net.http.HttpRequest.newBuilder(java.net.URI.create(extension.sandbox().apiBaseUrl() + "/stores"))
+					.header("Authorization", "Basic ZGVtbzpzYW5kYm94LXBhc3N3b3Jk")));
 	}
 
 	@Test
@@ -89,8 +89,9 @@ class PosApiTests {
 		String token = requests().loginDemo().get("access_token");
 		SignedJWT genuine = SignedJWT.parse(token);
 		RSAKey otherKey = new RSAKeyGenerator(2048).generate();
-		SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256)
-				.keyID(genuine.getHeader().getKeyID()).build(), genuine.getJWTClaimsSet());
+		SignedJWT forged = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(genuine.getHeader().getKeyID()).build(),
+				genuine.getJWTClaimsSet());
 		forged.sign(new RSASSASigner(otherKey));
 
 		assertUnauthorized(requests().api("/whoami", forged.serialize()));
@@ -100,7 +101,8 @@ class PosApiTests {
 	void tokenWithAlteredClaimsIsRejected() throws Exception {
 		SignedJWT genuine = SignedJWT.parse(requests().loginDemo().get("access_token"));
 		JWTClaimsSet altered = new JWTClaimsSet.Builder(genuine.getJWTClaimsSet()).subject("admin")
-				.expirationTime(new Date(System.currentTimeMillis() + 86_400_000L)).build();
+			.expirationTime(new Date(System.currentTimeMillis() + 86_400_000L))
+			.build();
 		String tampered = genuine.getHeader().toBase64URL() + "." + Base64URL.encode(altered.toString()) + "."
 				+ genuine.getSignature();
 
@@ -173,4 +175,5 @@ class PosApiTests {
 		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
 		assertThat(HttpTestClient.json(response).get("error").asString()).isEqualTo("invalid_token");
 	}
+
 }

@@ -47,14 +47,16 @@ class PosSandboxContextCustomizerTests {
 		PosSandboxContextCustomizer customizer = new PosSandboxContextCustomizer(false, 3600, "");
 		PosSandbox sandbox;
 		try (GenericApplicationContext context = new GenericApplicationContext()) {
-			context.getEnvironment().getPropertySources()
-					.addFirst(new MapPropertySource("Inlined Test Properties", java.util.Map.of("a", "b")));
+			context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("Inlined Test Properties", java.util.Map.of("a", "b")));
 			customizer.customizeContext(context, null);
 			context.refresh();
 			sandbox = context.getBean(PosSandbox.class);
 			assertThat(sandbox.isRunning()).isTrue();
-			assertThat(context.getEnvironment().getPropertySources().precedenceOf(
-					context.getEnvironment().getPropertySources().get("posSandbox"))).isEqualTo(1);
+			assertThat(context.getEnvironment()
+				.getPropertySources()
+				.precedenceOf(context.getEnvironment().getPropertySources().get("posSandbox"))).isEqualTo(1);
 		}
 		assertThat(sandbox.isRunning()).isFalse();
 	}
@@ -99,20 +101,26 @@ class PosSandboxContextCustomizerTests {
 
 	@EnablePosSandbox
 	static class Defaults {
+
 	}
 
 	@EnablePosSandbox(tokenLifetimeSeconds = 3600)
 	static class OtherDefaults {
+
 	}
 
 	@EnablePosSandbox(https = true)
 	static class Https {
 
 		class Inner {
+
 		}
+
 	}
 
 	@EnablePosSandbox(tokenLifetimeSeconds = 5)
 	static class ShortLived {
+
 	}
+
 }

@@ -28,4 +28,5 @@ class PosSandboxExtensionPerTestTests {
 		assertThat(seen).hasSize(2).doesNotHaveDuplicates();
 		assertThat(seen).noneMatch(PosSandbox::isRunning);
 	}
+
 }

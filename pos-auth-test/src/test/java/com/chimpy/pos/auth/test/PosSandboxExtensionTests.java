@@ -29,8 +29,7 @@ class PosSandboxExtensionTests {
 	@Order(2)
 	void resetsJournalAndFaultsBeforeEachTest() {
 		assertThat(extension.sandbox().tokenRequests()).isZero();
-		assertThat(new SandboxRequests(extension.sandbox()).login("eve", "eve-pw", null).statusCode())
-				.isEqualTo(200);
+		assertThat(new SandboxRequests(extension.sandbox()).login("eve", "eve-pw", null).statusCode()).isEqualTo(200);
 	}
 
 	@Nested
@@ -40,5 +39,7 @@ class PosSandboxExtensionTests {
 		void nestedTestsShareTheSandbox() {
 			assertThat(extension.sandbox().isRunning()).isTrue();
 		}
+
 	}
+
 }

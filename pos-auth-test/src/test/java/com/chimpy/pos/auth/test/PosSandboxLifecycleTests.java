@@ -29,29 +29,30 @@ class PosSandboxLifecycleTests {
 
 		assertThat(sandbox.isRunning()).isFalse();
 		assertThatThrownBy(() -> new HttpTestClient().get(tokenUri, null))
-				.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
 		assertThatIllegalStateException().isThrownBy(sandbox::start).withMessageContaining("closed");
 	}
 
 	@Test
 	void springPropertiesDescribeTheSandbox() {
-		try (PosSandbox sandbox = PosSandbox.builder().clientId("shop-42").clientSecret("s3cr3t-value")
-				.audience("https://pos.example.test/api").user("first", "first-password")
-				.user("second", "second-password").build().start()) {
+		try (PosSandbox sandbox = PosSandbox.builder()
+			.clientId("shop-42")
+			.clientSecret("s3cr3t-value")
+			.audience("https://pos.example.test/api")
+			.user("first", "first-password")
+			.user("second", "second-password")
+			.build()
+			.start()) {
 
 			Map<String, String> properties = sandbox.springProperties();
 
-			assertThat(properties).containsExactly(
-					Map.entry("pos.auth.token-uri", sandbox.tokenUri()),
-					Map.entry("pos.auth.client-id", "shop-42"),
-					Map.entry("pos.auth.client-secret", "s3cr3t-value"),
+			assertThat(properties).containsExactly(Map.entry("pos.auth.token-uri", sandbox.tokenUri()),
+					Map.entry("pos.auth.client-id", "shop-42"), Map.entry("pos.auth.client-secret", "s3cr3t-value"),
 					Map.entry("pos.auth.audience", "https://pos.example.test/api"),
-					Map.entry("pos.auth.username", "first"),
-					Map.entry("pos.auth.password", "first-password"),
-					Map.entry("pos.auth.scope", "offline_access"),
-					Map.entry("pos.api.base-url", sandbox.apiBaseUrl()));
+					Map.entry("pos.auth.username", "first"), Map.entry("pos.auth.password", "first-password"),
+					Map.entry("pos.auth.scope", "offline_access"), Map.entry("pos.api.base-url", sandbox.apiBaseUrl()));
 			assertThat(sandbox.toString()).contains("shop-42", "first", "second")
-					.doesNotContain("s3cr3t-value", "first-password", "second-password");
+				.doesNotContain("s3cr3t-value", "first-password", "second-password");
 		}
 	}
 
@@ -61,14 +62,10 @@ class PosSandboxLifecycleTests {
 
 			String[] values = sandbox.springPropertyValues();
 
-			assertThat(values).containsExactly(
-					"pos.auth.token-uri=" + sandbox.tokenUri(),
-					"pos.auth.client-id=pos-sandbox-client",
-					"pos.auth.client-secret=s3cr3t-value",
-					"pos.auth.audience=https://pos.sandbox.chimpy.test/api",
-					"pos.auth.username=demo",
-					"pos.auth.password=sandbox-password",
-					"pos.auth.scope=offline_access",
+			assertThat(values).containsExactly("pos.auth.token-uri=" + sandbox.tokenUri(),
+					"pos.auth.client-id=pos-sandbox-client", "pos.auth.client-secret=s3cr3t-value",
+					"pos.auth.audience=https://pos.sandbox.chimpy.test/api", "pos.auth.username=demo",
+					"pos.auth.password=sandbox-password", "pos.auth.scope=offline_access",
 					"pos.api.base-url=" + sandbox.apiBaseUrl());
 		}
 	}
@@ -77,10 +74,10 @@ class PosSandboxLifecycleTests {
 	void defaultsMatchThePublishedConstants() {
 		try (PosSandbox sandbox = PosSandbox.builder().build().start()) {
 			assertThat(sandbox.springProperties()).containsEntry("pos.auth.client-id", "pos-sandbox-client")
-					.containsEntry("pos.auth.audience", "https://pos.sandbox.chimpy.test/api")
-					.containsEntry("pos.auth.username", "demo")
-					.containsEntry("pos.auth.password", "sandbox-password")
-					.doesNotContainKey("pos.auth.client-secret");
+				.containsEntry("pos.auth.audience", "https://pos.sandbox.chimpy.test/api")
+				.containsEntry("pos.auth.username", "demo")
+				.containsEntry("pos.auth.password", "sandbox-password")
+				.doesNotContainKey("pos.auth.client-secret");
 			assertThat(sandbox.tokenLifetime()).isEqualTo(Duration.ofHours(1));
 		}
 	}
@@ -99,13 +96,16 @@ class PosSandboxLifecycleTests {
 
 			body.remove("client_secret");
 			body.remove("client_id");
-			String basic = java.util.Base64.getEncoder().encodeToString(
-					(PosSandbox.DEFAULT_CLIENT_ID + ":top-secret").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			String basic = java.util.Base64.getEncoder()
+				.encodeToString((PosSandbox.DEFAULT_CLIENT_ID + ":top-secret")
+					.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 			String form = "grant_type=password&username=demo&password=sandbox-password";
-			assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.tokenUri()))
+			assertThat(http
+				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.tokenUri()))
 					.header("Content-Type", "application/x-www-form-urlencoded")
 					.header("Authorization", "Basic " + basic)
-					.POST(java.net.http.HttpRequest.BodyPublishers.ofString(form))).statusCode()).isEqualTo(200);
+					.POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)))
+				.statusCode()).isEqualTo(200);
 		}
 	}
 
@@ -121,7 +121,7 @@ class PosSandboxLifecycleTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.user("x", ""));
 		builder.user("x", "y");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.user("x", "z"))
-				.withMessageContaining("already configured");
+			.withMessageContaining("already configured");
 		assertThat(builder.toString()).doesNotContain("y]");
 	}
 
@@ -131,4 +131,5 @@ class PosSandboxLifecycleTests {
 
 		assertThatIllegalArgumentException().isThrownBy(() -> sandbox.setTokenLifetime(Duration.ofSeconds(-1)));
 	}
+
 }

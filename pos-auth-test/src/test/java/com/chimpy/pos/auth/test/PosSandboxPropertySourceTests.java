@@ -77,7 +77,7 @@ class PosSandboxPropertySourceTests {
 			assertThat(baseUrl).isEqualTo("http://localhost:0/api/v2");
 			assertThat(clientId).isEqualTo(PosSandbox.DEFAULT_CLIENT_ID);
 			assertThat(source.getProperty("pos.auth.token-uri")).as("after AOT processing: the real value")
-					.isEqualTo(sandbox.tokenUri());
+				.isEqualTo(sandbox.tokenUri());
 		}
 	}
 
@@ -88,7 +88,8 @@ class PosSandboxPropertySourceTests {
 		sandbox.close();
 
 		assertThatIllegalStateException().isThrownBy(() -> source.getProperty("pos.auth.token-uri"))
-				.withMessageContaining("closed");
+			.withMessageContaining("closed");
 		assertThat(sandbox.isRunning()).isFalse();
 	}
+
 }

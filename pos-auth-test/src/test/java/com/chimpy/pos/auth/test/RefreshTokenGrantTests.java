@@ -15,8 +15,7 @@ class RefreshTokenGrantTests {
 	static final PosSandboxExtension rotating = new PosSandboxExtension(PosSandbox.builder());
 
 	@RegisterExtension
-	static final PosSandboxExtension fixed = new PosSandboxExtension(
-			PosSandbox.builder().refreshTokenRotation(false));
+	static final PosSandboxExtension fixed = new PosSandboxExtension(PosSandbox.builder().refreshTokenRotation(false));
 
 	private final HttpTestClient http = new HttpTestClient();
 
@@ -109,4 +108,5 @@ class RefreshTokenGrantTests {
 		assertThat(first.get("access_token").asString()).isNotBlank();
 		assertThat(second.statusCode()).isEqualTo(200);
 	}
+
 }

@@ -55,8 +55,8 @@ class RequestJournalTests {
 		List<Map<String, String>> bodies = sandbox.tokenRequestBodies();
 
 		assertThat(bodies).extracting((body) -> body.get("password")).containsExactly("first", "second", "third");
-		assertThat(bodies.get(1)).containsEntry("scope", "offline_access").containsEntry("client_id",
-				PosSandbox.DEFAULT_CLIENT_ID);
+		assertThat(bodies.get(1)).containsEntry("scope", "offline_access")
+			.containsEntry("client_id", PosSandbox.DEFAULT_CLIENT_ID);
 	}
 
 	@Test
@@ -97,4 +97,5 @@ class RequestJournalTests {
 			.isEqualTo(200);
 		assertThat(sandbox.tokenRequests()).isEqualTo(1);
 	}
+
 }

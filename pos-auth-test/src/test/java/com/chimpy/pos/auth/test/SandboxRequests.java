@@ -50,7 +50,10 @@ final class SandboxRequests {
 		return this.http.postJson(this.sandbox.tokenUri(), refreshGrant(refreshToken));
 	}
 
-	/** Logs in as the default user with {@code offline_access} and returns the token answer. */
+	/**
+	 * Logs in as the default user with {@code offline_access} and returns the token
+	 * answer.
+	 */
 	Map<String, String> loginDemo() {
 		HttpResponse<String> response = login(PosSandbox.DEFAULT_USERNAME, PosSandbox.DEFAULT_PASSWORD,
 				"offline_access");
@@ -58,12 +61,14 @@ final class SandboxRequests {
 			throw new IllegalStateException("login failed: " + response.statusCode() + " " + response.body());
 		}
 		Map<String, String> tokens = new LinkedHashMap<>();
-		HttpTestClient.json(response).properties()
-				.forEach((entry) -> tokens.put(entry.getKey(), entry.getValue().asString()));
+		HttpTestClient.json(response)
+			.properties()
+			.forEach((entry) -> tokens.put(entry.getKey(), entry.getValue().asString()));
 		return tokens;
 	}
 
 	HttpResponse<String> api(String path, String accessToken) {
 		return this.http.get(this.sandbox.apiBaseUrl() + path, accessToken);
 	}
+
 }

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The password grant of a confidential client ({@code pos-confidential}), which authenticates with
- * {@code client_secret} in the form body.
+ * The password grant of a confidential client ({@code pos-confidential}), which
+ * authenticates with {@code client_secret} in the form body.
  */
 @ExtendWith(KeycloakExtension.class)
 class ConfidentialClientInteropTests {
@@ -53,7 +53,8 @@ class ConfidentialClientInteropTests {
 				PosAuthApplication application = PosAuthApplication.start(front,
 						Map.of("pos.auth.client-id", "pos-confidential", "pos.auth.client-secret", "not-the-secret",
 								"pos.auth.username", "cashier", "pos.auth.password", "cashier-password"))) {
-			// Keycloak answers 401 unauthorized_client for a client that fails to authenticate.
+			// Keycloak answers 401 unauthorized_client for a client that fails to
+			// authenticate.
 			assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> application.get("/whoami"))
 				.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("unauthorized_client"));
 			assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> application.get("/whoami"))
@@ -69,7 +70,8 @@ class ConfidentialClientInteropTests {
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails()).containsEntry("error", "unauthorized_client");
 		}
-		// The client failed before the user was looked at: no failure counted against the user.
+		// The client failed before the user was looked at: no failure counted against the
+		// user.
 		assertThat(admin.bruteForceStatus(admin.userId("cashier"))).containsEntry("numFailures", 0);
 	}
 

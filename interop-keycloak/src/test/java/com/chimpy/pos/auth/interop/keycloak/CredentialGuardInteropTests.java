@@ -16,10 +16,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A wrong password against a realm with brute-force detection: pos-auth's credential guard must stop sending
- * password grants before Keycloak locks the user. Keycloak locks a user temporarily after {@code failureFactor}
- * failures, and also after two failures less than {@code quickLoginCheckMilliSeconds} apart; a locked user's right
- * password gets the same {@code invalid_grant} as a wrong one, so a lockout would outlast the fix of the password.
+ * A wrong password against a realm with brute-force detection: pos-auth's credential
+ * guard must stop sending password grants before Keycloak locks the user. Keycloak locks
+ * a user temporarily after {@code failureFactor} failures, and also after two failures
+ * less than {@code quickLoginCheckMilliSeconds} apart; a locked user's right password
+ * gets the same {@code invalid_grant} as a wrong one, so a lockout would outlast the fix
+ * of the password.
  */
 @ExtendWith(KeycloakExtension.class)
 class CredentialGuardInteropTests {
@@ -53,7 +55,8 @@ class CredentialGuardInteropTests {
 			assertThat(held.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(held.getDetails()).containsEntry("error", "invalid_grant").containsEntry("stopped", false);
 
-			// Callers keep calling; the guard decides when a password grant goes out, and finally stops.
+			// Callers keep calling; the guard decides when a password grant goes out, and
+			// finally stops.
 			long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
 			while (application.gauge("pos.auth.credential.guard") < 2) {
 				if (System.nanoTime() > deadline) {
@@ -85,7 +88,8 @@ class CredentialGuardInteropTests {
 			assertThat(application.gauge("pos.auth.token.expires.in")).isZero();
 		}
 
-		// Keycloak counted exactly those failures, and the user is not locked: the right password works.
+		// Keycloak counted exactly those failures, and the user is not locked: the right
+		// password works.
 		Map<String, Object> status = awaitFailures(admin, userId, MAX_REJECTIONS);
 		assertThat(status).containsEntry("disabled", false);
 		assertThat(admin.passwordGrant("pos-public", "guard-clerk", "guard-password").status()).isEqualTo(200);

@@ -18,11 +18,13 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The PoS API stub's judgement of a bearer token, as a resource server that asks the authorization server: every
- * request's token goes to Keycloak's token introspection endpoint (RFC 7662), authenticated as the realm's
- * {@value #CLIENT_ID} client. An active token gets 200 with the user and client it was issued to; anything else
- * gets 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}, as the PoS API answers. So a token whose
- * session an administrator ended is refused at once, although its signature and expiry are still good.
+ * The PoS API stub's judgement of a bearer token, as a resource server that asks the
+ * authorization server: every request's token goes to Keycloak's token introspection
+ * endpoint (RFC 7662), authenticated as the realm's {@value #CLIENT_ID} client. An active
+ * token gets 200 with the user and client it was issued to; anything else gets 401 with
+ * {@code WWW-Authenticate: Bearer error="invalid_token"}, as the PoS API answers. So a
+ * token whose session an administrator ended is refused at once, although its signature
+ * and expiry are still good.
  */
 final class IntrospectingApi implements ResponseDefinitionTransformerV2 {
 
@@ -46,8 +48,8 @@ final class IntrospectingApi implements ResponseDefinitionTransformerV2 {
 
 	IntrospectingApi(URI introspectionUri, String clientId, String clientSecret) {
 		this.introspectionUri = introspectionUri;
-		this.authorization = "Basic " + Base64.getEncoder()
-			.encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+		this.authorization = "Basic "
+				+ Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
 	}
 
 	@Override

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the tests ask Keycloak directly, bypassing pos-auth: its admin REST API (as the bootstrap administrator of
- * the master realm) and the interop realm's token endpoint.
+ * What the tests ask Keycloak directly, bypassing pos-auth: its admin REST API (as the
+ * bootstrap administrator of the master realm) and the interop realm's token endpoint.
  */
 final class KeycloakAdmin {
 
@@ -66,7 +66,8 @@ final class KeycloakAdmin {
 	}
 
 	/**
-	 * The user's sessions, each with its {@code id} (the {@code sid} of its tokens) and {@code clients}.
+	 * The user's sessions, each with its {@code id} (the {@code sid} of its tokens) and
+	 * {@code clients}.
 	 * @param userId the user's id
 	 * @return the sessions
 	 */
@@ -77,7 +78,8 @@ final class KeycloakAdmin {
 	}
 
 	/**
-	 * End all sessions of a user, as an administrator does in the admin console ("Sign out").
+	 * End all sessions of a user, as an administrator does in the admin console ("Sign
+	 * out").
 	 * @param userId the user's id
 	 */
 	void logout(String userId) {
@@ -88,8 +90,8 @@ final class KeycloakAdmin {
 	}
 
 	/**
-	 * What brute-force detection knows about a user: {@code numFailures}, {@code disabled} (temporarily locked),
-	 * {@code failedLoginNotBefore}.
+	 * What brute-force detection knows about a user: {@code numFailures},
+	 * {@code disabled} (temporarily locked), {@code failedLoginNotBefore}.
 	 * @param userId the user's id
 	 * @return the status
 	 */
@@ -105,8 +107,8 @@ final class KeycloakAdmin {
 	 * @return the answer
 	 */
 	TokenAnswer passwordGrant(String clientId, String username, String password) {
-		return token(Map.of("grant_type", "password", "client_id", clientId, "username", username, "password",
-				password));
+		return token(
+				Map.of("grant_type", "password", "client_id", clientId, "username", username, "password", password));
 	}
 
 	/**
@@ -143,7 +145,8 @@ final class KeycloakAdmin {
 	}
 
 	/**
-	 * A fresh token of the administrator (the master realm's tokens live a minute; the tests ask rarely).
+	 * A fresh token of the administrator (the master realm's tokens live a minute; the
+	 * tests ask rarely).
 	 */
 	private String adminToken() {
 		Map<String, String> form = new LinkedHashMap<>();

@@ -6,10 +6,11 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Starts one {@link KeycloakServer} for all test classes of a JVM that use this extension, and stops it (its
- * whole process tree) when the test run ends, whatever the outcome. Test and lifecycle methods get it as a
- * parameter. A failed start fails every test class that needs it with the same error, at once: neither a missing
- * JDK 21+ nor a server that does not come up is ever a skip.
+ * Starts one {@link KeycloakServer} for all test classes of a JVM that use this
+ * extension, and stops it (its whole process tree) when the test run ends, whatever the
+ * outcome. Test and lifecycle methods get it as a parameter. A failed start fails every
+ * test class that needs it with the same error, at once: neither a missing JDK 21+ nor a
+ * server that does not come up is ever a skip.
  */
 final class KeycloakExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -39,7 +40,8 @@ final class KeycloakExtension implements BeforeAllCallback, ParameterResolver {
 	}
 
 	/**
-	 * The outcome of the one start: the server, closed by JUnit with the root context's store, or the failure.
+	 * The outcome of the one start: the server, closed by JUnit with the root context's
+	 * store, or the failure.
 	 */
 	private record Startup(KeycloakServer started, RuntimeException failure) implements AutoCloseable {
 

@@ -24,10 +24,11 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
- * A WireMock server on loopback in front of Keycloak, whose request journal is what the tests count: the realm's
- * token endpoint, proxied to Keycloak (so that every token request pos-auth sends and every answer Keycloak gives
- * is on record), and a stub of the PoS API under {@value #API_PATH} that accepts a bearer token only while
- * Keycloak's token introspection says it is active (see {@link IntrospectingApi}).
+ * A WireMock server on loopback in front of Keycloak, whose request journal is what the
+ * tests count: the realm's token endpoint, proxied to Keycloak (so that every token
+ * request pos-auth sends and every answer Keycloak gives is on record), and a stub of the
+ * PoS API under {@value #API_PATH} that accepts a bearer token only while Keycloak's
+ * token introspection says it is active (see {@link IntrospectingApi}).
  */
 final class KeycloakFront implements AutoCloseable {
 
@@ -70,8 +71,9 @@ final class KeycloakFront implements AutoCloseable {
 	}
 
 	/**
-	 * Hold every answer of the token endpoint back for a while before it leaves the front, as a slow network
-	 * would: Keycloak has issued the token (and started its lifetime) when the wait begins.
+	 * Hold every answer of the token endpoint back for a while before it leaves the
+	 * front, as a slow network would: Keycloak has issued the token (and started its
+	 * lifetime) when the wait begins.
 	 * @param delay how long to hold each answer back
 	 */
 	void delayTokenAnswers(Duration delay) {
@@ -237,7 +239,8 @@ final class KeycloakFront implements AutoCloseable {
 	}
 
 	/**
-	 * Drops WireMock's information messages (dumps of requests with credentials and tokens) and keeps its errors.
+	 * Drops WireMock's information messages (dumps of requests with credentials and
+	 * tokens) and keeps its errors.
 	 */
 	private static final class Quiet implements Notifier {
 

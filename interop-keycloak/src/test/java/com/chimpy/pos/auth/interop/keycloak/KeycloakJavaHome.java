@@ -14,13 +14,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds the JDK that runs Keycloak, which needs Java 21 or later while the build runs on Java 17.
+ * Finds the JDK that runs Keycloak, which needs Java 21 or later while the build runs on
+ * Java 17.
  * <p>
- * An explicit choice, the system property {@value #PROPERTY} (when it differs from the build's default
- * {@link #DEFAULT}) or else the environment variable {@value #ENVIRONMENT_VARIABLE}, must be a JDK 21+: anything
- * else fails, naming it. Without one, the first JDK 21+ among the default, the running JVM, {@code JAVA_HOME} and
- * the JDKs installed in the usual places is taken. None at all fails with a message that says what to install and
- * what to set; the interop tests are never skipped for want of a JDK.
+ * An explicit choice, the system property {@value #PROPERTY} (when it differs from the
+ * build's default {@link #DEFAULT}) or else the environment variable
+ * {@value #ENVIRONMENT_VARIABLE}, must be a JDK 21+: anything else fails, naming it.
+ * Without one, the first JDK 21+ among the default, the running JVM, {@code JAVA_HOME}
+ * and the JDKs installed in the usual places is taken. None at all fails with a message
+ * that says what to install and what to set; the interop tests are never skipped for want
+ * of a JDK.
  */
 final class KeycloakJavaHome {
 
@@ -30,7 +33,8 @@ final class KeycloakJavaHome {
 	static final String PROPERTY = "keycloak.java.home";
 
 	/**
-	 * The environment variable that names the JDK for Keycloak when the property does not.
+	 * The environment variable that names the JDK for Keycloak when the property does
+	 * not.
 	 */
 	static final String ENVIRONMENT_VARIABLE = "KEYCLOAK_JAVA_HOME";
 
@@ -53,7 +57,8 @@ final class KeycloakJavaHome {
 	/**
 	 * The JDK for Keycloak on this machine.
 	 * @return the JDK's home directory
-	 * @throws IllegalStateException when there is no JDK 21 or later to be had, or an explicitly named one is not
+	 * @throws IllegalStateException when there is no JDK 21 or later to be had, or an
+	 * explicitly named one is not
 	 */
 	static Path locate() {
 		List<Path> installed = new ArrayList<>();
@@ -67,15 +72,17 @@ final class KeycloakJavaHome {
 	/**
 	 * The JDK for Keycloak, from the given places.
 	 * @param property the value of {@value #PROPERTY}, or {@code null}
-	 * @param environmentVariable the value of {@value #ENVIRONMENT_VARIABLE}, or {@code null}
-	 * @param defaultHome where to look first, and what the property says when the build's default is in force
+	 * @param environmentVariable the value of {@value #ENVIRONMENT_VARIABLE}, or
+	 * {@code null}
+	 * @param defaultHome where to look first, and what the property says when the build's
+	 * default is in force
 	 * @param runningJava the home of the JVM that runs the tests
 	 * @param javaHome the value of {@code JAVA_HOME}, or {@code null}
 	 * @param installed JDK directories found on the machine
 	 * @return the JDK's home directory
 	 */
-	static Path locate(String property, String environmentVariable, Path defaultHome, Path runningJava,
-			String javaHome, List<Path> installed) {
+	static Path locate(String property, String environmentVariable, Path defaultHome, Path runningJava, String javaHome,
+			List<Path> installed) {
 		if (hasText(property) && !Path.of(property.trim()).equals(defaultHome)) {
 			return explicit(Path.of(property.trim()), "-D" + PROPERTY);
 		}
@@ -104,8 +111,8 @@ final class KeycloakJavaHome {
 	}
 
 	/**
-	 * The feature release of a JDK directory ({@code 25} for 25.0.1, {@code 8} for 1.8.0_292), read from its
-	 * {@code release} file.
+	 * The feature release of a JDK directory ({@code 25} for 25.0.1, {@code 8} for
+	 * 1.8.0_292), read from its {@code release} file.
 	 * @param home the JDK's home directory
 	 * @return the feature release, or {@code -1} when it cannot be read
 	 */
@@ -132,9 +139,8 @@ final class KeycloakJavaHome {
 		String problem = problem(home);
 		if (problem != null) {
 			throw new IllegalStateException(source + "=" + home + " " + problem + ", but Keycloak needs Java "
-					+ REQUIRED_FEATURE_RELEASE + " or later. Point " + source + " at a JDK "
-					+ REQUIRED_FEATURE_RELEASE + "+ (for example Eclipse Temurin 21 or 25); the build itself stays "
-					+ "on Java 17.");
+					+ REQUIRED_FEATURE_RELEASE + " or later. Point " + source + " at a JDK " + REQUIRED_FEATURE_RELEASE
+					+ "+ (for example Eclipse Temurin 21 or 25); the build itself stays " + "on Java 17.");
 		}
 		return home;
 	}

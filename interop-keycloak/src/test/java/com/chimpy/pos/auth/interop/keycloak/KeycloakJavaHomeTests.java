@@ -41,8 +41,8 @@ class KeycloakJavaHomeTests {
 		Path old = jdk("jdk-17", "17.0.15");
 		Path newer = jdk("jdk-25", "25.0.1");
 		assertThatIllegalStateException()
-			.isThrownBy(() -> KeycloakJavaHome.locate(old.toString(), null, missingDefault(), old, null,
-					List.of(newer)))
+			.isThrownBy(
+					() -> KeycloakJavaHome.locate(old.toString(), null, missingDefault(), old, null, List.of(newer)))
 			.withMessageContaining("-Dkeycloak.java.home=" + old)
 			.withMessageContaining("is Java 17")
 			.withMessageContaining("Java 21 or later");
@@ -51,9 +51,8 @@ class KeycloakJavaHomeTests {
 	@Test
 	void environmentVariableNamingAMissingDirectoryFails() {
 		Path missing = this.temp.resolve("missing");
-		assertThatIllegalStateException()
-			.isThrownBy(() -> KeycloakJavaHome.locate(null, missing.toString(), missingDefault(), this.temp, null,
-					List.of()))
+		assertThatIllegalStateException().isThrownBy(
+				() -> KeycloakJavaHome.locate(null, missing.toString(), missingDefault(), this.temp, null, List.of()))
 			.withMessageContaining("KEYCLOAK_JAVA_HOME=" + missing)
 			.withMessageContaining("does not exist");
 	}

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Run by failsafe after the interop tests' JVM has ended (phase {@code post-integration-test}): no process that
- * ran Keycloak for them is left, neither one of the recorded tree nor any process whose command line names this
- * build's Keycloak distribution.
+ * Run by failsafe after the interop tests' JVM has ended (phase
+ * {@code post-integration-test}): no process that ran Keycloak for them is left, neither
+ * one of the recorded tree nor any process whose command line names this build's Keycloak
+ * distribution.
  */
 class KeycloakProcessesEndedCheck {
 

@@ -23,9 +23,10 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A Keycloak server in development mode on loopback, started from the unpacked distribution with the interop
- * realm imported, on a JDK 21+ of its own, and stopped with its whole process tree on {@link #close()} (see
- * {@link LifelineProcess}). Its database lives in memory, so every start begins from the realm file.
+ * A Keycloak server in development mode on loopback, started from the unpacked
+ * distribution with the interop realm imported, on a JDK 21+ of its own, and stopped with
+ * its whole process tree on {@link #close()} (see {@link LifelineProcess}). Its database
+ * lives in memory, so every start begins from the realm file.
  */
 final class KeycloakServer implements AutoCloseable {
 
@@ -40,7 +41,8 @@ final class KeycloakServer implements AutoCloseable {
 	static final String REALM_RESOURCE = "/keycloak/pos-interop-realm.json";
 
 	/**
-	 * The file, in the work directory, that lists the processes of the last Keycloak started.
+	 * The file, in the work directory, that lists the processes of the last Keycloak
+	 * started.
 	 */
 	static final String PROCESSES_FILE = "processes.txt";
 
@@ -61,8 +63,9 @@ final class KeycloakServer implements AutoCloseable {
 	}
 
 	/**
-	 * Start Keycloak as the build configured it (system properties {@code keycloak.home}, {@code keycloak.java.home},
-	 * {@code keycloak.work.dir}, {@code keycloak.startup.timeout}) and wait until the realm answers.
+	 * Start Keycloak as the build configured it (system properties {@code keycloak.home},
+	 * {@code keycloak.java.home}, {@code keycloak.work.dir},
+	 * {@code keycloak.startup.timeout}) and wait until the realm answers.
 	 * @return the running server
 	 */
 	static KeycloakServer startFromBuild() {
@@ -141,7 +144,8 @@ final class KeycloakServer implements AutoCloseable {
 	}
 
 	/**
-	 * A client of the admin REST API and of the realm's token endpoint, for the tests' own checks.
+	 * A client of the admin REST API and of the realm's token endpoint, for the tests'
+	 * own checks.
 	 * @return the client
 	 */
 	KeycloakAdmin admin() {
@@ -163,7 +167,8 @@ final class KeycloakServer implements AutoCloseable {
 
 	private static Map<String, String> environment(Path javaHome, String adminPassword) {
 		Map<String, String> environment = new LinkedHashMap<>();
-		// Keycloak reads KC_* and QUARKUS_* variables as configuration: only the ones set here count.
+		// Keycloak reads KC_* and QUARKUS_* variables as configuration: only the ones set
+		// here count.
 		System.getenv()
 			.keySet()
 			.stream()
@@ -171,11 +176,13 @@ final class KeycloakServer implements AutoCloseable {
 			.forEach((name) -> environment.put(name, null));
 		environment.put("JAVA_HOME", javaHome.toString());
 		environment.put("JAVA", javaHome.resolve("bin/java").toString());
-		// kc.sh's own defaults (heap 64 MB to 512 MB), not whatever the build's environment says.
+		// kc.sh's own defaults (heap 64 MB to 512 MB), not whatever the build's
+		// environment says.
 		environment.put("JAVA_OPTS", null);
 		environment.put("JAVA_OPTS_KC_HEAP", null);
 		environment.put("KC_RUN_IN_CONTAINER", null);
-		// Java 24+: lets jboss-threads reset thread locals instead of failing at shutdown.
+		// Java 24+: lets jboss-threads reset thread locals instead of failing at
+		// shutdown.
 		environment.put("JAVA_OPTS_APPEND", "--add-opens=java.base/java.lang=ALL-UNNAMED");
 		environment.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
 		environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
@@ -229,9 +236,9 @@ final class KeycloakServer implements AutoCloseable {
 				throw new IllegalStateException("Interrupted while waiting for Keycloak", ex);
 			}
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Keycloak did not serve realm " + REALM + " within "
-						+ timeout.toSeconds() + " s (-Dkeycloak.startup.timeout); the end of its log (" + log
-						+ "):\n" + tail(log));
+				throw new IllegalStateException(
+						"Keycloak did not serve realm " + REALM + " within " + timeout.toSeconds()
+								+ " s (-Dkeycloak.startup.timeout); the end of its log (" + log + "):\n" + tail(log));
 			}
 			sleep(Duration.ofMillis(500));
 		}

@@ -17,21 +17,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A process tree that cannot outlive the JVM that started it. The command runs under a small POSIX shell script,
- * the lifeline, whose standard input is a pipe from this JVM: when the pipe closes, because {@link #close()}
- * closes it or because the JVM ended in whatever way (a crash or {@code kill -9} included), the script sends
- * {@code SIGTERM} to the command and waits for it; the command passes it on to its own children, as Keycloak's
- * {@code kc.sh} does. {@link #close()} then waits, bounded, for the script to end and ends whatever is left of
- * the tree ({@code SIGTERM}, then {@code SIGKILL}); a shutdown hook calls it when the JVM exits normally with the
- * process still up.
+ * A process tree that cannot outlive the JVM that started it. The command runs under a
+ * small POSIX shell script, the lifeline, whose standard input is a pipe from this JVM:
+ * when the pipe closes, because {@link #close()} closes it or because the JVM ended in
+ * whatever way (a crash or {@code kill -9} included), the script sends {@code SIGTERM} to
+ * the command and waits for it; the command passes it on to its own children, as
+ * Keycloak's {@code kc.sh} does. {@link #close()} then waits, bounded, for the script to
+ * end and ends whatever is left of the tree ({@code SIGTERM}, then {@code SIGKILL}); a
+ * shutdown hook calls it when the JVM exits normally with the process still up.
  * <p>
- * The processes of the tree can be written to a file, so that a later check can prove that none of them is left.
+ * The processes of the tree can be written to a file, so that a later check can prove
+ * that none of them is left.
  */
 final class LifelineProcess implements AutoCloseable {
 
 	/**
-	 * The lifeline script: runs its arguments in the background, reads standard input until it ends, then stops
-	 * the command (SIGTERM) and waits for it.
+	 * The lifeline script: runs its arguments in the background, reads standard input
+	 * until it ends, then stops the command (SIGTERM) and waits for it.
 	 */
 	static final String LIFELINE = """
 			"$@" </dev/null &
@@ -108,7 +110,8 @@ final class LifelineProcess implements AutoCloseable {
 	}
 
 	/**
-	 * The processes of the tree seen so far, the lifeline first (those that have ended included).
+	 * The processes of the tree seen so far, the lifeline first (those that have ended
+	 * included).
 	 * @return the processes
 	 */
 	synchronized List<ProcessHandle> processes() {
@@ -117,7 +120,8 @@ final class LifelineProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Write the processes of the tree seen so far to a file, one a line: pid, start instant (or {@code -}), command.
+	 * Write the processes of the tree seen so far to a file, one a line: pid, start
+	 * instant (or {@code -}), command.
 	 * @param file the file to write
 	 * @throws IOException when it cannot be written
 	 */
@@ -137,9 +141,9 @@ final class LifelineProcess implements AutoCloseable {
 	}
 
 	/**
-	 * End the tree: close the lifeline (the script stops the command), wait for every process of the tree to end,
-	 * then send SIGTERM and finally SIGKILL to whatever is left. Every wait is bounded; calling it again does
-	 * nothing.
+	 * End the tree: close the lifeline (the script stops the command), wait for every
+	 * process of the tree to end, then send SIGTERM and finally SIGKILL to whatever is
+	 * left. Every wait is bounded; calling it again does nothing.
 	 */
 	@Override
 	public synchronized void close() {
@@ -155,7 +159,8 @@ final class LifelineProcess implements AutoCloseable {
 		catch (IOException ex) {
 			// The pipe is gone already: the script has seen its end.
 		}
-		// The script ends once the command has: whatever is left then was orphaned by the command.
+		// The script ends once the command has: whatever is left then was orphaned by the
+		// command.
 		awaitEnd(List.of(this.process.toHandle()), STOP_TIMEOUT);
 		List<ProcessHandle> left = tree.stream().filter(ProcessHandle::isAlive).toList();
 		if (!left.isEmpty()) {

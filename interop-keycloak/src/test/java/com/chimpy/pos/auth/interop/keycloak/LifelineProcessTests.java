@@ -17,13 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LifelineProcess}: nothing it started outlives {@link LifelineProcess#close()}, nor the JVM that
- * started it, even when that JVM is killed with {@code SIGKILL}.
+ * Tests for {@link LifelineProcess}: nothing it started outlives
+ * {@link LifelineProcess#close()}, nor the JVM that started it, even when that JVM is
+ * killed with {@code SIGKILL}.
  */
 class LifelineProcessTests {
 
 	/**
-	 * A command that passes SIGTERM on to its child and waits for it, as Keycloak's {@code kc.sh} does.
+	 * A command that passes SIGTERM on to its child and waits for it, as Keycloak's
+	 * {@code kc.sh} does.
 	 */
 	private static final List<String> FORWARDING = List.of("/bin/sh", "-c",
 			"trap 'kill -TERM $child; wait $child; exit 143' TERM; sleep 300 & child=$!; wait $child");
@@ -70,8 +72,7 @@ class LifelineProcessTests {
 	void killedJvmTakesTheCommandWithIt() throws Exception {
 		Path record = this.temp.resolve("processes.txt");
 		Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), Holder.class.getName(), record.toString(),
-				this.temp.toString())
+				System.getProperty("java.class.path"), Holder.class.getName(), record.toString(), this.temp.toString())
 			.redirectErrorStream(true)
 			.redirectOutput(this.temp.resolve("holder.out").toFile())
 			.start();
@@ -116,8 +117,8 @@ class LifelineProcessTests {
 	}
 
 	/**
-	 * A JVM that starts a command under a lifeline, records its tree, and waits to be killed (at most five
-	 * minutes).
+	 * A JVM that starts a command under a lifeline, records its tree, and waits to be
+	 * killed (at most five minutes).
 	 */
 	static final class Holder {
 

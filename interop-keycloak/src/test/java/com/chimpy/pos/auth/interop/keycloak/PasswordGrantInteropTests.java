@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The password grant, form-encoded, against Keycloak's token endpoint (public client {@code pos-public}, direct
- * access grants enabled).
+ * The password grant, form-encoded, against Keycloak's token endpoint (public client
+ * {@code pos-public}, direct access grants enabled).
  */
 @ExtendWith(KeycloakExtension.class)
 class PasswordGrantInteropTests {
@@ -81,7 +81,8 @@ class PasswordGrantInteropTests {
 			assertThat(exchanges.get(0).status()).isEqualTo(400);
 			assertThat(exchanges.get(0).error()).isEqualTo("invalid_request");
 			assertThat(front.apiCalls()).isEmpty();
-			// Not a verdict on the credentials: the guard stays open, the health names the failure.
+			// Not a verdict on the credentials: the guard stays open, the health names
+			// the failure.
 			assertThat(application.gauge("pos.auth.credential.guard")).isZero();
 			Health health = application.health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);

@@ -20,10 +20,11 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * A Spring Boot application that uses nothing but the starter (and Boot's actuator, for health and metrics),
- * configured like a user would for Keycloak: {@code pos.auth.request-format=form}, the token endpoint through a
- * {@link KeycloakFront}, and the PoS API stub as {@code pos.api.base-url}. The tests see pos-auth only through its
- * beans, health indicator and meters.
+ * A Spring Boot application that uses nothing but the starter (and Boot's actuator, for
+ * health and metrics), configured like a user would for Keycloak:
+ * {@code pos.auth.request-format=form}, the token endpoint through a
+ * {@link KeycloakFront}, and the PoS API stub as {@code pos.api.base-url}. The tests see
+ * pos-auth only through its beans, health indicator and meters.
  */
 final class PosAuthApplication implements AutoCloseable {
 
@@ -38,7 +39,8 @@ final class PosAuthApplication implements AutoCloseable {
 	/**
 	 * Start the application.
 	 * @param front the token endpoint proxy and API stub
-	 * @param properties {@code pos.*} properties on top of the token URI, the base URL and the form format
+	 * @param properties {@code pos.*} properties on top of the token URI, the base URL
+	 * and the form format
 	 * @return the running application
 	 */
 	static PosAuthApplication start(KeycloakFront front, Map<String, Object> properties) {
@@ -48,8 +50,7 @@ final class PosAuthApplication implements AutoCloseable {
 		all.put("pos.auth.request-format", "form");
 		all.put("pos.api.base-url", front.apiBaseUrl());
 		all.putAll(properties);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
-			.main(Application.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class).main(Application.class)
 			.web(WebApplicationType.NONE)
 			.properties(all)
 			.run();
@@ -66,7 +67,8 @@ final class PosAuthApplication implements AutoCloseable {
 	}
 
 	/**
-	 * {@code GET} a resource of the PoS API through {@code posWebClient} with several calls at once.
+	 * {@code GET} a resource of the PoS API through {@code posWebClient} with several
+	 * calls at once.
 	 * @param path the path below the base URL
 	 * @param calls how many calls to make, all in flight together
 	 * @return the final answers, whatever their status

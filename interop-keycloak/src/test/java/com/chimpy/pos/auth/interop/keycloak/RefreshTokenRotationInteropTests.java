@@ -16,10 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Renewal by refresh token against a realm that rotates refresh tokens with reuse detection
- * ({@code revokeRefreshToken=true}, {@code refreshTokenMaxReuse=0}): Keycloak ends the client's session when a
- * refresh token comes back a second time, so pos-auth must send each one at most once. The client
- * {@code pos-rotation} issues access tokens for 5 seconds.
+ * Renewal by refresh token against a realm that rotates refresh tokens with reuse
+ * detection ({@code revokeRefreshToken=true}, {@code refreshTokenMaxReuse=0}): Keycloak
+ * ends the client's session when a refresh token comes back a second time, so pos-auth
+ * must send each one at most once. The client {@code pos-rotation} issues access tokens
+ * for 5 seconds.
  */
 @ExtendWith(KeycloakExtension.class)
 class RefreshTokenRotationInteropTests {
@@ -34,7 +35,8 @@ class RefreshTokenRotationInteropTests {
 				PosAuthApplication application = PosAuthApplication.start(front,
 						Map.of("pos.auth.client-id", "pos-rotation", "pos.auth.username", "rotation-clerk",
 								"pos.auth.password", "rotation-password"))) {
-			// Four calls at once every 200 ms until Keycloak has rotated the refresh token REFRESHES times (about
+			// Four calls at once every 200 ms until Keycloak has rotated the refresh
+			// token REFRESHES times (about
 			// three 5-second lifetimes: pos-auth renews from half the lifetime on).
 			List<Integer> statuses = new ArrayList<>();
 			long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
@@ -54,23 +56,25 @@ class RefreshTokenRotationInteropTests {
 			assertThat(front.apiCalls()).extracting(KeycloakFront.ApiCall::status).containsOnly(200);
 
 			List<KeycloakFront.TokenExchange> exchanges = front.tokenExchanges();
-			// One login, then refreshes only: the session was never lost (a reused refresh token would have
+			// One login, then refreshes only: the session was never lost (a reused
+			// refresh token would have
 			// ended it, and pos-auth would have fallen back to the password grant).
 			assertThat(exchanges.get(0).grantType()).isEqualTo("password");
 			assertThat(exchanges.subList(1, exchanges.size())).extracting(KeycloakFront.TokenExchange::grantType)
 				.containsOnly("refresh_token");
 			assertThat(exchanges).extracting(KeycloakFront.TokenExchange::status).containsOnly(200);
-			// Each refresh sent the refresh token of the answer just before it: the newest one, each only once.
+			// Each refresh sent the refresh token of the answer just before it: the
+			// newest one, each only once.
 			List<String> sent = new ArrayList<>();
 			for (int i = 1; i < exchanges.size(); i++) {
-				assertThat(exchanges.get(i).sentRefreshToken())
-					.as("refresh token sent with request %d", i)
+				assertThat(exchanges.get(i).sentRefreshToken()).as("refresh token sent with request %d", i)
 					.isEqualTo(exchanges.get(i - 1).issuedRefreshToken());
 				sent.add(exchanges.get(i).sentRefreshToken());
 			}
 			assertThat(new HashSet<>(sent)).hasSameSizeAs(sent);
 
-			// Keycloak's view: the one session of the first login is still there, with the client in it.
+			// Keycloak's view: the one session of the first login is still there, with
+			// the client in it.
 			String sessionId = (String) TokenClaims.of(exchanges.get(0).issuedAccessToken()).get("sid");
 			String latestSessionId = (String) TokenClaims.of(exchanges.get(exchanges.size() - 1).issuedAccessToken())
 				.get("sid");
@@ -107,7 +111,8 @@ class RefreshTokenRotationInteropTests {
 			assertThat(exchanges).extracting(KeycloakFront.TokenExchange::grantType)
 				.containsExactly("password", "refresh_token", "refresh_token");
 			assertThat(exchanges).extracting(KeycloakFront.TokenExchange::status).containsOnly(200);
-			// The scope goes with the password grant only; Keycloak issues offline refresh tokens for it.
+			// The scope goes with the password grant only; Keycloak issues offline
+			// refresh tokens for it.
 			assertThat(exchanges.get(0).form()).containsEntry("scope", "offline_access");
 			assertThat(exchanges.get(1).form()).doesNotContainKey("scope");
 			assertThat((String) exchanges.get(0).answer().get("scope")).contains("offline_access");
@@ -121,7 +126,8 @@ class RefreshTokenRotationInteropTests {
 
 	@Test
 	void keycloakEndsTheClientSessionWhenARefreshTokenComesBack(KeycloakServer keycloak) {
-		// The realm's rotation is real: the check above would catch a resent refresh token.
+		// The realm's rotation is real: the check above would catch a resent refresh
+		// token.
 		KeycloakAdmin admin = keycloak.admin();
 		// Another user than the test above, whose session this must not touch.
 		KeycloakAdmin.TokenAnswer login = admin.passwordGrant("pos-rotation", "cashier", "cashier-password");

@@ -13,8 +13,9 @@ import org.springframework.http.ResponseEntity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A 401 from the PoS API after an administrator ended the user's sessions in Keycloak: the access token is still
- * well signed and unexpired, but Keycloak's introspection no longer calls it active, so the API stub refuses it.
+ * A 401 from the PoS API after an administrator ended the user's sessions in Keycloak:
+ * the access token is still well signed and unexpired, but Keycloak's introspection no
+ * longer calls it active, so the API stub refuses it.
  */
 @ExtendWith(KeycloakExtension.class)
 class SessionLogoutInteropTests {
@@ -37,7 +38,8 @@ class SessionLogoutInteropTests {
 			assertThat(afterLogout.getStatusCode()).isEqualTo(HttpStatus.OK);
 			assertThat(afterLogout.getBody()).contains("\"user\":\"logout-clerk\"");
 			List<KeycloakFront.TokenExchange> exchanges = front.tokenExchanges();
-			// The renewal tried the refresh token first: Keycloak refused it (the session is gone) and pos-auth
+			// The renewal tried the refresh token first: Keycloak refused it (the session
+			// is gone) and pos-auth
 			// fell back to the password grant in the same flight.
 			assertThat(exchanges).extracting(KeycloakFront.TokenExchange::grantType)
 				.containsExactly("password", "refresh_token", "password");
@@ -46,15 +48,16 @@ class SessionLogoutInteropTests {
 			assertThat(exchanges.get(1).sentRefreshToken()).isEqualTo(exchanges.get(0).issuedRefreshToken());
 			String secondToken = exchanges.get(2).issuedAccessToken();
 			assertThat(secondToken).isNotEqualTo(firstToken);
-			// The API saw the old token accepted, then refused once, then the replay with the new one.
+			// The API saw the old token accepted, then refused once, then the replay with
+			// the new one.
 			List<KeycloakFront.ApiCall> calls = front.apiCalls();
 			assertThat(calls).extracting(KeycloakFront.ApiCall::status).containsExactly(200, 401, 200);
 			assertThat(calls).extracting(KeycloakFront.ApiCall::bearer)
 				.containsExactly(firstToken, firstToken, secondToken);
 			// Keycloak: a new session, the one of the new token.
 			assertThat(admin.sessions(userId)).singleElement()
-				.satisfies((session) -> assertThat(session).containsEntry("id",
-						TokenClaims.of(secondToken).get("sid")));
+				.satisfies(
+						(session) -> assertThat(session).containsEntry("id", TokenClaims.of(secondToken).get("sid")));
 
 			assertThat(application.counter("pos.auth.unauthorized.replays")).isEqualTo(1);
 			assertThat(application.counter("pos.auth.unauthorized.held.back")).isZero();
@@ -77,7 +80,8 @@ class SessionLogoutInteropTests {
 			admin.logout(userId);
 			assertThat(application.get("/whoami").getStatusCode()).isEqualTo(HttpStatus.OK);
 
-			// Within unauthorized-backoff (10 s) of the first replacement: the accepted replay ended the
+			// Within unauthorized-backoff (10 s) of the first replacement: the accepted
+			// replay ended the
 			// protection, so this revocation is renewed at once too.
 			admin.logout(userId);
 			assertThat(application.get("/whoami").getStatusCode()).isEqualTo(HttpStatus.OK);

@@ -5,8 +5,8 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * Reads the claims of a JWT access token without checking it (the tests compare them with what Keycloak says
- * through its admin API; the PoS API stub asks Keycloak itself).
+ * Reads the claims of a JWT access token without checking it (the tests compare them with
+ * what Keycloak says through its admin API; the PoS API stub asks Keycloak itself).
  */
 final class TokenClaims {
 
