@@ -7,6 +7,8 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import com.chimpy.pos.auth.token.RedactedUri;
+
 import org.springframework.util.StringUtils;
 
 /**
@@ -89,29 +91,21 @@ final class PosPropertiesValidator {
 			uri = new URI(value.trim());
 		}
 		catch (URISyntaxException ex) {
-			throw new InvalidPosPropertyException(property, "'" + withoutUserInfo(value) + "' is not a valid URL",
+			throw new InvalidPosPropertyException(property, "'" + RedactedUri.of(value) + "' is not a valid URL",
 					"Set " + property + " to a URL such as " + example + ".");
 		}
 		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
 		if (!(scheme.equals("https") || scheme.equals("http")) || !StringUtils.hasText(uri.getHost())) {
 			throw new InvalidPosPropertyException(property,
-					"'" + withoutUserInfo(value) + "' is not an absolute http(s) URL with a host",
+					"'" + RedactedUri.of(value) + "' is not an absolute http(s) URL with a host",
 					"Set " + property + " to a URL such as " + example + ".");
 		}
 		if (scheme.equals("http") && !isLoopback(uri.getHost())) {
 			throw new InvalidPosPropertyException(property,
-					"'" + withoutUserInfo(value) + "' uses http, which would send credentials or tokens in clear text",
+					"'" + RedactedUri.of(value) + "' uses http, which would send credentials or tokens in clear text",
 					"Use an https URL such as " + example
 							+ ". Plain http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]).");
 		}
-	}
-
-	/**
-	 * The URL as it may appear in a message: user information (which may hold a password)
-	 * is masked.
-	 */
-	private static String withoutUserInfo(String url) {
-		return url.replaceAll("(?<=//)[^/?#]*@", "****@");
 	}
 
 	private static void positive(String property, @Nullable Duration value) {
