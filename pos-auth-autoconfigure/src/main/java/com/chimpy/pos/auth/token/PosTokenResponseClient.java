@@ -92,9 +92,7 @@ public final class PosTokenResponseClient
 
 	private final @Nullable String audience;
 
-	private volatile Clock clock = Clock.systemUTC();
-
-	private volatile TokenResponseReader reader = new TokenResponseReader(this.clock);
+	private volatile TokenResponseReader reader = new TokenResponseReader(Clock.systemUTC());
 
 	private volatile long rateLimitRemaining = -1;
 
@@ -121,7 +119,8 @@ public final class PosTokenResponseClient
 		String tokenUri = registration.getProviderDetails().getTokenUri();
 		return Mono.defer(() -> {
 			Map<String, String> parameters = parameters(grantRequest);
-			Instant sentAt = this.clock.instant();
+			TokenResponseReader reader = this.reader;
+			Instant sentAt = reader.now();
 			// A URI object is sent as written; a string would be taken as a template and
 			// encoded once more.
 			WebClient.RequestBodySpec request = this.webClient.post()
@@ -136,7 +135,7 @@ public final class PosTokenResponseClient
 					: request.contentType(FORM_UTF_8).bodyValue(formEncoded(parameters));
 			return withBody.exchangeToMono((response) -> response.bodyToMono(byte[].class)
 				.defaultIfEmpty(new byte[0])
-				.map((body) -> read(registrationId, tokenUri, sentAt, response.statusCode(),
+				.map((body) -> read(reader, registrationId, tokenUri, sentAt, response.statusCode(),
 						response.headers().asHttpHeaders(), body))
 				.onErrorMap((ex) -> !(ex instanceof TokenEndpointException),
 						(ex) -> unreadable(registrationId, response.statusCode().value(), ex)));
@@ -152,7 +151,6 @@ public final class PosTokenResponseClient
 	 */
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock must not be null");
-		this.clock = clock;
 		this.reader = new TokenResponseReader(clock);
 	}
 
@@ -209,22 +207,13 @@ public final class PosTokenResponseClient
 		return form.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
-	private OAuth2AccessTokenResponse read(String registrationId, String tokenUri, Instant sentAt,
-			HttpStatusCode status, HttpHeaders headers, byte[] body) {
+	private OAuth2AccessTokenResponse read(TokenResponseReader reader, String registrationId, String tokenUri,
+			Instant sentAt, HttpStatusCode status, HttpHeaders headers, byte[] body) {
 		long remaining = RetryHint.rateLimitRemaining(headers);
 		if (remaining >= 0) {
 			this.rateLimitRemaining = remaining;
 		}
-		return this.reader.read(registrationId, tokenUri, sentAt, status, headers, body);
-	}
-
-	/**
-	 * The delay of a {@code Retry-After} header value.
-	 * @param value seconds or an HTTP date
-	 * @return the delay, or {@code null} when there is none to honour
-	 */
-	static @Nullable Duration retryAfter(@Nullable String value) {
-		return RetryHint.retryAfter(value, Instant.now());
+		return reader.read(registrationId, tokenUri, sentAt, status, headers, body);
 	}
 
 	/**

@@ -39,6 +39,13 @@ final class TokenResponseReader {
 	}
 
 	/**
+	 * The current time of the reader's clock, for the moment a request is sent.
+	 */
+	Instant now() {
+		return this.clock.instant();
+	}
+
+	/**
 	 * The token response of an answer, or the failure it means.
 	 * @param registrationId the client registration the request was for
 	 * @param tokenUri the token URI the request went to

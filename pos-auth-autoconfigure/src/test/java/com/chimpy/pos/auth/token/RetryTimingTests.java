@@ -54,25 +54,25 @@ class RetryTimingTests {
 
 	@Test
 	void retryAfterInSeconds() {
-		assertThat(PosTokenResponseClient.retryAfter("120")).isEqualTo(Duration.ofSeconds(120));
-		assertThat(PosTokenResponseClient.retryAfter(" 3 ")).isEqualTo(Duration.ofSeconds(3));
+		assertThat(RetryHint.retryAfter("120", Instant.now())).isEqualTo(Duration.ofSeconds(120));
+		assertThat(RetryHint.retryAfter(" 3 ", Instant.now())).isEqualTo(Duration.ofSeconds(3));
 	}
 
 	@Test
 	void retryAfterAsHttpDate() {
 		String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME
 			.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
-		assertThat(PosTokenResponseClient.retryAfter(inAMinute)).isBetween(Duration.ofSeconds(55),
+		assertThat(RetryHint.retryAfter(inAMinute, Instant.now())).isBetween(Duration.ofSeconds(55),
 				Duration.ofSeconds(60));
 		String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).minusHours(1));
-		assertThat(PosTokenResponseClient.retryAfter(past)).isZero();
+		assertThat(RetryHint.retryAfter(past, Instant.now())).isZero();
 	}
 
 	@Test
 	void retryAfterThatIsNeitherIsIgnored() {
-		assertThat(PosTokenResponseClient.retryAfter("soon")).isNull();
-		assertThat(PosTokenResponseClient.retryAfter("")).isNull();
-		assertThat(PosTokenResponseClient.retryAfter(null)).isNull();
+		assertThat(RetryHint.retryAfter("soon", Instant.now())).isNull();
+		assertThat(RetryHint.retryAfter("", Instant.now())).isNull();
+		assertThat(RetryHint.retryAfter(null, Instant.now())).isNull();
 	}
 
 }
