@@ -108,6 +108,23 @@ final class CredentialGuard {
 		this.stopped = false;
 	}
 
+	/**
+	 * What this guard knows, for a store that shares it with other instances.
+	 */
+	synchronized CredentialGuardState state() {
+		return new CredentialGuardState(this.rejections, this.pausedUntil, this.stopped, this.lastError);
+	}
+
+	/**
+	 * Take what the guard of another instance knows, replacing what this one knew.
+	 */
+	synchronized void adopt(CredentialGuardState state) {
+		this.rejections = state.rejections();
+		this.pausedUntil = state.pausedUntil();
+		this.stopped = state.stopped();
+		this.lastError = state.lastError();
+	}
+
 	synchronized boolean isStopped() {
 		return this.stopped;
 	}

@@ -1,18 +1,14 @@
 package com.chimpy.pos.auth.token;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -48,6 +44,9 @@ import org.springframework.util.Assert;
  * lock. Every flight completes, whatever the providers do; {@link #close()} stops
  * background renewals and retries.
  * <p>
+ * A renewal goes through the {@link PosTokenStore}: the {@link InMemoryPosTokenStore}
+ * renews here; a shared store lets a fleet of instances hold one token.
+ * <p>
  * Time comes from the given {@link Clock} and waits are scheduled on the given
  * {@link Scheduler}, so that tests can run the lifecycle in virtual time. Nothing here
  * logs or reveals a token or a credential.
@@ -62,40 +61,27 @@ public final class PosTokenState implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final Scheduler scheduler;
+	private final PosTokenStore store;
 
 	private final CredentialGuard guard;
 
 	private final UnauthorizedBackoff unauthorized;
 
-	private final RenewalAttempt attempt;
-
 	private final TokenErrors errors;
 
-	private final Object lock = new Object();
+	private final RetrySchedule schedule;
+
+	private final StateRenewal renewal;
+
+	private final TokenFlight flight;
+
+	private final TokenWait waiting;
+
+	private final Disposable storeAttachment;
 
 	private final LongAdder unauthorizedReplays = new LongAdder();
 
 	private final LongAdder unauthorizedHeldBack = new LongAdder();
-
-	private final Disposable.Swap backgroundRetry = Disposables.swap();
-
-	private volatile @Nullable HeldToken held;
-
-	// Written under lock; read without it only to skip taking the lock when a renewal is
-	// already in flight.
-	private volatile Sinks.@Nullable One<OAuth2AuthorizedClient> flight;
-
-	// Written under lock; read without it on the per-call path.
-	private volatile @Nullable HoldBack holdBack;
-
-	private volatile boolean closed;
-
-	// The fields below are guarded by lock.
-
-	private final FailureBackoff failures;
-
-	private @Nullable Disposable flightSubscription;
 
 	/**
 	 * Create the token state of a client registration on the system clock and Reactor's
@@ -112,7 +98,7 @@ public final class PosTokenState implements AutoCloseable {
 	}
 
 	/**
-	 * Create the token state of a client registration.
+	 * Create the token state of a client registration, kept in memory.
 	 * @param registration the client registration (grant type
 	 * {@link PasswordGrantRequest#PASSWORD})
 	 * @param passwordProvider the provider that obtains a token with the password grant
@@ -124,24 +110,53 @@ public final class PosTokenState implements AutoCloseable {
 	public PosTokenState(ClientRegistration registration, ReactiveOAuth2AuthorizedClientProvider passwordProvider,
 			ReactiveOAuth2AuthorizedClientProvider refreshProvider, TokenRenewalSettings settings, Clock clock,
 			Scheduler scheduler) {
+		this(registration, passwordProvider, refreshProvider, settings, clock, scheduler,
+				InMemoryPosTokenStore.INSTANCE, TokenStoreKey.of(registration, null, registration.getRegistrationId()),
+				registration.getRegistrationId());
+	}
+
+	/**
+	 * Create the token state of one account.
+	 * @param registration the client registration (grant type
+	 * {@link PasswordGrantRequest#PASSWORD})
+	 * @param passwordProvider the provider that obtains a token with the password grant
+	 * @param refreshProvider the provider that renews a token with its refresh token
+	 * @param settings when to renew and how to retry
+	 * @param clock where the time comes from
+	 * @param scheduler where waits, timeouts and background retries are scheduled
+	 * @param store where the token lives between renewals and who renews it
+	 * @param storeKey the key of the account's state in the store (see
+	 * {@link TokenStoreKey})
+	 * @param name the account, as log messages and errors name it
+	 */
+	public PosTokenState(ClientRegistration registration, ReactiveOAuth2AuthorizedClientProvider passwordProvider,
+			ReactiveOAuth2AuthorizedClientProvider refreshProvider, TokenRenewalSettings settings, Clock clock,
+			Scheduler scheduler, PosTokenStore store, String storeKey, String name) {
 		Assert.notNull(registration, "registration must not be null");
 		Assert.notNull(passwordProvider, "passwordProvider must not be null");
 		Assert.notNull(refreshProvider, "refreshProvider must not be null");
 		Assert.notNull(settings, "settings must not be null");
 		Assert.notNull(clock, "clock must not be null");
 		Assert.notNull(scheduler, "scheduler must not be null");
-		String registrationId = registration.getRegistrationId();
+		Assert.notNull(store, "store must not be null");
+		Assert.hasText(storeKey, "storeKey must not be empty");
+		Assert.hasText(name, "name must not be empty");
 		this.registration = registration;
 		this.settings = settings;
 		this.clock = clock;
-		this.scheduler = scheduler;
-		this.guard = new CredentialGuard(registrationId, settings.maxCredentialRejections(),
-				settings.rejectionBackoff());
-		this.unauthorized = new UnauthorizedBackoff(registrationId, settings.unauthorizedBackoff(),
+		this.store = store;
+		this.guard = new CredentialGuard(name, settings.maxCredentialRejections(), settings.rejectionBackoff());
+		this.unauthorized = new UnauthorizedBackoff(name, settings.unauthorizedBackoff(),
 				settings.maxUnauthorizedBackoff());
-		this.attempt = new RenewalAttempt(registration, passwordProvider, refreshProvider, this.guard, clock);
-		this.errors = new TokenErrors(registrationId, settings.maxWait(), settings.requestTimeout());
-		this.failures = new FailureBackoff(settings, this.guard, this.errors);
+		this.errors = new TokenErrors(name, settings.maxWait(), settings.requestTimeout());
+		this.schedule = new RetrySchedule("client registration '" + name + "'",
+				new FailureBackoff(settings, this.guard, this.errors), scheduler);
+		RenewalAttempt attempt = new RenewalAttempt(registration, passwordProvider, refreshProvider, this.guard, clock);
+		this.renewal = new StateRenewal(storeKey, name, attempt, this.guard, this::resetHere, null);
+		this.flight = new TokenFlight(settings, clock, scheduler, store, this.renewal, attempt, this.guard,
+				this.schedule, this.errors);
+		this.waiting = new TokenWait(this.flight, this.schedule, this.errors, clock, scheduler);
+		this.storeAttachment = store.attach(this.renewal);
 	}
 
 	/**
@@ -150,6 +165,14 @@ public final class PosTokenState implements AutoCloseable {
 	 */
 	public ClientRegistration getClientRegistration() {
 		return this.registration;
+	}
+
+	/**
+	 * The account this state holds the token of, as messages name it.
+	 * @return the name of the account
+	 */
+	public String getName() {
+		return this.renewal.name();
 	}
 
 	/**
@@ -173,7 +196,7 @@ public final class PosTokenState implements AutoCloseable {
 	 * @return the authorized client, or {@code null}
 	 */
 	public @Nullable OAuth2AuthorizedClient readyAuthorizedClient() {
-		HeldToken current = this.held;
+		HeldToken current = this.flight.held();
 		return (current != null && now().isBefore(current.refreshAt())) ? current.client() : null;
 	}
 
@@ -193,7 +216,7 @@ public final class PosTokenState implements AutoCloseable {
 		Assert.notNull(rejected, "rejected must not be null");
 		return Mono.defer(() -> {
 			Instant now = now();
-			HeldToken current = this.held;
+			HeldToken current = this.flight.held();
 			boolean isCurrent = current != null && !current.rejected() && current.hasToken(rejected);
 			if (isCurrent && this.unauthorized.isHoldingBack(now)) {
 				this.unauthorizedHeldBack.increment();
@@ -201,13 +224,8 @@ public final class PosTokenState implements AutoCloseable {
 				return Mono.empty();
 			}
 			this.unauthorizedReplays.increment();
-			if (current != null && isCurrent) {
-				synchronized (this.lock) {
-					if (this.held == current) {
-						this.held = current.dropped();
-						this.unauthorized.replacing(now);
-					}
-				}
+			if (current != null && isCurrent && this.flight.drop(current)) {
+				this.unauthorized.replacing(now);
 			}
 			return acquire(now.plus(this.settings.maxWait()));
 		});
@@ -222,14 +240,8 @@ public final class PosTokenState implements AutoCloseable {
 	 */
 	public void tokenAccepted(OAuth2AccessToken token) {
 		Assert.notNull(token, "token must not be null");
-		if (!this.unauthorized.isEngaged()) {
-			return;
-		}
-		synchronized (this.lock) {
-			HeldToken current = this.held;
-			if (current != null && current.hasToken(token)) {
-				this.unauthorized.accepted();
-			}
+		if (this.unauthorized.isEngaged() && this.flight.holds(token)) {
+			this.unauthorized.accepted();
 		}
 	}
 
@@ -239,20 +251,24 @@ public final class PosTokenState implements AutoCloseable {
 	 */
 	public void warmUp() {
 		authorizedClient().subscribe(null, (ex) -> logger.warn("Could not obtain a token for client registration '"
-				+ this.registration.getRegistrationId() + "' at start-up: " + TokenErrors.describe(ex)));
+				+ getName() + "' at start-up: " + TokenErrors.describe(ex)));
 	}
 
 	/**
 	 * Forget the rejections and transient failures seen so far, so that the next caller
-	 * asks the authorization server again. Call it after correcting or unblocking the
-	 * credentials.
+	 * asks the authorization server again; with a shared store, on every instance. Call
+	 * it after correcting or unblocking the credentials.
 	 */
 	public void reset() {
+		resetHere();
+		this.store.reset(this.renewal)
+			.subscribe(null, (ex) -> logger.warn("Could not reset the shared state of client registration '" + getName()
+					+ "': " + TokenErrors.describe(ex)));
+	}
+
+	private void resetHere() {
 		this.guard.reset();
-		synchronized (this.lock) {
-			this.failures.succeeded();
-			this.holdBack = null;
-		}
+		this.schedule.cleared();
 	}
 
 	/**
@@ -261,21 +277,9 @@ public final class PosTokenState implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		Sinks.One<OAuth2AuthorizedClient> pending;
-		Disposable subscription;
-		synchronized (this.lock) {
-			this.closed = true;
-			pending = this.flight;
-			this.flight = null;
-			subscription = this.flightSubscription;
-		}
-		this.backgroundRetry.dispose();
-		if (subscription != null) {
-			subscription.dispose();
-		}
-		if (pending != null) {
-			pending.tryEmitError(this.errors.closed());
-		}
+		this.flight.close();
+		this.schedule.close();
+		this.storeAttachment.dispose();
 	}
 
 	/**
@@ -301,9 +305,7 @@ public final class PosTokenState implements AutoCloseable {
 	 * @return the failure, or {@code null}
 	 */
 	public @Nullable TokenEndpointException getTokenEndpointFailure() {
-		synchronized (this.lock) {
-			return (this.failures.lastFailure() instanceof TokenEndpointException tee) ? tee : null;
-		}
+		return (this.schedule.lastFailure() instanceof TokenEndpointException tee) ? tee : null;
 	}
 
 	/**
@@ -329,242 +331,22 @@ public final class PosTokenState implements AutoCloseable {
 	 * @return the expiry, or {@code null} when no token is held
 	 */
 	public @Nullable Instant getExpiresAt() {
-		HeldToken current = this.held;
+		HeldToken current = this.flight.held();
 		return (current != null) ? current.client().getAccessToken().getExpiresAt() : null;
 	}
 
 	private Mono<OAuth2AuthorizedClient> acquire(Instant deadline) {
-		return Mono.defer(() -> {
-			Instant now = now();
-			HeldToken current = this.held;
-			if (current != null && current.isUsable(now)) {
-				if (!now.isBefore(current.refreshAt())) {
-					renewInBackground();
-				}
-				return Mono.just(current.client());
-			}
-			HeldToken fallback = (current != null && current.isAlive(now)) ? current : null;
-			HoldBack back = this.holdBack;
-			if (back != null && this.flight == null && back.holds(now)) {
-				return heldBack(back, now, deadline, fallback);
-			}
-			Sinks.One<OAuth2AuthorizedClient> join;
-			boolean started = false;
-			synchronized (this.lock) {
-				if (this.closed) {
-					return Mono.error(this.errors.closed());
-				}
-				HeldToken latest = this.held;
-				if (latest != current && latest != null && latest.isUsable(now)) {
-					// A flight completed since this caller looked: use its token rather
-					// than start another.
-					return Mono.just(latest.client());
-				}
-				if (this.flight == null) {
-					HoldBack latestBack = this.holdBack;
-					if (latestBack != null && latestBack.holds(now)) {
-						return heldBack(latestBack, now, deadline, fallback);
-					}
-					this.flight = Sinks.one();
-					started = true;
-				}
-				join = this.flight;
-			}
-			if (started) {
-				launch(join, current);
-			}
-			Instant waitUntil = (fallback != null && fallback.expiresAt().isBefore(deadline)) ? fallback.expiresAt()
-					: deadline;
-			return join.asMono()
-				.timeout(positive(Duration.between(now, waitUntil)), this.scheduler)
-				.onErrorResume((ex) -> afterFailedWait(ex, fallback, deadline));
-		});
-	}
-
-	/**
-	 * A caller while token requests are held back: the still-valid token, a wait for the
-	 * next attempt when that comes before the caller's deadline, or an error at once. No
-	 * lock, and nothing built but the caller's own error, which has no stack trace of its
-	 * own (its cause has one).
-	 */
-	private Mono<OAuth2AuthorizedClient> heldBack(HoldBack back, Instant now, Instant deadline,
-			@Nullable HeldToken fallback) {
-		if (fallback != null) {
-			return Mono.just(fallback.client());
-		}
-		if (back.waitable() && !back.until().isAfter(deadline)) {
-			return Mono.delay(positive(Duration.between(now, back.until())), this.scheduler).then(acquire(deadline));
-		}
-		return Mono.error(back.error(this.registration.getRegistrationId()));
-	}
-
-	private Mono<OAuth2AuthorizedClient> afterFailedWait(Throwable ex, @Nullable HeldToken fallback, Instant deadline) {
-		Instant now = now();
-		if (fallback != null && fallback.isAlive(now)) {
-			return Mono.just(fallback.client());
-		}
-		if (ex instanceof TimeoutException) {
-			// The wait ended either at the caller's deadline or when the token it could
-			// fall back on expired;
-			// in the second case the caller keeps waiting for the renewal until its own
-			// deadline.
-			if (now.isBefore(deadline)) {
-				return acquire(deadline);
-			}
-			Throwable last;
-			synchronized (this.lock) {
-				last = this.failures.lastFailure();
-			}
-			return Mono.error(this.errors.unavailable((last != null) ? last : ex));
-		}
-		if (TokenEndpointException.isTransient(ex) && !this.closed) {
-			return acquire(deadline);
-		}
-		return Mono.error(ex);
-	}
-
-	private void renewInBackground() {
-		HoldBack back = this.holdBack;
-		if (this.flight != null || this.closed || (back != null && back.holds(now()))) {
-			return;
-		}
-		Sinks.One<OAuth2AuthorizedClient> started;
-		HeldToken current;
-		synchronized (this.lock) {
-			current = this.held;
-			Instant now = now();
-			HoldBack latestBack = this.holdBack;
-			if (this.flight != null || this.closed || (latestBack != null && latestBack.holds(now)) || current == null
-					|| now.isBefore(current.refreshAt())) {
-				return;
-			}
-			started = Sinks.one();
-			this.flight = started;
-		}
-		launch(started, current);
-	}
-
-	/**
-	 * Run one renewal. Whatever the providers do (throw, never answer, answer nothing),
-	 * the flight completes: with a client, or with an error after at most the request
-	 * timeout.
-	 */
-	private void launch(Sinks.One<OAuth2AuthorizedClient> sink, @Nullable HeldToken from) {
-		try {
-			Disposable subscription = Mono
-				.defer(() -> this.attempt.renew((from != null) ? from.client().getAccessToken() : null))
-				.switchIfEmpty(Mono.error(() -> new IllegalStateException("No authorized client was obtained")))
-				.timeout(this.settings.requestTimeout(), this.scheduler)
-				.onErrorMap(TimeoutException.class, this.errors::requestTimedOut)
-				.subscribe((client) -> succeeded(sink, client), (ex) -> failed(sink, ex));
-			synchronized (this.lock) {
-				// Kept for close() while this flight is the current one (it may have
-				// completed already).
-				if (this.flight == sink) {
-					this.flightSubscription = subscription;
-				}
-			}
-		}
-		catch (RuntimeException ex) {
-			failed(sink, ex);
-		}
-	}
-
-	private void succeeded(Sinks.One<OAuth2AuthorizedClient> sink, OAuth2AuthorizedClient client) {
-		HeldToken next;
-		try {
-			next = HeldToken.of(client, this.settings, now());
-			this.guard.succeeded();
-			this.attempt.renewed(client);
-		}
-		catch (RuntimeException ex) {
-			failed(sink, ex);
-			return;
-		}
-		synchronized (this.lock) {
-			this.held = next;
-			if (this.flight == sink) {
-				this.flight = null;
-			}
-			this.failures.succeeded();
-			this.holdBack = null;
-		}
-		sink.tryEmitValue(client);
-	}
-
-	/**
-	 * Record a failed flight, then complete it: the flight is cleared and its callers are
-	 * answered even when recording the failure fails.
-	 */
-	private void failed(Sinks.One<OAuth2AuthorizedClient> sink, Throwable ex) {
-		try {
-			recordFailure(ex);
-		}
-		catch (RuntimeException recordingFailure) {
-			synchronized (this.lock) {
-				this.holdBack = this.failures.unrecorded(ex, now());
-			}
-		}
-		finally {
-			synchronized (this.lock) {
-				if (this.flight == sink) {
-					this.flight = null;
-				}
-			}
-			sink.tryEmitError(ex);
-		}
-	}
-
-	private void recordFailure(Throwable ex) {
-		Instant now = now();
-		HoldBack back;
-		boolean retryInBackground;
-		synchronized (this.lock) {
-			HoldBack refused = this.failures.credentialsRefused(ex, now, this.attempt.holdsRefreshToken());
-			if (refused != null) {
-				this.holdBack = refused;
-				back = null;
-				retryInBackground = false;
-			}
-			else if (this.closed) {
-				return;
-			}
-			else {
-				back = this.failures.outage(ex, now);
-				this.holdBack = back;
-				HeldToken current = this.held;
-				retryInBackground = current != null && !current.rejected()
-						&& back.until().isBefore(current.expiresAt());
-			}
-		}
-		if (back == null) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("Token request for client registration '" + this.registration.getRegistrationId()
-						+ "' failed: " + TokenErrors.describe(ex));
-			}
-			return;
-		}
-		Duration retryIn = Duration.between(now, back.until());
-		logger.warn("Token request for client registration '" + this.registration.getRegistrationId() + "' failed ("
-				+ TokenErrors.describe(ex) + "); next attempt in " + retryIn.toMillis() + " ms"
-				+ (retryInBackground ? ", the current token stays in use meanwhile" : ""));
-		if (retryInBackground) {
-			this.backgroundRetry.update(Mono.delay(retryIn, this.scheduler).subscribe((tick) -> renewInBackground()));
-		}
+		return this.waiting.acquire(deadline);
 	}
 
 	private Instant now() {
 		return this.clock.instant();
 	}
 
-	private static Duration positive(Duration duration) {
-		return (duration.isNegative() || duration.isZero()) ? Duration.ofMillis(1) : duration;
-	}
-
 	@Override
 	public String toString() {
-		HeldToken current = this.held;
-		return "PosTokenState{registrationId='" + this.registration.getRegistrationId() + "', tokenExpiresAt="
+		HeldToken current = this.flight.held();
+		return "PosTokenState{name='" + getName() + "', tokenExpiresAt="
 				+ ((current != null) ? current.expiresAt() : null) + ", stopped=" + this.guard.isStopped() + "}";
 	}
 

@@ -102,6 +102,27 @@ final class RenewalAttempt {
 	}
 
 	/**
+	 * Take the given refresh token (a fleet's current one) in place of the one held.
+	 */
+	void adopt(@Nullable OAuth2RefreshToken refresh) {
+		this.refreshToken.set(refresh);
+	}
+
+	/**
+	 * The refresh token the next renewal would use.
+	 */
+	@Nullable OAuth2RefreshToken refreshToken() {
+		return this.refreshToken.get();
+	}
+
+	/**
+	 * The authorized client of a token obtained elsewhere.
+	 */
+	OAuth2AuthorizedClient authorizedClient(OAuth2AccessToken accessToken, @Nullable OAuth2RefreshToken refresh) {
+		return new OAuth2AuthorizedClient(this.registration, this.principal.getName(), accessToken, refresh);
+	}
+
+	/**
 	 * Whether the next renewal can use a refresh token.
 	 */
 	boolean holdsRefreshToken() {
