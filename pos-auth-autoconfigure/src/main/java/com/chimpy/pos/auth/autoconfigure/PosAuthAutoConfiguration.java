@@ -1,16 +1,22 @@
 package com.chimpy.pos.auth.autoconfigure;
 
+import java.time.Clock;
+
 import io.micrometer.observation.ObservationRegistry;
+import reactor.core.scheduler.Schedulers;
 
 import com.chimpy.pos.auth.observation.ObservedTokenResponseClient;
 import com.chimpy.pos.auth.observation.PosTokenRequestObservationConvention;
+import com.chimpy.pos.auth.token.InMemoryPosTokenStore;
 import com.chimpy.pos.auth.token.PasswordGrantReactiveAuthorizedClientProvider;
 import com.chimpy.pos.auth.token.PasswordGrantRequest;
 import com.chimpy.pos.auth.token.PosAuthorizedClientManager;
 import com.chimpy.pos.auth.token.PosReactiveAuthorizedClientManager;
 import com.chimpy.pos.auth.token.PosTokenResponseClient;
 import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.token.PosTokenStore;
 import com.chimpy.pos.auth.token.RefreshTokenGrantReactiveAuthorizedClientProvider;
+import com.chimpy.pos.auth.token.TokenStoreKey;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -87,8 +93,8 @@ public final class PosAuthAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	PosTokenState posTokenState(PosAuthProperties auth,
+	@ConditionalOnMissingBean(name = "posTokenState", value = PosTokenState.class)
+	PosTokenState posTokenState(PosAuthProperties auth, ObjectProvider<PosTokenStore> posTokenStore,
 			@Qualifier("posAccessTokenResponseClient") ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> posAccessTokenResponseClient,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<PosTokenRequestObservationConvention> observationConvention) {
@@ -106,11 +112,15 @@ public final class PosAuthAutoConfiguration {
 		if (StringUtils.hasText(auth.getScope())) {
 			registration.scope(StringUtils.tokenizeToStringArray(auth.getScope(), " ,"));
 		}
-		return new PosTokenState(registration.build(),
-				new PasswordGrantReactiveAuthorizedClientProvider(responseClient,
-						PosPropertiesValidator.validated("pos.auth.username", auth.getUsername()),
+		ClientRegistration clientRegistration = registration.build();
+		String username = PosPropertiesValidator.validated("pos.auth.username", auth.getUsername());
+		return new PosTokenState(clientRegistration,
+				new PasswordGrantReactiveAuthorizedClientProvider(responseClient, username,
 						PosPropertiesValidator.validated("pos.auth.password", auth.getPassword())),
-				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), auth.toRenewalSettings());
+				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), auth.toRenewalSettings(),
+				Clock.systemUTC(), Schedulers.parallel(),
+				posTokenStore.getIfAvailable(() -> InMemoryPosTokenStore.INSTANCE),
+				TokenStoreKey.of(clientRegistration, auth.getAudience(), username), REGISTRATION_ID);
 	}
 
 	@Bean(defaultCandidate = false)
