@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -56,19 +57,22 @@ final class TokenWait {
 				return heldBack(back, now, deadline, fallback);
 			}
 			TokenFlight.Join join = this.flight.join(current, now);
-			if (join.ready() != null) {
-				return Mono.just(join.ready());
+			OAuth2AuthorizedClient ready = join.ready();
+			HoldBack joinedBack = join.holdBack();
+			Sinks.One<OAuth2AuthorizedClient> joined = join.flight();
+			if (ready != null) {
+				return Mono.just(ready);
 			}
-			if (join.holdBack() != null) {
-				return heldBack(join.holdBack(), now, deadline, fallback);
+			if (joinedBack != null) {
+				return heldBack(joinedBack, now, deadline, fallback);
 			}
-			if (join.flight() == null) {
-				return Mono.error((join.error() != null) ? join.error() : this.errors.closed());
+			if (joined == null) {
+				Throwable error = join.error();
+				return Mono.error((error != null) ? error : this.errors.closed());
 			}
 			Instant waitUntil = (fallback != null && fallback.expiresAt().isBefore(deadline)) ? fallback.expiresAt()
 					: deadline;
-			return join.flight()
-				.asMono()
+			return joined.asMono()
 				.timeout(positive(Duration.between(now, waitUntil)), this.scheduler)
 				.onErrorResume((ex) -> afterFailedWait(ex, fallback, deadline));
 		});
@@ -98,9 +102,8 @@ final class TokenWait {
 		}
 		if (ex instanceof TimeoutException) {
 			// The wait ended either at the caller's deadline or when the token it could
-			// fall back on expired;
-			// in the second case the caller keeps waiting for the renewal until its own
-			// deadline.
+			// fall back on expired; in the second case the caller keeps waiting for the
+			// renewal until its own deadline.
 			if (now.isBefore(deadline)) {
 				return acquire(deadline);
 			}
