@@ -13,7 +13,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  * {@link CredentialGuard} after a rejection of the credentials, else by the outage
  * backoff (exponential, with jitter, never before the server's hint). Each failure yields
  * the {@link HoldBack} that answers the callers until the next attempt. Not thread-safe:
- * the token state calls it under its lock.
+ * {@link RetrySchedule} calls it under its lock.
  */
 final class FailureBackoff {
 

@@ -14,8 +14,7 @@ import org.apache.commons.logging.LogFactory;
  * is accepted. Meanwhile callers get the API's 401.
  * <p>
  * {@link #isHoldingBack(Instant)} and {@link #heldBack()} (after its one warning) are
- * reads of volatile fields, for the per-call path; the other methods are called under the
- * token state's lock.
+ * reads of volatile fields, for the per-call path; the others synchronize on this object.
  */
 final class UnauthorizedBackoff {
 
@@ -50,7 +49,7 @@ final class UnauthorizedBackoff {
 	 * A 401 replaces the current token now: the token that replaces it is protected for
 	 * the next pause.
 	 */
-	void replacing(Instant now) {
+	synchronized void replacing(Instant now) {
 		int count = this.replacements + 1;
 		this.replacements = count;
 		Duration pause = this.initial.multipliedBy(1L << Math.min(count - 1, 20));
@@ -83,7 +82,7 @@ final class UnauthorizedBackoff {
 	 * A request with the current token was accepted: the API takes fresh tokens again.
 	 * @return whether anything changed
 	 */
-	boolean accepted() {
+	synchronized boolean accepted() {
 		if (this.replacements == 0) {
 			return false;
 		}
