@@ -1,5 +1,7 @@
 package com.chimpy.pos.auth.token;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,8 +19,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
+import com.chimpy.pos.auth.test.RefusingPort;
 
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
@@ -29,11 +37,8 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import static com.chimpy.pos.auth.PosStubServer.CLIENT_ID;
-import static com.chimpy.pos.auth.PosStubServer.PASSWORD;
-import static com.chimpy.pos.auth.PosStubServer.USERNAME;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.chimpy.pos.auth.PosSandboxFixture.PASSWORD;
+import static com.chimpy.pos.auth.PosSandboxFixture.USERNAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -49,12 +54,28 @@ class PosTokenResponseClientTests {
 
 	private static final String AUDIENCE = "https://pos.example.com/api";
 
-	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	private static final String CLIENT_ID = "pos-client";
 
+	private static final JsonMapper JSON = JsonMapper.shared();
+
+	@RegisterExtension
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
+
+	/**
+	 * Every token request gets the same scripted answer, whatever its client id and
+	 * credentials: these tests check what is sent and how answers are read.
+	 */
 	@BeforeEach
-	void reset() {
-		server.stubTokenEndpoint(PosStubServer.token("access-1", 3600, "refresh-1"));
+	void answerWithAToken() {
+		answerAlways(Fault.tokenAnswer("access-1", 3600, "refresh-1"));
+	}
+
+	private static void answerAlways(Fault answer) {
+		sandbox().tokenEndpoint().clear().failAlways(answer);
 	}
 
 	static Stream<Arguments> optionalFields() {
@@ -123,13 +144,12 @@ class PosTokenResponseClientTests {
 			.scope("offline_access", "read:orders")
 			.build();
 		respond(TokenRequestFormat.JSON, false, new PasswordGrantRequest(registration, USERNAME, PASSWORD));
-		assertThat(PosStubServer.jsonBody(server.tokenRequests().get(0))).containsEntry("scope",
-				"offline_access read:orders");
+		assertThat(jsonBody(tokenRequests().get(0))).containsEntry("scope", "offline_access read:orders");
 	}
 
 	@Test
 	void tokenAnswerIsRead() {
-		server.stubTokenEndpoint(okJson("""
+		answerAlways(Fault.json(200, """
 				{"access_token":"access-9","token_type":"Bearer","expires_in":7200,
 				 "refresh_token":"refresh-9","scope":"offline_access read:orders"}"""));
 		OAuth2AccessTokenResponse response = password(TokenRequestFormat.JSON);
@@ -144,21 +164,21 @@ class PosTokenResponseClientTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "2", "\"2\"" })
 	void expiresInIsHonoured(String expiresIn) {
-		server.stubTokenEndpoint(
-				okJson("{\"access_token\":\"access-2\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + "}"));
+		answerAlways(Fault.json(200,
+				"{\"access_token\":\"access-2\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + "}"));
 		OAuth2AccessToken token = password(TokenRequestFormat.JSON).getAccessToken();
 		assertThat(Duration.between(token.getIssuedAt(), token.getExpiresAt())).isEqualTo(Duration.ofSeconds(2));
 	}
 
 	@Test
 	void missingRefreshTokenMeansNone() {
-		server.stubTokenEndpoint(PosStubServer.token("access-3", 60, null));
+		answerAlways(Fault.tokenAnswer("access-3", 60, null));
 		assertThat(password(TokenRequestFormat.JSON).getRefreshToken()).isNull();
 	}
 
 	@Test
 	void answerWithoutAccessTokenIsAClearError() {
-		server.stubTokenEndpoint(okJson("{\"token_type\":\"Bearer\",\"expires_in\":60}"));
+		answerAlways(Fault.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":60}"));
 		assertThatExceptionOfType(TokenEndpointException.class).isThrownBy(() -> password(TokenRequestFormat.JSON))
 			.withMessageContaining("without an access_token")
 			.satisfies((ex) -> assertThat(ex.getError().getErrorCode())
@@ -167,7 +187,7 @@ class PosTokenResponseClientTests {
 
 	@Test
 	void answerWithOtherTokenTypeIsAClearError() {
-		server.stubTokenEndpoint(okJson("{\"access_token\":\"access-4\",\"token_type\":\"mac\",\"expires_in\":60}"));
+		answerAlways(Fault.json(200, "{\"access_token\":\"access-4\",\"token_type\":\"mac\",\"expires_in\":60}"));
 		assertThatExceptionOfType(TokenEndpointException.class).isThrownBy(() -> password(TokenRequestFormat.JSON))
 			.withMessageContaining("token_type 'mac'")
 			.withMessageContaining("Bearer")
@@ -179,7 +199,7 @@ class PosTokenResponseClientTests {
 	@ParameterizedTest
 	@ValueSource(ints = { 400, 401, 403 })
 	void oauthErrorCarriesTheServersCodeAndDescriptionWhateverTheStatus(int status) {
-		server.stubTokenEndpoint(PosStubServer.oauthError(status, "invalid_grant", "Wrong email or password."));
+		answerAlways(Fault.oauthError(status, "invalid_grant", "Wrong email or password."));
 		assertThatExceptionOfType(TokenEndpointException.class).isThrownBy(() -> password(TokenRequestFormat.FORM))
 			.satisfies((ex) -> {
 				assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant");
@@ -192,7 +212,7 @@ class PosTokenResponseClientTests {
 
 	@Test
 	void serverErrorIsTransientAndCarriesRetryAfter() {
-		server.stubTokenEndpoint(aResponse().withStatus(503).withHeader("Retry-After", "7"));
+		answerAlways(Fault.answer(503, Map.of("Retry-After", "7"), ""));
 		assertThatExceptionOfType(TokenEndpointException.class).isThrownBy(() -> password(TokenRequestFormat.JSON))
 			.satisfies((ex) -> {
 				assertThat(ex.isTransient()).isTrue();
@@ -203,7 +223,7 @@ class PosTokenResponseClientTests {
 
 	@Test
 	void tooManyAttemptsIsNotTransient() {
-		server.stubTokenEndpoint(PosStubServer.oauthError(429, "too_many_attempts", "Your account is blocked."));
+		answerAlways(Fault.oauthError(429, "too_many_attempts", "Your account is blocked."));
 		assertThatExceptionOfType(TokenEndpointException.class).isThrownBy(() -> password(TokenRequestFormat.JSON))
 			.satisfies((ex) -> {
 				assertThat(ex.getError().getErrorCode()).isEqualTo("too_many_attempts");
@@ -213,9 +233,12 @@ class PosTokenResponseClientTests {
 
 	@Test
 	void unreachableEndpointIsTransient() {
-		PosStubServer stopped = PosStubServer.start();
-		String tokenUri = stopped.tokenUri();
-		stopped.close();
+		try (RefusingPort refusing = RefusingPort.open()) {
+			refuse(refusing.url("/oauth/token"));
+		}
+	}
+
+	private void refuse(String tokenUri) {
 		ClientRegistration registration = ClientRegistration.withClientRegistration(registration(null, null))
 			.tokenUri(tokenUri)
 			.build();
@@ -233,7 +256,7 @@ class PosTokenResponseClientTests {
 	@EnumSource(TokenRequestFormat.class)
 	void acceptsJson(TokenRequestFormat format) {
 		password(format);
-		assertThat(server.tokenRequests().get(0).getHeader("Accept")).isEqualTo(MediaType.APPLICATION_JSON_VALUE);
+		assertThat(tokenRequests().get(0).getHeader("Accept")).isEqualTo(MediaType.APPLICATION_JSON_VALUE);
 	}
 
 	private OAuth2AccessTokenResponse password(TokenRequestFormat format) {
@@ -252,7 +275,7 @@ class PosTokenResponseClientTests {
 			.clientId(CLIENT_ID)
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
 			.authorizationGrantType(PasswordGrantRequest.PASSWORD)
-			.tokenUri(server.tokenUri());
+			.tokenUri(sandbox().tokenUri());
 		if (secret != null) {
 			builder.clientSecret(secret);
 		}
@@ -263,19 +286,41 @@ class PosTokenResponseClientTests {
 	}
 
 	static void assertSingleRequest(TokenRequestFormat format, Map<String, Object> expected) {
-		List<LoggedRequest> requests = server.tokenRequests();
+		List<LoggedRequest> requests = tokenRequests();
 		assertThat(requests).hasSize(1);
 		LoggedRequest request = requests.get(0);
 		MediaType contentType = MediaType.parseMediaType(request.getHeader("Content-Type"));
 		if (format == TokenRequestFormat.JSON) {
 			assertThat(contentType.isCompatibleWith(MediaType.APPLICATION_JSON)).as(contentType.toString()).isTrue();
-			assertThat(PosStubServer.jsonBody(request)).isEqualTo(expected);
+			assertThat(jsonBody(request)).isEqualTo(expected);
 		}
 		else {
 			assertThat(contentType.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED)).as(contentType.toString())
 				.isTrue();
-			assertThat(PosStubServer.formBody(request)).isEqualTo(expected);
+			assertThat(formBody(request)).isEqualTo(expected);
 		}
+	}
+
+	private static List<LoggedRequest> tokenRequests() {
+		return sandbox().tokenRequestEvents().stream().map(ServeEvent::getRequest).toList();
+	}
+
+	/** The body of a JSON request, exactly as sent. */
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> jsonBody(LoggedRequest request) {
+		return JSON.readValue(request.getBodyAsString(), LinkedHashMap.class);
+	}
+
+	/** The fields of a form request, exactly as sent; fails on a repeated field. */
+	private static Map<String, String> formBody(LoggedRequest request) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		for (String pair : request.getBodyAsString().split("&")) {
+			int eq = pair.indexOf('=');
+			String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+			String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+			assertThat(fields.put(name, value)).as("form field '%s' is repeated", name).isNull();
+		}
+		return fields;
 	}
 
 }

@@ -4,8 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,7 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.autoconfigure.PosAuthMetricsAutoConfiguration;
 import com.chimpy.pos.auth.observation.PosAuthMeterBinder;
 
@@ -23,8 +25,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * {@code X-RateLimit-Remaining} of any token response, success or failure, is the gauge
  * {@code pos.auth.rate.limit.remaining} (NaN until one was seen).
  * <p>
- * Every token request is read from the stub server's journal; "no request before the
- * reset" is checked against the journal's time stamps with a tolerance of
+ * Every token request is read from the sandbox's journal; "no request before the reset"
+ * is checked against the journal's time stamps with a tolerance of
  * {@value #TOLERANCE_MILLIS} ms. The outage backoff is 100 ms, so without the headers
  * being honoured the second request would follow the first within a few hundred
  * milliseconds.
@@ -54,34 +54,38 @@ class RateLimitHeadersTests {
 			+ "\"error_description\":\"Global limit has been reached\"}";
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
 
 	private static ApplicationContextRunner runner(String... more) {
-		return PosStubServer.contextRunner()
+		return PosSandboxFixture.contextRunner()
 			.withConfiguration(AutoConfigurations.of(PosAuthMetricsAutoConfiguration.class))
-			.withPropertyValues(server.properties("pos.auth.retry-backoff=100ms", "pos.auth.max-retry-backoff=100ms",
-					"pos.auth.max-wait=1s"))
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.retry-backoff=100ms",
+					"pos.auth.max-retry-backoff=100ms", "pos.auth.max-wait=1s"))
 			.withPropertyValues(more);
 	}
 
-	private static ResponseDefinitionBuilder tooManyRequests() {
-		return aResponse().withStatus(429).withHeader("Content-Type", "application/json").withBody(TOO_MANY_REQUESTS);
+	private static Fault tooManyRequests() {
+		return Fault.json(429, TOO_MANY_REQUESTS);
 	}
 
 	@Test
 	void noTokenRequestBeforeTheRateLimitReset() {
 		long reset = Instant.now().getEpochSecond() + 3;
-		server.stubGrant("password", tooManyRequests().withHeader("X-RateLimit-Reset", Long.toString(reset)),
-				token("access-1", 3600, null));
+		scriptPasswordGrants(tooManyRequests().withHeader("X-RateLimit-Reset", Long.toString(reset)),
+				Fault.tokenAnswer("access-1", 3600, null));
 		runner().run((context) -> {
 			PosTokenState state = context.getBean(PosTokenState.class);
 			String accessToken = tokenOnceAvailable(state);
 			assertThat(accessToken).isEqualTo("access-1");
-			List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
+			List<ServeEvent> requests = PosSandboxFixture.settledTokenRequests(sandbox());
 			assertThat(requests.size()).as("one 429, then one request that gets the token").isEqualTo(2);
-			assertThat(requests.get(1).getLoggedDate().getTime())
+			assertThat(requests.get(1).getRequest().getLoggedDate().getTime())
 				.as("second token request (first at %s) not before X-RateLimit-Reset %s",
-						requests.get(0).getLoggedDate().getTime(), reset * 1000)
+						requests.get(0).getRequest().getLoggedDate().getTime(), reset * 1000)
 				.isGreaterThanOrEqualTo(reset * 1000 - TOLERANCE_MILLIS);
 		});
 	}
@@ -89,14 +93,14 @@ class RateLimitHeadersTests {
 	@Test
 	void rateLimitResetLaterThanRetryAfterWins() {
 		long reset = Instant.now().getEpochSecond() + 3;
-		server.stubGrant("password",
+		scriptPasswordGrants(
 				tooManyRequests().withHeader("Retry-After", "1").withHeader("X-RateLimit-Reset", Long.toString(reset)),
-				token("access-1", 3600, null));
+				Fault.tokenAnswer("access-1", 3600, null));
 		runner().run((context) -> {
 			assertThat(tokenOnceAvailable(context.getBean(PosTokenState.class))).isEqualTo("access-1");
-			List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
+			List<ServeEvent> requests = PosSandboxFixture.settledTokenRequests(sandbox());
 			assertThat(requests.size()).isEqualTo(2);
-			assertThat(requests.get(1).getLoggedDate().getTime())
+			assertThat(requests.get(1).getRequest().getLoggedDate().getTime())
 				.as("second token request not before X-RateLimit-Reset %s (Retry-After was 1 s)", reset * 1000)
 				.isGreaterThanOrEqualTo(reset * 1000 - TOLERANCE_MILLIS);
 		});
@@ -105,15 +109,15 @@ class RateLimitHeadersTests {
 	@Test
 	void retryAfterLaterThanRateLimitResetWins() {
 		long reset = Instant.now().getEpochSecond() + 1;
-		server.stubGrant("password",
+		scriptPasswordGrants(
 				tooManyRequests().withHeader("Retry-After", "3").withHeader("X-RateLimit-Reset", Long.toString(reset)),
-				token("access-1", 3600, null));
+				Fault.tokenAnswer("access-1", 3600, null));
 		runner().run((context) -> {
 			assertThat(tokenOnceAvailable(context.getBean(PosTokenState.class))).isEqualTo("access-1");
-			List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
+			List<ServeEvent> requests = PosSandboxFixture.settledTokenRequests(sandbox());
 			assertThat(requests.size()).isEqualTo(2);
-			long first = requests.get(0).getLoggedDate().getTime();
-			assertThat(requests.get(1).getLoggedDate().getTime())
+			long first = requests.get(0).getRequest().getLoggedDate().getTime();
+			assertThat(requests.get(1).getRequest().getLoggedDate().getTime())
 				.as("second token request not before Retry-After (3 s after %s)", first)
 				.isGreaterThanOrEqualTo(first + 3000 - TOLERANCE_MILLIS);
 		});
@@ -135,18 +139,19 @@ class RateLimitHeadersTests {
 			case "in milliseconds" -> Long.toString((now + 3) * 1000);
 			default -> "soon";
 		};
-		server.stubGrant("password", tooManyRequests().withHeader("X-RateLimit-Reset", reset),
-				token("access-1", 3600, null));
+		scriptPasswordGrants(tooManyRequests().withHeader("X-RateLimit-Reset", reset),
+				Fault.tokenAnswer("access-1", 3600, null));
 		runner().run((context) -> {
 			PosTokenState state = context.getBean(PosTokenState.class);
 			assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue()).isEqualTo("access-1");
-			assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(2);
+			assertThat(PosSandboxFixture.settledTokenRequests(sandbox()).size()).isEqualTo(2);
 		});
 	}
 
 	@Test
 	void remainingIsNaNUntilSeenThenTakenFromATokenAnswer() {
-		server.stubTokenEndpoint(token("access-1", 3600, null).withHeader("X-RateLimit-Remaining", "42"));
+		sandbox().tokenEndpoint()
+			.failAlways(Fault.tokenAnswer("access-1", 3600, null).withHeader("X-RateLimit-Remaining", "42"));
 		runner().run((context) -> {
 			MeterRegistry registry = bind(context.getBean(PosAuthMeterBinder.class));
 			Gauge gauge = registry.find(GAUGE).gauge();
@@ -154,7 +159,7 @@ class RateLimitHeadersTests {
 			assertThat(gauge.value()).as("before any token response").isNaN();
 			context.getBean(PosTokenState.class).authorizedClient().block(TIMEOUT);
 			assertThat(gauge.value()).isEqualTo(42.0);
-			assertThat(server.tokenRequests().size()).isEqualTo(1);
+			assertThat(sandbox().tokenRequests()).isEqualTo(1);
 		});
 	}
 
@@ -163,7 +168,7 @@ class RateLimitHeadersTests {
 		// Remaining 5 on the answer with a 1 s token; its renewal after expiry is
 		// answered 429 with Remaining 0
 		// (and a Retry-After beyond max-wait, so the caller fails at once).
-		server.stubGrant("password", token("access-1", 1, null).withHeader("X-RateLimit-Remaining", "5"),
+		scriptPasswordGrants(Fault.tokenAnswer("access-1", 1, null).withHeader("X-RateLimit-Remaining", "5"),
 				tooManyRequests().withHeader("X-RateLimit-Remaining", "0").withHeader("Retry-After", "60"));
 		runner().run((context) -> {
 			MeterRegistry registry = bind(context.getBean(PosAuthMeterBinder.class));
@@ -171,19 +176,22 @@ class RateLimitHeadersTests {
 			state.authorizedClient().block(TIMEOUT);
 			assertThat(registry.find(GAUGE).gauge()).as(GAUGE).isNotNull();
 			assertThat(registry.find(GAUGE).gauge().value()).isEqualTo(5.0);
-			// the 1 s token expires; the renewal gets the 429
-			TokenConcurrencyTests.sleepUntil(state.getExpiresAt().plusMillis(50));
-			assertThatExceptionOfType(ClientAuthorizationException.class)
-				.isThrownBy(() -> state.authorizedClient().block(TIMEOUT));
-			assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(2);
+			// the 1 s token expires; its renewal gets the 429, and as Retry-After lies
+			// beyond max-wait, the first call that needs a new token fails at once
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> failsToGetAToken(state));
+			assertThat(PosSandboxFixture.settledTokenRequests(sandbox()).size()).isEqualTo(2);
 			assertThat(registry.find(GAUGE).gauge().value()).as("taken from the 429").isEqualTo(0.0);
 		});
 	}
 
 	@Test
 	void remainingIsTakenFromAnOAuth2ErrorAnswer() {
-		server.stubTokenEndpoint(PosStubServer.oauthError(403, "invalid_grant", "Wrong email or password.")
-			.withHeader("X-RateLimit-Remaining", "7"));
+		sandbox().tokenEndpoint()
+			.failAlways(Fault.oauthError(403, "invalid_grant", "Wrong email or password.")
+				.withHeader("X-RateLimit-Remaining", "7"));
 		runner().run((context) -> {
 			MeterRegistry registry = bind(context.getBean(PosAuthMeterBinder.class));
 			assertThatExceptionOfType(ClientAuthorizationException.class)
@@ -191,6 +199,26 @@ class RateLimitHeadersTests {
 			assertThat(registry.find(GAUGE).gauge()).as(GAUGE).isNotNull();
 			assertThat(registry.find(GAUGE).gauge().value()).isEqualTo(7.0);
 		});
+	}
+
+	/**
+	 * The next token requests get these answers in order; the last one repeats.
+	 */
+	private static void scriptPasswordGrants(Fault... answers) {
+		for (int i = 0; i < answers.length - 1; i++) {
+			sandbox().tokenEndpoint().failNext(1, answers[i]);
+		}
+		sandbox().tokenEndpoint().failAlways(answers[answers.length - 1]);
+	}
+
+	private static boolean failsToGetAToken(PosTokenState state) {
+		try {
+			state.authorizedClient().block(TIMEOUT);
+			return false;
+		}
+		catch (ClientAuthorizationException ex) {
+			return true;
+		}
 	}
 
 	private static MeterRegistry bind(PosAuthMeterBinder binder) {

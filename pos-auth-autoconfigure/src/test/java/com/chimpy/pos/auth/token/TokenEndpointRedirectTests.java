@@ -1,10 +1,12 @@
 package com.chimpy.pos.auth.token;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.awaitility.Awaitility;
@@ -14,7 +16,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
 import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
 
@@ -25,10 +30,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -43,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * are spaced by the outage backoff ({@code retry-backoff}).
  * <p>
  * Everything runs through the auto-configured token state, so the connector under test is
- * the one the application gets. Token requests are read from the two servers' journals.
+ * the one the application gets. Token requests are read from the two sandboxes' journals.
  */
 class TokenEndpointRedirectTests {
 
@@ -53,11 +54,15 @@ class TokenEndpointRedirectTests {
 	private static final String SECRET_QUERY_VALUE = "q-s3cr3t-of-the-redirect";
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
 
-	/** The target of the redirects: it would answer every request with a token. */
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
+
+	/** The target of the redirects: a second sandbox, which would answer with a token. */
 	@RegisterExtension
-	static final PosStubServer target = PosStubServer.perClass();
+	static final PosSandboxExtension target = new PosSandboxExtension();
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
@@ -68,32 +73,31 @@ class TokenEndpointRedirectTests {
 	 */
 	@BeforeAll
 	static void warmUp() {
-		server.stubTokenEndpoint(token("warm-up", 3600, null));
-		PosStubServer.contextRunner()
-			.withPropertyValues(server.properties("pos.auth.max-wait=20s", "pos.auth.request-timeout=20s",
-					"pos.auth.read-timeout=20s"))
+		PosSandboxFixture.contextRunner()
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.max-wait=20s",
+					"pos.auth.request-timeout=20s", "pos.auth.read-timeout=20s"))
 			.run((context) -> context.getBean(PosTokenState.class).authorizedClient().block(Duration.ofSeconds(20)));
 	}
 
 	private ApplicationContextRunner runner(String... more) {
-		return PosStubServer.contextRunner()
+		return PosSandboxFixture.contextRunner()
 			.withConfiguration(AutoConfigurations.of(PosAuthHealthAutoConfiguration.class,
 					HealthContributorRegistryAutoConfiguration.class))
 			.withBean(ObservationRegistry.class, () -> this.observations)
-			.withPropertyValues(server.properties(more));
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), more));
 	}
 
 	private static String location() {
-		return target.url(PosStubServer.TOKEN_PATH + "?token=" + SECRET_QUERY_VALUE);
+		return target.sandbox().tokenUri() + "?token=" + SECRET_QUERY_VALUE;
 	}
 
 	private static String targetOrigin() {
-		return "http://127.0.0.1:" + target.wireMock().port();
+		URI uri = URI.create(target.sandbox().tokenUri());
+		return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
 	}
 
 	private static void redirectWith(int status) {
-		target.wireMock().stubFor(any(anyUrl()).willReturn(token("access-from-the-redirect", 3600, null)));
-		server.stubTokenEndpoint(aResponse().withStatus(status).withHeader("Location", location()));
+		sandbox().tokenEndpoint().failAlways(Fault.answer(status, Map.of("Location", location()), ""));
 	}
 
 	/**
@@ -116,13 +120,12 @@ class TokenEndpointRedirectTests {
 							.contains(targetOrigin())
 							.doesNotContain(SECRET_QUERY_VALUE)
 							.doesNotContain("?token=")
-							.doesNotContain(PosStubServer.PASSWORD);
+							.doesNotContain(PosSandboxFixture.PASSWORD);
 						assertThat(String.valueOf(ex.getError().getDescription())).doesNotContain(SECRET_QUERY_VALUE)
-							.doesNotContain(PosStubServer.PASSWORD);
+							.doesNotContain(PosSandboxFixture.PASSWORD);
 					});
-				assertThat(target.wireMock().getAllServeEvents()).as("requests sent to the redirect's target")
-					.isEmpty();
-				assertThat(server.tokenRequests().size()).isEqualTo(1);
+				assertThat(target.sandbox().requestEvents()).as("requests sent to the redirect's target").isEmpty();
+				assertThat(sandbox().tokenRequests()).isEqualTo(1);
 				assertThat(state.getExpiresAt()).isNull();
 			});
 	}
@@ -143,20 +146,21 @@ class TokenEndpointRedirectTests {
 				assertThat(results).hasSizeGreaterThan(10);
 				assertThat(new LinkedHashSet<>(results)).as("results of all %d calls", results.size())
 					.containsExactly(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
-				List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
+				List<ServeEvent> requests = PosSandboxFixture.settledTokenRequests(sandbox());
 				assertThat(requests.size()).as("attempts go on past max-credential-rejections (2)").isGreaterThan(3);
 				assertThat(requests.size())
 					.as("a tight loop (%d calls) does not send a request per call", results.size())
 					.isLessThan(results.size() / 2);
 				assertThat(requests)
-					.allSatisfy((request) -> assertThat(LifecycleFixture.grantType(request)).isEqualTo("password"));
+					.allSatisfy((request) -> assertThat(LifecycleFixture.grantType(request.getRequest()))
+						.isEqualTo("password"));
 				for (int i = 1; i < requests.size(); i++) {
-					assertThat(
-							requests.get(i).getLoggedDate().getTime() - requests.get(i - 1).getLoggedDate().getTime())
+					assertThat(requests.get(i).getRequest().getLoggedDate().getTime()
+							- requests.get(i - 1).getRequest().getLoggedDate().getTime())
 						.as("spaced by the outage backoff (300 ms, jitter 20%%)")
 						.isGreaterThanOrEqualTo(200);
 				}
-				assertThat(target.wireMock().getAllServeEvents()).isEmpty();
+				assertThat(target.sandbox().requestEvents()).isEmpty();
 				assertThat(state.isStopped()).isFalse();
 				assertThat(state.getCredentialRejection()).isNull();
 				Health health = context.getBean(PosAuthHealthIndicator.class).health();
@@ -168,7 +172,7 @@ class TokenEndpointRedirectTests {
 					.allSatisfy((tags) -> assertThat(tags)
 						.isEqualTo("password/unexpected_response/invalid_token_response"));
 
-				server.stubTokenEndpoint(token("access-1", 3600, null));
+				sandbox().tokenEndpoint().failAlways(Fault.tokenAnswer("access-1", 3600, null));
 				Awaitility.await()
 					.atMost(Duration.ofSeconds(5))
 					.pollInterval(Duration.ofMillis(50))

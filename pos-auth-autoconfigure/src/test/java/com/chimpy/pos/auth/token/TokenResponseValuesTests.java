@@ -4,21 +4,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -48,7 +50,11 @@ class TokenResponseValuesTests {
 	private static final Duration DAY = Duration.ofHours(24);
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
@@ -134,22 +140,22 @@ class TokenResponseValuesTests {
 		EXPIRES_IN_OBJECT(
 				ok("application/json", "{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":{}}"));
 
-		private final ResponseDefinitionBuilder answer;
+		private final Fault answer;
 
-		BadBody(ResponseDefinitionBuilder answer) {
+		BadBody(Fault answer) {
 			this.answer = answer;
 		}
 
-		private static ResponseDefinitionBuilder ok(String contentType, String body) {
-			return aResponse().withStatus(200).withHeader("Content-Type", contentType).withBody(body);
+		private static Fault ok(String contentType, String body) {
+			return Fault.answer(200, Map.of("Content-Type", contentType), body);
 		}
 
 	}
 
 	private ApplicationContextRunner runner(String... more) {
-		return PosStubServer.contextRunner()
+		return PosSandboxFixture.contextRunner()
 			.withBean(ObservationRegistry.class, () -> this.observations)
-			.withPropertyValues(server.properties(more));
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), more));
 	}
 
 	@ParameterizedTest
@@ -159,8 +165,7 @@ class TokenResponseValuesTests {
 		String accessToken = expiresIn.jwt ? unsignedJwt(exp) : "opaque-access-token";
 		String body = "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\""
 				+ ((expiresIn.json != null) ? ",\"expires_in\":" + expiresIn.json : "") + "}";
-		server.stubTokenEndpoint(
-				aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body));
+		sandbox().tokenEndpoint().failAlways(Fault.json(200, body));
 		runner().run((context) -> {
 			PosTokenState state = context.getBean(PosTokenState.class);
 			Instant before = Instant.now();
@@ -182,7 +187,7 @@ class TokenResponseValuesTests {
 			}
 			// the token is reused, not renewed on every call
 			state.authorizedClient().block(TIMEOUT);
-			assertThat(server.tokenRequests().size()).isEqualTo(1);
+			assertThat(sandbox().tokenRequests()).isEqualTo(1);
 			assertThat(LifecycleFixture.tokenObservations(this.observations)).containsExactly("password/success/none");
 		});
 	}
@@ -194,7 +199,7 @@ class TokenResponseValuesTests {
 	@ParameterizedTest
 	@EnumSource(BadBody.class)
 	void badBodyIsAnInvalidTokenResponseNeverUnreachable(BadBody bad) {
-		server.stubTokenEndpoint(bad.answer);
+		sandbox().tokenEndpoint().failAlways(bad.answer);
 		runner("pos.auth.retry-backoff=10s", "pos.auth.max-retry-backoff=10s", "pos.auth.max-wait=4s")
 			.run((context) -> {
 				PosTokenState state = context.getBean(PosTokenState.class);
@@ -205,10 +210,10 @@ class TokenResponseValuesTests {
 							.isEqualTo(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
 						assertThat(ex.getMessage()).doesNotContainIgnoringCase("could not be reached")
 							.doesNotContain("at-big")
-							.doesNotContain(PosStubServer.PASSWORD);
+							.doesNotContain(PosSandboxFixture.PASSWORD);
 					});
 				assertThat(state.getExpiresAt()).isNull();
-				assertThat(server.tokenRequests().size()).isEqualTo(1);
+				assertThat(sandbox().tokenRequests()).isEqualTo(1);
 				assertThat(LifecycleFixture.tokenObservations(this.observations))
 					.containsExactly("password/unexpected_response/invalid_token_response");
 			});

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.RefusingPort;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggerConfiguration;
@@ -24,21 +27,18 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The configured token URI in messages, logs and on the wire (hardening item 6). A token
  * URI with user information and a query
- * ({@code http://user:pw@127.0.0.1:PORT/oauth/token?x=secret}) pointing at a closed port:
- * the caller learns that the endpoint "could not be reached", but neither the password of
- * the user information nor the query value shows up in the exception or in anything
- * logged (pos-auth's loggers at DEBUG, captured with {@link OutputCaptureExtension}). A
- * percent-encoded token URI reaches the server exactly as written (the journal's URL),
- * not encoded a second time.
+ * ({@code http://user:pw@127.0.0.1:PORT/oauth/token?x=secret}) pointing at a refusing
+ * port: the caller learns that the endpoint "could not be reached", but neither the
+ * password of the user information nor the query value shows up in the exception or in
+ * anything logged (pos-auth's loggers at DEBUG, captured with
+ * {@link OutputCaptureExtension}). A percent-encoded token URI reaches the server exactly
+ * as written (the journal's URL), not encoded a second time.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TokenUriHandlingTests {
@@ -54,7 +54,11 @@ class TokenUriHandlingTests {
 	private static final List<String> DEBUG_LOGGERS = List.of("com.chimpy");
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
 
 	private final LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
 
@@ -79,15 +83,22 @@ class TokenUriHandlingTests {
 		// proves that what pos-auth's token package logs at DEBUG is in the captured
 		// output
 		LogFactory.getLog(PosTokenState.class).debug(CAPTURE_CHECK);
-		int closedPort;
-		try (PosStubServer stopped = PosStubServer.start()) {
-			closedPort = stopped.wireMock().port();
+		try (RefusingPort refusing = RefusingPort.open()) {
+			String tokenUri = "http://pos-user:" + USER_INFO_PASSWORD + "@127.0.0.1:" + refusing.port()
+					+ "/oauth/token?x=" + QUERY_SECRET;
+			callUnreachable(tokenUri);
 		}
-		String tokenUri = "http://pos-user:" + USER_INFO_PASSWORD + "@127.0.0.1:" + closedPort + "/oauth/token?x="
-				+ QUERY_SECRET;
-		PosStubServer.contextRunner()
-			.withPropertyValues(server.properties("pos.auth.token-uri=" + tokenUri, "pos.auth.max-wait=500ms",
-					"pos.auth.retry-backoff=100ms", "pos.auth.max-retry-backoff=100ms", "pos.auth.connect-timeout=1s"))
+		assertThat(output.getAll()).as("captured output").contains(CAPTURE_CHECK);
+		assertThat(output.getAll()).as("captured output")
+			.doesNotContain(USER_INFO_PASSWORD)
+			.doesNotContain(QUERY_SECRET);
+	}
+
+	private static void callUnreachable(String tokenUri) {
+		PosSandboxFixture.contextRunner()
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.token-uri=" + tokenUri,
+					"pos.auth.max-wait=500ms", "pos.auth.retry-backoff=100ms", "pos.auth.max-retry-backoff=100ms",
+					"pos.auth.connect-timeout=1s"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				PosTokenState state = context.getBean(PosTokenState.class);
@@ -102,22 +113,21 @@ class TokenUriHandlingTests {
 					});
 				assertThat(state.toString()).doesNotContain(USER_INFO_PASSWORD).doesNotContain(QUERY_SECRET);
 			});
-		assertThat(output.getAll()).as("captured output").contains(CAPTURE_CHECK);
-		assertThat(output.getAll()).as("captured output")
-			.doesNotContain(USER_INFO_PASSWORD)
-			.doesNotContain(QUERY_SECRET);
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/oauth/to%20ken", "/oauth/token%2Fv2", "/oauth/token?audience=a%2Fb%20c" })
 	void percentEncodedTokenUriReachesTheServerAsWritten(String pathAndQuery) {
-		server.wireMock().stubFor(any(anyUrl()).willReturn(token("access-1", 3600, null)));
-		PosStubServer.contextRunner()
-			.withPropertyValues(server.properties("pos.auth.token-uri=" + server.url(pathAndQuery)))
+		String tokenUri = sandbox().tokenUri().replace("/oauth/token", pathAndQuery);
+		PosSandboxFixture.contextRunner()
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.token-uri=" + tokenUri,
+					"pos.auth.retry-backoff=10s", "pos.auth.max-retry-backoff=10s"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				context.getBean(PosTokenState.class).authorizedClient().block(TIMEOUT);
-				List<ServeEvent> served = server.wireMock().getAllServeEvents();
+				// the sandbox answers 404 on other paths than /oauth/token: only the URL
+				// on the wire matters here
+				context.getBean(PosTokenState.class).authorizedClient().onErrorComplete().block(TIMEOUT);
+				List<ServeEvent> served = PosSandboxFixture.settled(sandbox()::requestEvents);
 				assertThat(served.size()).isEqualTo(1);
 				assertThat(served.get(0).getRequest().getUrl()).isEqualTo(pathAndQuery);
 			});

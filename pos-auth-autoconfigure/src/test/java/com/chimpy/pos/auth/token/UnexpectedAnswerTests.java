@@ -3,9 +3,9 @@ package com.chimpy.pos.auth.token;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.awaitility.Awaitility;
@@ -15,7 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
 import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
 
@@ -26,8 +29,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -45,44 +46,42 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * <p>
  * The OAuth2 error codes that are verdicts on the credentials still count, and
  * {@code too_many_attempts} still stops at once. Token requests are read from the stub
- * server's journal.
+ * sandbox's journal.
  */
 class UnexpectedAnswerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
 	enum Unexpected {
 
-		REQUEST_TIMEOUT_408(408, aResponse().withStatus(408)),
+		REQUEST_TIMEOUT_408(408, Fault.answer(408, Map.of(), "")),
 
 		HTML_403(403,
-				aResponse().withStatus(403)
-					.withHeader("Content-Type", "text/html")
-					.withBody("<html><body><h1>403 Forbidden</h1>Request blocked by the firewall.</body></html>")),
+				Fault.answer(403, Map.of("Content-Type", "text/html"),
+						"<html><body><h1>403 Forbidden</h1>Request blocked by the firewall.</body></html>")),
 
 		HTML_404(404,
-				aResponse().withStatus(404)
-					.withHeader("Content-Type", "text/html")
-					.withBody("<html><body><h1>Not Found</h1></body></html>")),
+				Fault.answer(404, Map.of("Content-Type", "text/html"), "<html><body><h1>Not Found</h1></body></html>")),
 
-		EMPTY_400(400, aResponse().withStatus(400)),
+		EMPTY_400(400, Fault.answer(400, Map.of(), "")),
 
-		PLAIN_401(401,
-				aResponse().withStatus(401)
-					.withHeader("WWW-Authenticate", "Basic realm=\"proxy\"")
-					.withHeader("Content-Type", "text/plain")
-					.withBody("Unauthorized"));
+		PLAIN_401(401, Fault.answer(401, Map.of("Content-Type", "text/plain"), "Unauthorized")
+			.withHeader("WWW-Authenticate", "Basic realm=\"proxy\""));
 
 		private final int status;
 
-		private final ResponseDefinitionBuilder answer;
+		private final Fault answer;
 
-		Unexpected(int status, ResponseDefinitionBuilder answer) {
+		Unexpected(int status, Fault answer) {
 			this.status = status;
 			this.answer = answer;
 		}
@@ -96,19 +95,18 @@ class UnexpectedAnswerTests {
 	 */
 	@BeforeAll
 	static void warmUp() {
-		server.stubTokenEndpoint(token("warm-up", 3600, null));
-		PosStubServer.contextRunner()
-			.withPropertyValues(server.properties("pos.auth.max-wait=20s", "pos.auth.request-timeout=20s",
-					"pos.auth.read-timeout=20s"))
+		PosSandboxFixture.contextRunner()
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.max-wait=20s",
+					"pos.auth.request-timeout=20s", "pos.auth.read-timeout=20s"))
 			.run((context) -> context.getBean(PosTokenState.class).authorizedClient().block(Duration.ofSeconds(20)));
 	}
 
 	private ApplicationContextRunner runner(String... more) {
-		return PosStubServer.contextRunner()
+		return PosSandboxFixture.contextRunner()
 			.withConfiguration(AutoConfigurations.of(PosAuthHealthAutoConfiguration.class,
 					HealthContributorRegistryAutoConfiguration.class))
 			.withBean(ObservationRegistry.class, () -> this.observations)
-			.withPropertyValues(server.properties(more));
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), more));
 	}
 
 	/**
@@ -121,20 +119,21 @@ class UnexpectedAnswerTests {
 	@ParameterizedTest
 	@EnumSource(Unexpected.class)
 	void answerWithoutOAuth2ErrorIsAnOutageNeverACredentialVerdict(Unexpected unexpected) {
-		server.stubTokenEndpoint(unexpected.answer);
+		sandbox().tokenEndpoint().failAlways(unexpected.answer);
 		runner("pos.auth.retry-backoff=250ms", "pos.auth.max-retry-backoff=250ms", "pos.auth.max-wait=200ms",
 				"pos.auth.max-credential-rejections=2", "pos.auth.rejection-backoff=100ms")
 			.run((context) -> {
 				PosTokenState state = context.getBean(PosTokenState.class);
 				List<Object> results = LifecycleFixture.callFor(state, Duration.ofMillis(1500));
-				List<LoggedRequest> requests = LifecycleFixture.settled(server::tokenRequests);
+				List<ServeEvent> requests = PosSandboxFixture.settledTokenRequests(sandbox());
 				assertThat(requests.size()).as("password grants sent; must go on past max-credential-rejections (2)")
 					.isGreaterThan(3);
 				assertThat(requests)
-					.allSatisfy((request) -> assertThat(LifecycleFixture.grantType(request)).isEqualTo("password"));
+					.allSatisfy((request) -> assertThat(LifecycleFixture.grantType(request.getRequest()))
+						.isEqualTo("password"));
 				for (int i = 1; i < requests.size(); i++) {
-					assertThat(
-							requests.get(i).getLoggedDate().getTime() - requests.get(i - 1).getLoggedDate().getTime())
+					assertThat(requests.get(i).getRequest().getLoggedDate().getTime()
+							- requests.get(i - 1).getRequest().getLoggedDate().getTime())
 						.as("spaced by the outage backoff (250 ms, jitter 20%%)")
 						.isGreaterThanOrEqualTo(170);
 				}
@@ -154,10 +153,10 @@ class UnexpectedAnswerTests {
 					.isThrownBy(() -> state.authorizedClient().block(TIMEOUT))
 					.satisfies((ex) -> assertThat(ex.getMessage()).contains("HTTP " + unexpected.status)
 						.contains("without an OAuth2 error")
-						.doesNotContain(PosStubServer.PASSWORD));
+						.doesNotContain(PosSandboxFixture.PASSWORD));
 
 				// the firewall lets requests through again
-				server.stubTokenEndpoint(token("access-1", 3600, null));
+				sandbox().tokenEndpoint().failAlways(Fault.tokenAnswer("access-1", 3600, null));
 				Awaitility.await()
 					.atMost(Duration.ofSeconds(5))
 					.pollInterval(Duration.ofMillis(50))
@@ -166,8 +165,8 @@ class UnexpectedAnswerTests {
 							() -> assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
 								.isEqualTo("access-1"));
 				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
-				assertThat(LifecycleFixture.grantType(server.tokenRequests().get(server.tokenRequests().size() - 1)))
-					.isEqualTo("password");
+				List<Map<String, String>> bodies = sandbox().tokenRequestBodies();
+				assertThat(bodies.get(bodies.size() - 1)).containsEntry("grant_type", "password");
 			});
 	}
 
@@ -179,7 +178,7 @@ class UnexpectedAnswerTests {
 	@ParameterizedTest
 	@EnumSource(Unexpected.class)
 	void callerFailsAtOnceWhenTheNextAttemptLiesBeyondMaxWait(Unexpected unexpected) {
-		server.stubTokenEndpoint(unexpected.answer);
+		sandbox().tokenEndpoint().failAlways(unexpected.answer);
 		runner("pos.auth.retry-backoff=10s", "pos.auth.max-retry-backoff=10s", "pos.auth.max-wait=4s",
 				"pos.auth.max-credential-rejections=1")
 			.run((context) -> {
@@ -194,7 +193,7 @@ class UnexpectedAnswerTests {
 								.contains("without an OAuth2 error");
 						});
 				}
-				assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(1);
+				assertThat(PosSandboxFixture.settledTokenRequests(sandbox()).size()).isEqualTo(1);
 				assertThat(state.isStopped()).as("max-credential-rejections=1, yet not stopped").isFalse();
 				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getDetails())
 					.doesNotContainKey("error");
@@ -211,12 +210,12 @@ class UnexpectedAnswerTests {
 			"mfa_required" })
 	void oauth2ErrorOnThePasswordGrantIsAVerdict(String errorCode) {
 		int status = errorCode.equals("invalid_client") ? 401 : 403;
-		server.stubTokenEndpoint(PosStubServer.oauthError(status, errorCode, "Rejected."));
+		sandbox().tokenEndpoint().failAlways(Fault.oauthError(status, errorCode, "Rejected."));
 		runner("pos.auth.max-credential-rejections=2", "pos.auth.rejection-backoff=50ms").run((context) -> {
 			PosTokenState state = context.getBean(PosTokenState.class);
 			List<Object> results = LifecycleFixture.callFor(state, Duration.ofMillis(600));
 			assertThat(new LinkedHashSet<>(results)).containsExactly(errorCode);
-			assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(2);
+			assertThat(PosSandboxFixture.settledTokenRequests(sandbox()).size()).isEqualTo(2);
 			assertThat(state.isStopped()).isTrue();
 			assertThat(state.getCredentialRejection().getErrorCode()).isEqualTo(errorCode);
 			Health health = context.getBean(PosAuthHealthIndicator.class).health();
@@ -230,12 +229,12 @@ class UnexpectedAnswerTests {
 	@ParameterizedTest
 	@ValueSource(ints = { 429, 403 })
 	void tooManyAttemptsStopsAtOnce(int status) {
-		server.stubTokenEndpoint(PosStubServer.oauthError(status, "too_many_attempts", "The user is blocked."));
+		sandbox().tokenEndpoint().failAlways(Fault.oauthError(status, "too_many_attempts", "The user is blocked."));
 		runner("pos.auth.max-credential-rejections=3", "pos.auth.rejection-backoff=50ms").run((context) -> {
 			PosTokenState state = context.getBean(PosTokenState.class);
 			List<Object> results = LifecycleFixture.callFor(state, Duration.ofMillis(400));
 			assertThat(new LinkedHashSet<>(results)).containsExactly("too_many_attempts");
-			assertThat(LifecycleFixture.settled(server::tokenRequests).size()).isEqualTo(1);
+			assertThat(PosSandboxFixture.settledTokenRequests(sandbox()).size()).isEqualTo(1);
 			assertThat(state.isStopped()).isTrue();
 			assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.DOWN);
 		});
