@@ -168,6 +168,26 @@ final class AccessTokens {
 		return Validation.valid(claims);
 	}
 
+	/**
+	 * The subject of a token this sandbox signed, whether or not it is still valid; for
+	 * the journal.
+	 * @param token the bearer token
+	 * @return the {@code sub} claim, or {@code null} when the token is malformed or not
+	 * signed by this sandbox
+	 */
+	String subjectOf(String token) {
+		try {
+			SignedJWT jwt = SignedJWT.parse(token);
+			if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(this.verifier)) {
+				return null;
+			}
+			return jwt.getJWTClaimsSet().getSubject();
+		}
+		catch (ParseException | JOSEException ex) {
+			return null;
+		}
+	}
+
 	/** Revokes every token issued so far. */
 	void revokeAll() {
 		this.issued.values().forEach(IssuedToken::revoke);

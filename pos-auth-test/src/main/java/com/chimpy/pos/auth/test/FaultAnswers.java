@@ -28,18 +28,27 @@ final class FaultAnswers {
 		if (fault == null) {
 			return realAnswer.get().toResponseDefinition(Duration.ZERO);
 		}
+		Duration delay = fault.delay();
 		return switch (fault.kind()) {
-			case LATENCY -> realAnswer.get().toResponseDefinition(fault.delay());
-			case STATUS -> statusAnswer(fault, apiEndpoint).toResponseDefinition(Duration.ZERO);
-			case CONNECTION_RESET -> ResponseDefinitionBuilder.responseDefinition()
-				.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
-				.build();
+			case LATENCY -> realAnswer.get().toResponseDefinition(delay);
+			case ANSWER -> fault.answer().toResponseDefinition(delay);
+			case STATUS -> statusAnswer(fault, apiEndpoint).toResponseDefinition(delay);
+			case CONNECTION_RESET -> connectionReset(delay);
 			case MALFORMED_BODY -> new Answer(200, Map.of("Content-Type", "application/json;charset=UTF-8"),
 					"<html><body>Simulated malformed answer {\"access_token\":</body></html>")
-				.toResponseDefinition(Duration.ZERO);
-			case MISSING_ACCESS_TOKEN -> Answer.json(200, tokenLike(false)).toResponseDefinition(Duration.ZERO);
-			case WRONG_TOKEN_TYPE -> Answer.json(200, tokenLike(true)).toResponseDefinition(Duration.ZERO);
+				.toResponseDefinition(delay);
+			case MISSING_ACCESS_TOKEN -> Answer.json(200, tokenLike(false)).toResponseDefinition(delay);
+			case WRONG_TOKEN_TYPE -> Answer.json(200, tokenLike(true)).toResponseDefinition(delay);
 		};
+	}
+
+	private static ResponseDefinition connectionReset(Duration delay) {
+		ResponseDefinitionBuilder builder = ResponseDefinitionBuilder.responseDefinition()
+			.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
+		if (!delay.isZero()) {
+			builder.withFixedDelay((int) Math.min(Integer.MAX_VALUE, delay.toMillis()));
+		}
+		return builder.build();
 	}
 
 	private static Answer statusAnswer(Fault fault, boolean apiEndpoint) {

@@ -10,7 +10,8 @@ import java.util.Map;
  * The resource owners of the sandbox and the lockout after consecutive failed logins, as
  * the authorization service's brute-force protection does it: after
  * {@code maxFailedLogins} failures in a row a user is blocked, and even the right
- * password is refused until {@link #unblockAll()}.
+ * password is refused until {@link #unblockAll()} or {@link #unblock(String)}. Failures
+ * are counted per user name: one user's failures never block another.
  */
 final class LoginGuard {
 
@@ -55,6 +56,11 @@ final class LoginGuard {
 	/** Whether the user is currently blocked. */
 	synchronized boolean isBlocked(String username) {
 		return this.consecutiveFailures.getOrDefault(username, 0) >= this.maxFailedLogins;
+	}
+
+	/** Forgets the failed attempts of one user name, unblocking it. */
+	synchronized void unblock(String username) {
+		this.consecutiveFailures.remove(username);
 	}
 
 	/** Forgets all failed attempts, unblocking every user. */

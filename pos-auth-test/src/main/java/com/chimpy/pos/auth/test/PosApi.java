@@ -108,7 +108,8 @@ final class PosApi extends SandboxEndpoint {
 		return Answer.error(405, "method_not_allowed", "Allowed: " + allowed).withHeader("Allow", allowed);
 	}
 
-	private static String bearerToken(String authorization) {
+	/** The bearer token of an {@code Authorization} header, or {@code null}. */
+	static String bearerToken(String authorization) {
 		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return null;
 		}

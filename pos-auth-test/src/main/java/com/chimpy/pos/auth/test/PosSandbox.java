@@ -10,15 +10,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
  * An in-process simulation of the Chimpy authorization service and PoS API, for tests and
@@ -29,16 +32,19 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  * password grant and the refresh-token grant (JSON or form bodies) and issues
  * RS256-signed JWT access tokens, with refresh tokens when the scope contains
  * {@code offline_access}. Refresh tokens rotate and a reused one revokes its whole
- * family. Consecutive failed logins block the user. The PoS API under {@code /api/v2}
- * accepts only valid, unexpired, unrevoked tokens of this sandbox and serves a few
- * simulated resources ({@code GET /stores}, {@code GET /stores/{id}},
+ * family. The sandbox knows one user or many ({@link Builder#user(String, String)},
+ * {@link Builder#users(String, int)}); each access token names its user in {@code sub},
+ * and consecutive failed logins block only the user they were for. The PoS API under
+ * {@code /api/v2} accepts only valid, unexpired, unrevoked tokens of this sandbox and
+ * serves a few simulated resources ({@code GET /stores}, {@code GET /stores/{id}},
  * {@code GET /products}, {@code POST /orders}, {@code GET /whoami}). The public key is
  * published at {@code /.well-known/jwks.json}.
  *
  * <p>
- * Faults can be injected per endpoint ({@link #tokenEndpoint()}, {@link #api()}), and
- * every counter is read from the request journal of the embedded WireMock server. In
- * HTTPS mode the sandbox serves HTTPS only, with a self-signed certificate for
+ * Faults and scripted answers can be queued per endpoint ({@link #tokenEndpoint()},
+ * {@link #api()}), and every counter is read from the request journal of the embedded
+ * WireMock server; {@link #apiRequestLog()} tells whose token each API request carried.
+ * In HTTPS mode the sandbox serves HTTPS only, with a self-signed certificate for
  * {@code localhost} and {@code 127.0.0.1} (see {@link #trustCertificate()}).
  *
  * <pre>{@code
@@ -357,6 +363,48 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
+	 * Forgets the failed logins of one user, lifting its block; other users keep theirs.
+	 * @param username the user name
+	 */
+	public void unblockUser(String username) {
+		Objects.requireNonNull(username, "username must not be null");
+		started().logins().unblock(username);
+	}
+
+	/**
+	 * Whether a user is blocked after too many consecutive failed logins.
+	 * @param username the user name
+	 * @return {@code true} while the token endpoint refuses the user's password grants
+	 * with {@code too_many_attempts}
+	 */
+	public boolean isBlocked(String username) {
+		Objects.requireNonNull(username, "username must not be null");
+		return started().logins().isBlocked(username);
+	}
+
+	/**
+	 * The user names of the sandbox, in the order they were added.
+	 * @return an unmodifiable set
+	 */
+	public Set<String> usernames() {
+		return this.users.keySet();
+	}
+
+	/**
+	 * The password of a user of this sandbox.
+	 * @param username a user name of {@link #usernames()}
+	 * @return the password
+	 * @throws IllegalArgumentException if the sandbox has no such user
+	 */
+	public String password(String username) {
+		String password = this.users.get(username);
+		if (password == null) {
+			throw new IllegalArgumentException("The PoS sandbox has no user '" + username + "'");
+		}
+		return password;
+	}
+
+	/**
 	 * Fault injection on {@code /oauth/token}.
 	 * @return the faults of the token endpoint
 	 */
@@ -442,6 +490,58 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/**
+	 * The requests to {@code /api/v2} in the journal, in arrival order, each with the
+	 * user whose access token it carried ({@code null} for a missing, malformed or
+	 * foreign token). A request appears from its arrival, before a delayed answer is
+	 * sent.
+	 * @return an unmodifiable list
+	 */
+	public List<ApiRequest> apiRequestLog() {
+		Started state = started();
+		List<ApiRequest> log = new ArrayList<>();
+		for (ServeEvent event : state.journal().apiRequests()) {
+			LoggedRequest request = event.getRequest();
+			String token = PosApi.bearerToken(request.getHeader("Authorization"));
+			String user = (token != null) ? state.accessTokens().subjectOf(token) : null;
+			log.add(new ApiRequest(request.getMethod().getName(), request.getUrl(), user,
+					SandboxJournal.status(event)));
+		}
+		return Collections.unmodifiableList(log);
+	}
+
+	/**
+	 * The number of API requests in the journal that carried an access token of the given
+	 * user.
+	 * @param username the user name
+	 * @return the count
+	 */
+	public int apiRequestsOf(String username) {
+		Objects.requireNonNull(username, "username must not be null");
+		return (int) apiRequestLog().stream().filter((request) -> username.equals(request.user())).count();
+	}
+
+	/**
+	 * The password grants in the journal for the given user name, whatever their outcome.
+	 * @param username the user name
+	 * @return the count
+	 */
+	public int passwordGrants(String username) {
+		Objects.requireNonNull(username, "username must not be null");
+		return (int) tokenRequestBodies().stream()
+			.filter((body) -> "password".equals(body.get("grant_type")) && username.equals(body.get("username")))
+			.count();
+	}
+
+	/**
+	 * Every request in the journal, whatever its path (also those the sandbox answered
+	 * with 404), in arrival order.
+	 * @return the serve events
+	 */
+	public List<ServeEvent> requestEvents() {
+		return List.copyOf(started().journal().allRequests());
+	}
+
+	/**
 	 * The raw WireMock journal entries of the token endpoint, in arrival order, for
 	 * assertions the counters above do not cover.
 	 * @return the serve events
@@ -466,6 +566,17 @@ public final class PosSandbox implements AutoCloseable {
 		started().journal().reset();
 	}
 
+	/**
+	 * The password {@link Builder#users(String, int)} gives a user: a made-up sandbox
+	 * value derived from the user name ({@code <username>-sandbox-password}).
+	 * @param username the user name
+	 * @return the password
+	 */
+	public static String derivedPassword(String username) {
+		Objects.requireNonNull(username, "username must not be null");
+		return username + "-sandbox-password";
+	}
+
 	private Started started() {
 		Started state = this.started;
 		if (state == null) {
@@ -486,7 +597,12 @@ public final class PosSandbox implements AutoCloseable {
 	public String toString() {
 		Started state = this.started;
 		return "PosSandbox[" + ((state != null) ? state.origin() : "not started") + ", clientId=" + this.clientId
-				+ ", audience=" + this.audience + ", users=" + this.users.keySet() + ", https=" + this.https + "]";
+				+ ", audience=" + this.audience + ", users=" + describeUsers(this.users) + ", https=" + this.https
+				+ "]";
+	}
+
+	private static String describeUsers(Map<String, String> users) {
+		return (users.size() <= 5) ? users.keySet().toString() : users.size() + " users";
 	}
 
 	/** What exists once the sandbox is started. */
@@ -569,6 +685,27 @@ public final class PosSandbox implements AutoCloseable {
 				throw new IllegalArgumentException("user '" + username + "' is already configured");
 			}
 			this.users.put(username, password);
+			return this;
+		}
+
+		/**
+		 * Adds {@code count} users named {@code prefix-1} to {@code prefix-N}, each with
+		 * the password {@link PosSandbox#derivedPassword(String)} of its name, after the
+		 * users added so far. For tests with many accounts: {@code users("store", 200)}
+		 * gives {@code store-1} ... {@code store-200}.
+		 * @param prefix not blank
+		 * @param count at least 1
+		 * @return this builder
+		 */
+		public Builder users(String prefix, int count) {
+			requireText(prefix, "prefix");
+			if (count < 1) {
+				throw new IllegalArgumentException("count must be at least 1, was " + count);
+			}
+			for (int i = 1; i <= count; i++) {
+				String username = prefix + "-" + i;
+				user(username, derivedPassword(username));
+			}
 			return this;
 		}
 

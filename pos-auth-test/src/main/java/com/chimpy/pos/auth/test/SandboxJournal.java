@@ -33,6 +33,11 @@ final class SandboxJournal {
 		return events((path) -> path.equals(PosApi.BASE_PATH) || path.startsWith(PosApi.BASE_PATH + "/"));
 	}
 
+	/** Every request, oldest first. */
+	List<ServeEvent> allRequests() {
+		return events((path) -> true);
+	}
+
 	/** The fields of each token request body, oldest first. */
 	List<Map<String, String>> tokenRequestBodies() {
 		List<Map<String, String>> bodies = new ArrayList<>();
