@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
+import com.chimpy.pos.auth.account.PosAccounts;
 import com.chimpy.pos.auth.test.PosSandbox;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -69,6 +71,7 @@ final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
 			expect(server.tokenRequests() == 1, "one token request for the first 11 calls");
 			showRenewal(server);
 			showRecoveredUnauthorized(server);
+			showAccounts(server);
 		}
 		say(this.problems.isEmpty() ? "Done: every call succeeded." : "FAILED: " + String.join("; ", this.problems));
 	}
@@ -128,6 +131,37 @@ final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
 				+ ", since the revoked refresh token was refused)");
 		expect(unauthorized == 1, "exactly one 401 before the replay");
 		expect(passwordGrants == 1, "one password grant after the refresh token was refused");
+	}
+
+	/**
+	 * Two merchants' accounts side by side, found at run time by
+	 * {@link SandboxMerchants}: one call names its account with the request attribute
+	 * {@code pos.account}, a whole reactive flow with the Reactor context entry. Each
+	 * account gets its own token.
+	 */
+	private void showAccounts(PosSandbox server) {
+		String first = this.pos.get()
+			.uri("/whoami")
+			.attribute(PosAccounts.ATTRIBUTE, "merchant-1")
+			.retrieve()
+			.bodyToMono(JsonNode.class)
+			.map((whoami) -> whoami.path("sub").asString("?"))
+			.block(CALL_TIMEOUT);
+		String second = Flux.range(0, 3)
+			.concatMap((i) -> this.pos.get().uri("/whoami").retrieve().bodyToMono(JsonNode.class))
+			.map((whoami) -> whoami.path("sub").asString("?"))
+			.distinct()
+			.collectList()
+			.map((subjects) -> String.join(",", subjects))
+			.contextWrite(PosAccounts.withAccount("merchant-2"))
+			.block(CALL_TIMEOUT);
+		int grants1 = server.passwordGrants("merchant-1");
+		int grants2 = server.passwordGrants("merchant-2");
+		say("5. Two accounts side by side: GET /whoami as merchant-1 -> sub " + first
+				+ "; 3 x GET /whoami in a flow as merchant-2 -> sub " + second + "; password grants: merchant-1 "
+				+ grants1 + ", merchant-2 " + grants2);
+		expect("merchant-1".equals(first) && "merchant-2".equals(second), "each account's call to carry its token");
+		expect(grants1 == 1 && grants2 == 1, "one password grant per account");
 	}
 
 	private JsonNode get(String path) {

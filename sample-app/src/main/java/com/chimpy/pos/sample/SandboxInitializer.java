@@ -34,7 +34,11 @@ final class SandboxInitializer implements ApplicationContextInitializer<Configur
 		if (environment.containsProperty("pos.auth.token-uri")) {
 			return;
 		}
-		PosSandbox sandbox = PosSandbox.builder().tokenLifetime(SANDBOX_TOKEN_LIFETIME).build();
+		PosSandbox sandbox = PosSandbox.builder()
+			.user(PosSandbox.DEFAULT_USERNAME, PosSandbox.DEFAULT_PASSWORD)
+			.users("merchant", 2)
+			.tokenLifetime(SANDBOX_TOKEN_LIFETIME)
+			.build();
 		environment.getPropertySources().addLast(new PosSandboxPropertySource(sandbox));
 		context.getBeanFactory().registerSingleton("posSandbox", sandbox);
 		context.addApplicationListener((event) -> {

@@ -26,6 +26,9 @@ class SampleApplicationTests {
 					+ "store-001 is Chimpy Central, placed order ord-\\d+ \\(created\\); password grants still 1")
 			.containsPattern("3\\. \\d+ calls over .* -> all 200; renewed [1-9]\\d* time\\(s\\) with the refresh token")
 			.containsPattern("4\\. The server revoked every token; POST /orders -> order ord-\\d+ after 1 x 401")
+			.contains("5. Two accounts side by side: GET /whoami as merchant-1 -> sub merchant-1; "
+					+ "3 x GET /whoami in a flow as merchant-2 -> sub merchant-2; password grants: merchant-1 1, "
+					+ "merchant-2 1")
 			.contains("Done: every call succeeded.")
 			.doesNotContain(com.chimpy.pos.auth.test.PosSandbox.DEFAULT_PASSWORD);
 	}

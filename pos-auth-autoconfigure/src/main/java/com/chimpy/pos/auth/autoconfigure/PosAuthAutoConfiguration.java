@@ -1,23 +1,23 @@
 package com.chimpy.pos.auth.autoconfigure;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.micrometer.observation.ObservationRegistry;
 import reactor.core.scheduler.Schedulers;
 
+import com.chimpy.pos.auth.account.PosAccountResolver;
+import com.chimpy.pos.auth.account.PosTokenStates;
 import com.chimpy.pos.auth.observation.ObservedTokenResponseClient;
 import com.chimpy.pos.auth.observation.PosTokenRequestObservationConvention;
 import com.chimpy.pos.auth.token.InMemoryPosTokenStore;
-import com.chimpy.pos.auth.token.PasswordGrantReactiveAuthorizedClientProvider;
-import com.chimpy.pos.auth.token.PasswordGrantRequest;
 import com.chimpy.pos.auth.token.PosAuthorizedClientManager;
 import com.chimpy.pos.auth.token.PosReactiveAuthorizedClientManager;
 import com.chimpy.pos.auth.token.PosTokenResponseClient;
 import com.chimpy.pos.auth.token.PosTokenState;
 import com.chimpy.pos.auth.token.PosTokenStore;
-import com.chimpy.pos.auth.token.RefreshTokenGrantReactiveAuthorizedClientProvider;
-import com.chimpy.pos.auth.token.TokenStoreKey;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,15 +38,15 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of the token side of pos-auth: the token endpoint client, the one
- * shared {@link PosTokenState}, and the {@code posAuthorizedClientManager} and
- * {@code posReactiveAuthorizedClientManager} views of it. Active when any
+ * shared {@link PosTokenState} of the default account ({@code pos.auth.username}, when
+ * set), the {@link PosTokenStates} of all accounts ({@code posTokenStates}: the default
+ * one, {@code pos.auth.accounts.*} and those of the application's
+ * {@link PosAccountResolver} beans), and the {@code posAuthorizedClientManager} and
+ * {@code posReactiveAuthorizedClientManager} views of them. Active when any
  * {@code pos.auth.*} or {@code pos.api.*} property is set; every bean backs off when the
  * application defines its own.
  * <p>
@@ -69,8 +69,9 @@ public final class PosAuthAutoConfiguration {
 	 */
 	public static final String REGISTRATION_ID = "pos";
 
-	PosAuthAutoConfiguration(PosAuthProperties auth, PosApiProperties api) {
-		PosPropertiesValidator.validate(auth, api);
+	PosAuthAutoConfiguration(PosAuthProperties auth, PosApiProperties api, ListableBeanFactory beanFactory) {
+		PosPropertiesValidator.validate(auth, api,
+				beanFactory.getBeanNamesForType(PosAccountResolver.class, true, false).length > 0);
 	}
 
 	@Bean
@@ -93,46 +94,57 @@ public final class PosAuthAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(name = "posTokenState", value = PosTokenState.class)
-	PosTokenState posTokenState(PosAuthProperties auth, ObjectProvider<PosTokenStore> posTokenStore,
+	@ConditionalOnMissingBean(name = "posTokenStateFactory")
+	PosAccountTokenStateFactory posTokenStateFactory(PosAuthProperties auth,
+			ObjectProvider<PosTokenStore> posTokenStore,
 			@Qualifier("posAccessTokenResponseClient") ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> posAccessTokenResponseClient,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<PosTokenRequestObservationConvention> observationConvention) {
 		ObservedTokenResponseClient responseClient = new ObservedTokenResponseClient(posAccessTokenResponseClient,
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		observationConvention.ifAvailable(responseClient::setObservationConvention);
-		ClientRegistration.Builder registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
-			.clientId(PosPropertiesValidator.validated("pos.auth.client-id", auth.getClientId()))
-			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
-			.authorizationGrantType(PasswordGrantRequest.PASSWORD)
-			.tokenUri(PosPropertiesValidator.validated("pos.auth.token-uri", auth.getTokenUri()).trim());
-		if (StringUtils.hasText(auth.getClientSecret())) {
-			registration.clientSecret(auth.getClientSecret());
+		return new PosAccountTokenStateFactory(auth, responseClient,
+				posTokenStore.getIfAvailable(() -> InMemoryPosTokenStore.INSTANCE), Clock.systemUTC(),
+				Schedulers.parallel());
+	}
+
+	@Bean
+	@Conditional(OnDefaultAccountCondition.class)
+	@ConditionalOnMissingBean(name = "posTokenState", value = PosTokenState.class)
+	PosTokenState posTokenState(@Qualifier("posTokenStateFactory") PosAccountTokenStateFactory posTokenStateFactory) {
+		return posTokenStateFactory.createDefault();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posTokenStates", value = PosTokenStates.class)
+	PosTokenStates posTokenStates(PosAuthProperties auth, ObjectProvider<PosTokenState> posTokenState,
+			ObjectProvider<PosAccountResolver> accountResolvers,
+			@Qualifier("posTokenStateFactory") PosAccountTokenStateFactory posTokenStateFactory) {
+		PosTokenState defaultState = posTokenState.getIfUnique();
+		List<PosAccountResolver> resolvers = accountResolvers.orderedStream().toList();
+		if (defaultState != null && auth.getAccounts().isEmpty() && resolvers.isEmpty()) {
+			return PosTokenStates.of(defaultState);
 		}
-		if (StringUtils.hasText(auth.getScope())) {
-			registration.scope(StringUtils.tokenizeToStringArray(auth.getScope(), " ,"));
-		}
-		ClientRegistration clientRegistration = registration.build();
-		String username = PosPropertiesValidator.validated("pos.auth.username", auth.getUsername());
-		return new PosTokenState(clientRegistration,
-				new PasswordGrantReactiveAuthorizedClientProvider(responseClient, username,
-						PosPropertiesValidator.validated("pos.auth.password", auth.getPassword())),
-				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), auth.toRenewalSettings(),
-				Clock.systemUTC(), Schedulers.parallel(),
-				posTokenStore.getIfAvailable(() -> InMemoryPosTokenStore.INSTANCE),
-				TokenStoreKey.of(clientRegistration, auth.getAudience(), username), REGISTRATION_ID);
+		return new PosTokenStates(defaultState, new PosConfiguredAccounts(auth.getAccounts(), resolvers),
+				posTokenStateFactory, auth.getAccountIdleTimeout(), Clock.systemUTC(), Schedulers.parallel());
 	}
 
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "posAuthorizedClientManager")
-	OAuth2AuthorizedClientManager posAuthorizedClientManager(PosTokenState posTokenState, PosAuthProperties auth) {
-		return new PosAuthorizedClientManager(posTokenState, auth.toRenewalSettings().maxBlock());
+	OAuth2AuthorizedClientManager posAuthorizedClientManager(PosTokenStates posTokenStates, PosAuthProperties auth) {
+		return new PosAuthorizedClientManager(posTokenStates, registrationId(posTokenStates),
+				auth.toRenewalSettings().maxBlock());
 	}
 
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "posReactiveAuthorizedClientManager")
-	ReactiveOAuth2AuthorizedClientManager posReactiveAuthorizedClientManager(PosTokenState posTokenState) {
-		return new PosReactiveAuthorizedClientManager(posTokenState);
+	ReactiveOAuth2AuthorizedClientManager posReactiveAuthorizedClientManager(PosTokenStates posTokenStates) {
+		return new PosReactiveAuthorizedClientManager(posTokenStates, registrationId(posTokenStates));
+	}
+
+	private static String registrationId(PosTokenStates states) {
+		PosTokenState defaultState = states.getDefault();
+		return (defaultState != null) ? defaultState.getClientRegistration().getRegistrationId() : REGISTRATION_ID;
 	}
 
 	@Bean
@@ -143,8 +155,8 @@ public final class PosAuthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBooleanProperty("pos.auth.warm-up")
-	ApplicationListener<ApplicationReadyEvent> posTokenWarmUp(PosTokenState posTokenState) {
-		return (event) -> posTokenState.warmUp();
+	ApplicationListener<ApplicationReadyEvent> posTokenWarmUp(ObjectProvider<PosTokenState> posTokenState) {
+		return (event) -> posTokenState.ifUnique(PosTokenState::warmUp);
 	}
 
 }

@@ -1,7 +1,7 @@
 package com.chimpy.pos.auth.autoconfigure;
 
 import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
-import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.account.PosTokenStates;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,14 +17,14 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = PosAuthAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
-@ConditionalOnBean(PosTokenState.class)
+@ConditionalOnBean(PosTokenStates.class)
 @ConditionalOnEnabledHealthIndicator("pos-auth")
 public final class PosAuthHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "posAuthHealthIndicator")
-	PosAuthHealthIndicator posAuthHealthIndicator(PosTokenState posTokenState) {
-		return new PosAuthHealthIndicator(posTokenState);
+	PosAuthHealthIndicator posAuthHealthIndicator(PosTokenStates posTokenStates) {
+		return new PosAuthHealthIndicator(posTokenStates);
 	}
 
 }

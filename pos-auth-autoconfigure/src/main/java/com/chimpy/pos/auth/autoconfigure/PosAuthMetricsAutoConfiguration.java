@@ -2,6 +2,8 @@ package com.chimpy.pos.auth.autoconfigure;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import com.chimpy.pos.auth.account.PosTokenStates;
+import com.chimpy.pos.auth.observation.PosAccountsMeterBinder;
 import com.chimpy.pos.auth.observation.PosAuthMeterBinder;
 import com.chimpy.pos.auth.token.PosTokenResponseClient;
 import com.chimpy.pos.auth.token.PosTokenState;
@@ -20,14 +22,21 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = PosAuthAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)
-@ConditionalOnBean(PosTokenState.class)
+@ConditionalOnBean(PosTokenStates.class)
 public final class PosAuthMetricsAutoConfiguration {
 
 	@Bean
+	@ConditionalOnBean(PosTokenState.class)
 	@ConditionalOnMissingBean(name = "posAuthMeterBinder")
 	PosAuthMeterBinder posAuthMeterBinder(PosTokenState posTokenState,
 			ObjectProvider<PosTokenResponseClient> responseClient) {
 		return new PosAuthMeterBinder(posTokenState, responseClient.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "posAccountsMeterBinder")
+	PosAccountsMeterBinder posAccountsMeterBinder(PosTokenStates posTokenStates) {
+		return new PosAccountsMeterBinder(posTokenStates);
 	}
 
 }

@@ -1,6 +1,8 @@
 package com.chimpy.pos.auth.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -45,12 +47,14 @@ public class PosAuthProperties {
 	private @Nullable String audience;
 
 	/**
-	 * Username of the resource owner.
+	 * Username of the resource owner of the default account: the account of calls that
+	 * name none. Optional when pos.auth.accounts.* or a PosAccountResolver bean supply
+	 * accounts.
 	 */
 	private @Nullable String username;
 
 	/**
-	 * Password of the resource owner.
+	 * Password of the resource owner of the default account.
 	 */
 	private @Nullable String password;
 
@@ -150,6 +154,20 @@ public class PosAuthProperties {
 	 * call does not wait.
 	 */
 	private boolean warmUp;
+
+	/**
+	 * More accounts (for example one per merchant), by the name calls choose them with
+	 * (request attribute or Reactor context entry pos.account). Each has a username and a
+	 * password and may override client-id, client-secret, audience and scope; everything
+	 * else comes from pos.auth.*.
+	 */
+	private final Map<String, Account> accounts = new LinkedHashMap<>();
+
+	/**
+	 * How long the token state of an account other than the default one is held after its
+	 * last call; then it is dropped with its tokens, and the next call starts afresh.
+	 */
+	private Duration accountIdleTimeout = Duration.ofMinutes(30);
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -335,6 +353,18 @@ public class PosAuthProperties {
 		this.warmUp = warmUp;
 	}
 
+	public Map<String, Account> getAccounts() {
+		return this.accounts;
+	}
+
+	public Duration getAccountIdleTimeout() {
+		return this.accountIdleTimeout;
+	}
+
+	public void setAccountIdleTimeout(Duration accountIdleTimeout) {
+		this.accountIdleTimeout = accountIdleTimeout;
+	}
+
 	/**
 	 * The renewal settings these properties describe.
 	 * @return the settings
@@ -350,11 +380,105 @@ public class PosAuthProperties {
 		return "PosAuthProperties{tokenUri='" + this.tokenUri + "', clientId='" + this.clientId + "', clientSecret="
 				+ mask(this.clientSecret) + ", audience='" + this.audience + "', username='" + this.username
 				+ "', password=" + mask(this.password) + ", scope='" + this.scope + "', requestFormat="
-				+ this.requestFormat + ", sslBundle='" + this.sslBundle + "'}";
+				+ this.requestFormat + ", sslBundle='" + this.sslBundle + "', accounts=" + this.accounts.keySet() + "}";
 	}
 
 	static String mask(@Nullable String secret) {
 		return (secret != null) ? "'[PROTECTED]'" : "null";
+	}
+
+	/**
+	 * One more account of the PoS API.
+	 * <p>
+	 * {@link #toString()} masks the password and the client secret.
+	 */
+	public static class Account {
+
+		/**
+		 * Username of the account's resource owner.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password of the account's resource owner.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Client id of the account, when it differs from pos.auth.client-id.
+		 */
+		private @Nullable String clientId;
+
+		/**
+		 * Client secret of the account, when it differs from pos.auth.client-secret.
+		 */
+		private @Nullable String clientSecret;
+
+		/**
+		 * Audience of the account, when it differs from pos.auth.audience.
+		 */
+		private @Nullable String audience;
+
+		/**
+		 * Scope of the account, when it differs from pos.auth.scope.
+		 */
+		private @Nullable String scope;
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public @Nullable String getClientId() {
+			return this.clientId;
+		}
+
+		public void setClientId(@Nullable String clientId) {
+			this.clientId = clientId;
+		}
+
+		public @Nullable String getClientSecret() {
+			return this.clientSecret;
+		}
+
+		public void setClientSecret(@Nullable String clientSecret) {
+			this.clientSecret = clientSecret;
+		}
+
+		public @Nullable String getAudience() {
+			return this.audience;
+		}
+
+		public void setAudience(@Nullable String audience) {
+			this.audience = audience;
+		}
+
+		public @Nullable String getScope() {
+			return this.scope;
+		}
+
+		public void setScope(@Nullable String scope) {
+			this.scope = scope;
+		}
+
+		@Override
+		public String toString() {
+			return "Account{username='" + this.username + "', password=" + mask(this.password) + ", clientId='"
+					+ this.clientId + "', clientSecret=" + mask(this.clientSecret) + ", audience='" + this.audience
+					+ "', scope='" + this.scope + "'}";
+		}
+
 	}
 
 }

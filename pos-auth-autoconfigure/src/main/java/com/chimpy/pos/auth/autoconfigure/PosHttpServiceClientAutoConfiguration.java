@@ -2,7 +2,7 @@ package com.chimpy.pos.auth.autoconfigure;
 
 import com.chimpy.pos.auth.httpservice.PosRestClientHttpServiceGroupConfigurer;
 import com.chimpy.pos.auth.httpservice.PosWebClientHttpServiceGroupConfigurer;
-import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.account.PosTokenStates;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -36,18 +36,18 @@ import org.springframework.web.service.registry.HttpServiceProxyRegistry;
 		"org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.service.ReactiveHttpServiceClientAutoConfiguration" })
 @ConditionalOnClass(HttpServiceProxyRegistry.class)
-@ConditionalOnBean({ PosTokenState.class, HttpServiceProxyRegistry.class })
+@ConditionalOnBean({ PosTokenStates.class, HttpServiceProxyRegistry.class })
 public final class PosHttpServiceClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "posRestClientHttpServiceGroupConfigurer")
-	PosRestClientHttpServiceGroupConfigurer posRestClientHttpServiceGroupConfigurer(PosTokenState posTokenState,
+	PosRestClientHttpServiceGroupConfigurer posRestClientHttpServiceGroupConfigurer(PosTokenStates posTokenStates,
 			PosAuthProperties auth, PosApiProperties api, ObjectProvider<HttpServiceClientProperties> groups,
 			ObjectProvider<SslBundles> sslBundles, PosHttpClients posHttpClients) {
 		PosHttpServiceGroupSettings settings = PosHttpServiceGroupSettings.of(api, groups.getIfAvailable(),
 				sslBundles.getIfAvailable(), posHttpClients);
 		PosRestClientHttpServiceGroupConfigurer configurer = new PosRestClientHttpServiceGroupConfigurer(
-				api.getHttpServiceGroup().trim(), settings.baseUrl(), posTokenState,
+				api.getHttpServiceGroup().trim(), settings.baseUrl(), posTokenStates,
 				auth.toRenewalSettings().maxBlock());
 		configurer.setRequestFactory(() -> posHttpClients.requestFactory(settings.clientSettings()));
 		return configurer;
@@ -59,13 +59,13 @@ public final class PosHttpServiceClientAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "posWebClientHttpServiceGroupConfigurer")
-		PosWebClientHttpServiceGroupConfigurer posWebClientHttpServiceGroupConfigurer(PosTokenState posTokenState,
+		PosWebClientHttpServiceGroupConfigurer posWebClientHttpServiceGroupConfigurer(PosTokenStates posTokenStates,
 				PosApiProperties api, ObjectProvider<HttpServiceClientProperties> groups,
 				ObjectProvider<SslBundles> sslBundles, PosHttpClients posHttpClients) {
 			PosHttpServiceGroupSettings settings = PosHttpServiceGroupSettings.of(api, groups.getIfAvailable(),
 					sslBundles.getIfAvailable(), posHttpClients);
 			PosWebClientHttpServiceGroupConfigurer configurer = new PosWebClientHttpServiceGroupConfigurer(
-					api.getHttpServiceGroup().trim(), settings.baseUrl(), posTokenState);
+					api.getHttpServiceGroup().trim(), settings.baseUrl(), posTokenStates);
 			configurer.setConnector(() -> posHttpClients.connector(settings.clientSettings()));
 			return configurer;
 		}

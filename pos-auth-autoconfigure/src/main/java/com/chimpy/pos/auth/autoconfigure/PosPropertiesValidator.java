@@ -21,10 +21,30 @@ final class PosPropertiesValidator {
 	}
 
 	static void validate(PosAuthProperties auth, PosApiProperties api) {
+		validate(auth, api, false);
+	}
+
+	/**
+	 * Check the properties.
+	 * @param auth the {@code pos.auth.*} properties
+	 * @param api the {@code pos.api.*} properties
+	 * @param accountResolvers whether the application supplies accounts at run time, so
+	 * that neither a default account nor accounts in properties are needed
+	 */
+	static void validate(PosAuthProperties auth, PosApiProperties api, boolean accountResolvers) {
 		url("pos.auth.token-uri", auth.getTokenUri(), "https://auth.example.com/oauth/token");
 		required("pos.auth.client-id", auth.getClientId(), "the client id registered with the authorization service");
-		required("pos.auth.username", auth.getUsername(), "the username of the PoS API user");
-		required("pos.auth.password", auth.getPassword(), "the password of the PoS API user");
+		if (hasDefaultAccount(auth) || (auth.getAccounts().isEmpty() && !accountResolvers)) {
+			required("pos.auth.username", auth.getUsername(), "the username of the PoS API user"
+					+ ((auth.getPassword() == null) ? ", or define accounts under pos.auth.accounts.<name>" : ""));
+			required("pos.auth.password", auth.getPassword(), "the password of the PoS API user");
+		}
+		auth.getAccounts().forEach((name, account) -> {
+			String prefix = "pos.auth.accounts." + name;
+			required(prefix + ".username", account.getUsername(), "the username of account '" + name + "'");
+			required(prefix + ".password", account.getPassword(), "the password of account '" + name + "'");
+		});
+		positive("pos.auth.account-idle-timeout", auth.getAccountIdleTimeout());
 		url("pos.api.base-url", api.getBaseUrl(), "https://pos.example.com/api/v2");
 		required("pos.api.http-service-group", api.getHttpServiceGroup(),
 				"the group name of your @ImportHttpServices for the PoS API, or remove it to use the default 'pos'");
@@ -61,6 +81,16 @@ final class PosPropertiesValidator {
 					"it is " + auth.getMaxCredentialRejections() + " but must be at least 1",
 					"Set pos.auth.max-credential-rejections to a small number such as 3 (the default).");
 		}
+	}
+
+	/**
+	 * Whether the top-level username or password is set: then both are, and they are the
+	 * default account.
+	 * @param auth the properties
+	 * @return whether there is a default account
+	 */
+	static boolean hasDefaultAccount(PosAuthProperties auth) {
+		return StringUtils.hasText(auth.getUsername()) || StringUtils.hasText(auth.getPassword());
 	}
 
 	private static String required(String property, @Nullable String value, String meaning) {

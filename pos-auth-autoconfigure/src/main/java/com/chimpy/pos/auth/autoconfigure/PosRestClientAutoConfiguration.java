@@ -3,7 +3,7 @@ package com.chimpy.pos.auth.autoconfigure;
 import java.net.URI;
 
 import com.chimpy.pos.auth.restclient.PosBearerClientHttpRequestInterceptor;
-import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.account.PosTokenStates;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,19 +29,19 @@ import org.springframework.web.client.RestClient;
 @AutoConfiguration(after = PosAuthAutoConfiguration.class,
 		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
 @ConditionalOnClass(name = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
-@ConditionalOnBean(PosTokenState.class)
+@ConditionalOnBean(PosTokenStates.class)
 public final class PosRestClientAutoConfiguration {
 
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "posRestClient")
-	RestClient posRestClient(PosTokenState posTokenState, PosAuthProperties auth, PosApiProperties api,
+	RestClient posRestClient(PosTokenStates posTokenStates, PosAuthProperties auth, PosApiProperties api,
 			ObjectProvider<RestClient.Builder> restClientBuilder, PosHttpClients posHttpClients) {
 		String baseUrl = PosPropertiesValidator.validated("pos.api.base-url", api.getBaseUrl()).trim();
 		return restClientBuilder.getIfAvailable(RestClient::builder)
 			.baseUrl(baseUrl)
 			.requestFactory(posHttpClients.requestFactory("pos.api.ssl-bundle", api.getSslBundle(),
 					api.getConnectTimeout(), api.getReadTimeout()))
-			.requestInterceptor(new PosBearerClientHttpRequestInterceptor(posTokenState, URI.create(baseUrl),
+			.requestInterceptor(new PosBearerClientHttpRequestInterceptor(posTokenStates, URI.create(baseUrl),
 					auth.toRenewalSettings().maxBlock()))
 			.build();
 	}

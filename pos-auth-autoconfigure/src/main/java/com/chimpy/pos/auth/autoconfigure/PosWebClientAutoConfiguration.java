@@ -2,7 +2,7 @@ package com.chimpy.pos.auth.autoconfigure;
 
 import java.net.URI;
 
-import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.account.PosTokenStates;
 import com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,12 +29,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 @AutoConfiguration(after = { PosAuthAutoConfiguration.class, WebClientAutoConfiguration.class })
 @ConditionalOnClass(WebClient.class)
-@ConditionalOnBean(PosTokenState.class)
+@ConditionalOnBean(PosTokenStates.class)
 public final class PosWebClientAutoConfiguration {
 
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "posWebClient")
-	WebClient posWebClient(PosTokenState posTokenState, PosApiProperties api,
+	WebClient posWebClient(PosTokenStates posTokenStates, PosApiProperties api,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<PosWebClientCustomizer> customizers,
 			PosHttpClients posHttpClients) {
 		String baseUrl = PosPropertiesValidator.validated("pos.api.base-url", api.getBaseUrl()).trim();
@@ -46,7 +46,7 @@ public final class PosWebClientAutoConfiguration {
 		// After every customizer: request details would print the Authorization header at
 		// TRACE
 		builder.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
-		return builder.filter(new PosBearerExchangeFilterFunction(posTokenState, URI.create(baseUrl))).build();
+		return builder.filter(new PosBearerExchangeFilterFunction(posTokenStates, URI.create(baseUrl))).build();
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import com.chimpy.pos.auth.account.PosTokenStates;
 import com.chimpy.pos.auth.restclient.PosBearerClientHttpRequestInterceptor;
 import com.chimpy.pos.auth.token.PosTokenState;
 
@@ -42,7 +43,7 @@ public final class PosRestClientHttpServiceGroupConfigurer implements RestClient
 
 	private final String baseUrl;
 
-	private final PosTokenState tokenState;
+	private final PosTokenStates tokenStates;
 
 	private final Duration maxBlock;
 
@@ -58,13 +59,27 @@ public final class PosRestClientHttpServiceGroupConfigurer implements RestClient
 	 */
 	public PosRestClientHttpServiceGroupConfigurer(String groupName, String baseUrl, PosTokenState tokenState,
 			Duration maxBlock) {
+		this(groupName, baseUrl, PosTokenStates.of(tokenState), maxBlock);
+	}
+
+	/**
+	 * Create a configurer for many accounts: a call chooses its account with
+	 * {@code @RequestAttribute("pos.account")}.
+	 * @param groupName the name of the HTTP service group to authenticate
+	 * @param baseUrl the base URL of the PoS API for that group; only its origin receives
+	 * the token
+	 * @param tokenStates where the tokens of each account come from
+	 * @param maxBlock the longest a call waits for a token
+	 */
+	public PosRestClientHttpServiceGroupConfigurer(String groupName, String baseUrl, PosTokenStates tokenStates,
+			Duration maxBlock) {
 		Assert.hasText(groupName, "groupName must not be empty");
 		Assert.hasText(baseUrl, "baseUrl must not be empty");
-		Assert.notNull(tokenState, "tokenState must not be null");
+		Assert.notNull(tokenStates, "tokenStates must not be null");
 		Assert.notNull(maxBlock, "maxBlock must not be null");
 		this.groupName = groupName;
 		this.baseUrl = baseUrl;
-		this.tokenState = tokenState;
+		this.tokenStates = tokenStates;
 		this.maxBlock = maxBlock;
 	}
 
@@ -98,7 +113,7 @@ public final class PosRestClientHttpServiceGroupConfigurer implements RestClient
 			builder.requestFactory(this.requestFactory.get());
 		}
 		builder.requestInterceptor(
-				new PosBearerClientHttpRequestInterceptor(this.tokenState, URI.create(this.baseUrl), this.maxBlock));
+				new PosBearerClientHttpRequestInterceptor(this.tokenStates, URI.create(this.baseUrl), this.maxBlock));
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import com.chimpy.pos.auth.account.PosTokenStates;
 import com.chimpy.pos.auth.token.PosTokenState;
 import com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction;
 
@@ -44,7 +45,7 @@ public final class PosWebClientHttpServiceGroupConfigurer implements WebClientHt
 
 	private final String baseUrl;
 
-	private final PosTokenState tokenState;
+	private final PosTokenStates tokenStates;
 
 	private @Nullable Supplier<? extends ClientHttpConnector> connector;
 
@@ -56,12 +57,25 @@ public final class PosWebClientHttpServiceGroupConfigurer implements WebClientHt
 	 * @param tokenState where tokens come from
 	 */
 	public PosWebClientHttpServiceGroupConfigurer(String groupName, String baseUrl, PosTokenState tokenState) {
+		this(groupName, baseUrl, PosTokenStates.of(tokenState));
+	}
+
+	/**
+	 * Create a configurer for many accounts: a call chooses its account with
+	 * {@code @RequestAttribute("pos.account")} or the Reactor context entry
+	 * {@code pos.account}.
+	 * @param groupName the name of the HTTP service group to authenticate
+	 * @param baseUrl the base URL of the PoS API for that group; only its origin receives
+	 * the token
+	 * @param tokenStates where the tokens of each account come from
+	 */
+	public PosWebClientHttpServiceGroupConfigurer(String groupName, String baseUrl, PosTokenStates tokenStates) {
 		Assert.hasText(groupName, "groupName must not be empty");
 		Assert.hasText(baseUrl, "baseUrl must not be empty");
-		Assert.notNull(tokenState, "tokenState must not be null");
+		Assert.notNull(tokenStates, "tokenStates must not be null");
 		this.groupName = groupName;
 		this.baseUrl = baseUrl;
-		this.tokenState = tokenState;
+		this.tokenStates = tokenStates;
 	}
 
 	/**
@@ -93,7 +107,7 @@ public final class PosWebClientHttpServiceGroupConfigurer implements WebClientHt
 			builder.clientConnector(this.connector.get());
 		}
 		builder.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
-		builder.filter(new PosBearerExchangeFilterFunction(this.tokenState, URI.create(this.baseUrl)));
+		builder.filter(new PosBearerExchangeFilterFunction(this.tokenStates, URI.create(this.baseUrl)));
 	}
 
 	@Override

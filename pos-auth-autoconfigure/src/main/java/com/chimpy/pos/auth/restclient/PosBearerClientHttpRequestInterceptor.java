@@ -5,7 +5,10 @@ import java.net.URI;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
+import com.chimpy.pos.auth.account.PosAccounts;
+import com.chimpy.pos.auth.account.PosTokenStates;
 import com.chimpy.pos.auth.token.PosTokenState;
 import com.chimpy.pos.auth.webclient.ApiOrigin;
 
@@ -30,25 +33,39 @@ import org.springframework.util.Assert;
  * <p>
  * The calling thread blocks while no usable token is held, at most for the given limit;
  * this interceptor is meant for servlet and other blocking code.
+ * <p>
+ * With many accounts ({@link PosTokenStates}) a request uses the account named by its
+ * {@link PosAccounts#ATTRIBUTE pos.account} attribute, else the default account; a named
+ * account that is unknown fails the request before it is sent.
  */
 public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 
-	private final PosTokenState tokenState;
+	private final PosTokenStates tokenStates;
 
 	private final ApiOrigin apiOrigin;
 
 	private final Duration maxBlock;
 
 	/**
-	 * Create an interceptor.
+	 * Create an interceptor for a single account.
 	 * @param tokenState where tokens come from
 	 * @param apiBaseUrl the base URL of the PoS API; only its origin receives the token
 	 * @param maxBlock the longest a request waits for a token
 	 */
 	public PosBearerClientHttpRequestInterceptor(PosTokenState tokenState, URI apiBaseUrl, Duration maxBlock) {
-		Assert.notNull(tokenState, "tokenState must not be null");
+		this(PosTokenStates.of(tokenState), apiBaseUrl, maxBlock);
+	}
+
+	/**
+	 * Create an interceptor for many accounts.
+	 * @param tokenStates where the tokens of each account come from
+	 * @param apiBaseUrl the base URL of the PoS API; only its origin receives the token
+	 * @param maxBlock the longest a request waits for a token
+	 */
+	public PosBearerClientHttpRequestInterceptor(PosTokenStates tokenStates, URI apiBaseUrl, Duration maxBlock) {
+		Assert.notNull(tokenStates, "tokenStates must not be null");
 		Assert.notNull(maxBlock, "maxBlock must not be null");
-		this.tokenState = tokenState;
+		this.tokenStates = tokenStates;
 		this.apiOrigin = new ApiOrigin(apiBaseUrl);
 		this.maxBlock = maxBlock;
 	}
@@ -59,18 +76,18 @@ public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRe
 		if (!this.apiOrigin.matches(request.getURI())) {
 			return execution.execute(request, body);
 		}
-		OAuth2AuthorizedClient ready = this.tokenState.readyAuthorizedClient();
-		OAuth2AccessToken token = token(
-				(ready != null) ? ready : this.tokenState.authorizedClient().block(this.maxBlock));
+		PosTokenState state = tokenState(request);
+		OAuth2AuthorizedClient ready = state.readyAuthorizedClient();
+		OAuth2AccessToken token = token((ready != null) ? ready : state.authorizedClient().block(this.maxBlock));
 		request.getHeaders().setBearerAuth(token.getTokenValue());
 		ClientHttpResponse response = execution.execute(request, body);
 		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-			this.tokenState.tokenAccepted(token);
+			state.tokenAccepted(token);
 			return response;
 		}
 		OAuth2AuthorizedClient replacement;
 		try {
-			replacement = this.tokenState.authorizedClientReplacing(token).block(this.maxBlock);
+			replacement = state.authorizedClientReplacing(token).block(this.maxBlock);
 		}
 		catch (RuntimeException ex) {
 			response.close();
@@ -86,9 +103,30 @@ public final class PosBearerClientHttpRequestInterceptor implements ClientHttpRe
 		request.getHeaders().setBearerAuth(renewed.getTokenValue());
 		ClientHttpResponse replayed = execution.execute(request, body);
 		if (replayed.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-			this.tokenState.tokenAccepted(renewed);
+			state.tokenAccepted(renewed);
 		}
 		return replayed;
+	}
+
+	private PosTokenState tokenState(HttpRequest request) {
+		Object account = request.getAttributes().get(PosAccounts.ATTRIBUTE);
+		if (account == null) {
+			PosTokenState state = this.tokenStates.getDefault();
+			return (state != null) ? state : blockFor(this.tokenStates.defaultAccount());
+		}
+		if (!(account instanceof String name)) {
+			throw new IllegalArgumentException("The '" + PosAccounts.ATTRIBUTE
+					+ "' of a PoS API call must be the name of an account (a String), not a "
+					+ account.getClass().getName());
+		}
+		PosTokenState held = this.tokenStates.held(name);
+		return (held != null) ? held : blockFor(this.tokenStates.account(name));
+	}
+
+	private PosTokenState blockFor(Mono<PosTokenState> state) {
+		PosTokenState found = state.block(this.maxBlock);
+		Assert.state(found != null, "No token state was found");
+		return found;
 	}
 
 	private static OAuth2AccessToken token(@Nullable OAuth2AuthorizedClient client) {

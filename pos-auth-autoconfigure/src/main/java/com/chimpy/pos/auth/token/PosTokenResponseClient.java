@@ -45,9 +45,9 @@ import org.springframework.web.reactive.function.client.WebClientException;
  * <p>
  * The request carries exactly: {@code grant_type}, {@code client_id},
  * {@code client_secret} (only when the registration has one), {@code audience} (only when
- * configured), then {@code username}, {@code password} and {@code scope} (only when the
- * registration has scopes) for the password grant, or {@code refresh_token} for the
- * refresh grant.
+ * configured, here or in the registration's {@link #AUDIENCE_METADATA} metadata), then
+ * {@code username}, {@code password} and {@code scope} (only when the registration has
+ * scopes) for the password grant, or {@code refresh_token} for the refresh grant.
  * <p>
  * An answer with an {@code error} field is the authorization server's verdict: a
  * {@link TokenEndpointException} carrying the server's code and description, whatever the
@@ -76,6 +76,13 @@ public final class PosTokenResponseClient
 	 * The code Auth0 uses when it has blocked the user after too many failed logins.
 	 */
 	public static final String TOO_MANY_ATTEMPTS = "too_many_attempts";
+
+	/**
+	 * The key of the provider configuration metadata of a client registration that gives
+	 * the registration (an account) its own {@code audience}, in place of the one this
+	 * client was created with.
+	 */
+	public static final String AUDIENCE_METADATA = "pos.audience";
 
 	private static final String AUDIENCE = "audience";
 
@@ -165,6 +172,11 @@ public final class PosTokenResponseClient
 		return this.rateLimitRemaining;
 	}
 
+	private @Nullable String audience(ClientRegistration registration) {
+		Object own = registration.getProviderDetails().getConfigurationMetadata().get(AUDIENCE_METADATA);
+		return (own instanceof String text && StringUtils.hasText(text)) ? text : this.audience;
+	}
+
 	private Map<String, String> parameters(AbstractOAuth2AuthorizationGrantRequest grantRequest) {
 		ClientRegistration registration = grantRequest.getClientRegistration();
 		Map<String, String> parameters = new LinkedHashMap<>();
@@ -173,8 +185,9 @@ public final class PosTokenResponseClient
 		if (StringUtils.hasText(registration.getClientSecret())) {
 			parameters.put(OAuth2ParameterNames.CLIENT_SECRET, registration.getClientSecret());
 		}
-		if (this.audience != null) {
-			parameters.put(AUDIENCE, this.audience);
+		String audience = audience(registration);
+		if (audience != null) {
+			parameters.put(AUDIENCE, audience);
 		}
 		if (grantRequest instanceof PasswordGrantRequest password) {
 			parameters.put(USERNAME, password.getUsername());
