@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import com.github.tomakehurst.wiremock.http.LoggedResponse;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.awaitility.Awaitility;
+import tools.jackson.databind.json.JsonMapper;
 
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
@@ -34,6 +37,8 @@ public final class PosSandboxFixture {
 	 */
 	public static final String PASSWORD = "pa ss\"w&rd=1%";
 
+	private static final JsonMapper JSON = JsonMapper.shared();
+
 	private PosSandboxFixture() {
 	}
 
@@ -44,6 +49,14 @@ public final class PosSandboxFixture {
 	 */
 	public static PosSandboxExtension sandbox() {
 		return new PosSandboxExtension(PosSandbox.builder().user(USERNAME, PASSWORD));
+	}
+
+	/**
+	 * A started sandbox like {@link #sandbox()}'s, for a test that closes it itself.
+	 * @return the running sandbox
+	 */
+	public static PosSandbox startSandbox() {
+		return PosSandbox.builder().user(USERNAME, PASSWORD).build().start();
 	}
 
 	/**
@@ -111,6 +124,108 @@ public final class PosSandboxFixture {
 	 */
 	public static String grantType(PosSandbox sandbox, int index) {
 		return sandbox.tokenRequestBodies().get(index).get("grant_type");
+	}
+
+	/**
+	 * The {@code grant_type} of every token request in the journal, oldest first.
+	 * @param sandbox the sandbox
+	 * @return the grant types
+	 */
+	public static List<String> grantTypes(PosSandbox sandbox) {
+		return sandbox.tokenRequestBodies().stream().map((body) -> body.get("grant_type")).toList();
+	}
+
+	/**
+	 * The {@code access_token} of every successful token answer in the journal (the
+	 * sandbox's own or a scripted one), oldest first.
+	 * @param sandbox the sandbox
+	 * @return the access tokens
+	 */
+	public static List<String> issuedAccessTokens(PosSandbox sandbox) {
+		return tokenAnswerValues(sandbox, "access_token");
+	}
+
+	/**
+	 * The {@code refresh_token} of every successful token answer in the journal that has
+	 * one, oldest first.
+	 * @param sandbox the sandbox
+	 * @return the refresh tokens
+	 */
+	public static List<String> issuedRefreshTokens(PosSandbox sandbox) {
+		return tokenAnswerValues(sandbox, "refresh_token");
+	}
+
+	private static List<String> tokenAnswerValues(PosSandbox sandbox, String field) {
+		List<String> tokens = new ArrayList<>();
+		for (ServeEvent event : sandbox.tokenRequestEvents()) {
+			LoggedResponse response = event.getResponse();
+			if (response != null && response.getStatus() == 200) {
+				Object token = readJson(response.getBodyAsString()).get(field);
+				if (token != null) {
+					tokens.add(token.toString());
+				}
+			}
+		}
+		return tokens;
+	}
+
+	private static Map<?, ?> readJson(String body) {
+		try {
+			return JSON.readValue(body, Map.class);
+		}
+		catch (RuntimeException ex) {
+			// a scripted answer that is not a JSON object carries no token
+			return Map.of();
+		}
+	}
+
+	/**
+	 * The {@code Authorization} header of every PoS API request in the journal, oldest
+	 * first; {@code null} for a request without one.
+	 * @param sandbox the sandbox
+	 * @return the header values
+	 */
+	public static List<String> apiAuthorizations(PosSandbox sandbox) {
+		return sandbox.apiRequestEvents().stream().map((event) -> authorization(event.getRequest())).toList();
+	}
+
+	/**
+	 * The {@code Authorization} header of every request the sandbox received, whatever
+	 * its path, oldest first; {@code null} for a request without one.
+	 * @param sandbox the sandbox
+	 * @return the header values
+	 */
+	public static List<String> allAuthorizations(PosSandbox sandbox) {
+		return sandbox.requestEvents().stream().map((event) -> authorization(event.getRequest())).toList();
+	}
+
+	/**
+	 * The {@code Bearer} headers of the given access tokens, for comparing with
+	 * {@link #apiAuthorizations(PosSandbox)}.
+	 * @param accessTokens the access tokens
+	 * @return the header values
+	 */
+	public static List<String> bearers(List<String> accessTokens) {
+		return accessTokens.stream().map((token) -> "Bearer " + token).toList();
+	}
+
+	/**
+	 * The value of the {@code Authorization} header of a request.
+	 * @param request the request
+	 * @return the value, or {@code null} without one
+	 */
+	public static String authorization(LoggedRequest request) {
+		return request.containsHeader("Authorization") ? request.getHeader("Authorization") : null;
+	}
+
+	/**
+	 * The body of a JSON request as a map.
+	 * @param request the request
+	 * @return the JSON object
+	 */
+	@SuppressWarnings("unchecked")
+	public static Map<String, Object> jsonBody(LoggedRequest request) {
+		return JSON.readValue(request.getBodyAsString(), Map.class);
 	}
 
 }

@@ -1,7 +1,5 @@
 package com.chimpy.pos.auth;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,37 +7,25 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.json.JsonMapper;
 
-import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
-import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
-
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
  * A WireMock server on 127.0.0.1 (dynamic port) that plays both the token endpoint
  * ({@value #TOKEN_PATH}) and the PoS API (under {@value #API_PATH}), with helpers to stub
- * token answers, read the request journal and build the {@code pos.*} properties that
- * point at it.
+ * token answers and build the {@code pos.*} properties that point at it.
+ * <p>
+ * Kept only for {@code PosApplicationTypeTests}, which is being reworked separately;
+ * every other test uses the PoS sandbox through {@link PosSandboxFixture}, and so should
+ * new ones.
  * <p>
  * As a JUnit extension
  * ({@code @RegisterExtension static final PosStubServer server = PosStubServer.perClass()})
@@ -71,16 +57,6 @@ public final class PosStubServer implements BeforeAllCallback, AfterAllCallback,
 	}
 
 	/**
-	 * Start a server now; {@link #close()} stops it.
-	 * @return the running server
-	 */
-	public static PosStubServer start() {
-		PosStubServer stub = new PosStubServer();
-		stub.server.start();
-		return stub;
-	}
-
-	/**
 	 * A server to register as a static JUnit extension: started before the first test of
 	 * the class, reset before each test, stopped after the last.
 	 * @return the server, not yet started
@@ -102,16 +78,6 @@ public final class PosStubServer implements BeforeAllCallback, AfterAllCallback,
 	@Override
 	public void afterAll(ExtensionContext context) {
 		this.server.stop();
-	}
-
-	/**
-	 * A runner with Boot's {@code WebClient} auto-configuration and both pos-auth
-	 * auto-configurations.
-	 * @return the runner
-	 */
-	public static ApplicationContextRunner contextRunner() {
-		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class,
-				PosAuthAutoConfiguration.class, PosWebClientAutoConfiguration.class));
 	}
 
 	public WireMockServer wireMock() {
@@ -156,27 +122,6 @@ public final class PosStubServer implements BeforeAllCallback, AfterAllCallback,
 	}
 
 	/**
-	 * Answer successive JSON token requests of the given grant type with the given
-	 * answers in order; the last answer repeats.
-	 * @param grantType {@code password} or {@code refresh_token}
-	 * @param answers the answers
-	 */
-	public void stubGrant(String grantType, ResponseDefinitionBuilder... answers) {
-		String scenario = "grant " + grantType;
-		for (int i = 0; i < answers.length; i++) {
-			var stub = post(urlEqualTo(TOKEN_PATH))
-				.withRequestBody(matchingJsonPath("$.grant_type", equalTo(grantType)))
-				.inScenario(scenario)
-				.whenScenarioStateIs((i == 0) ? Scenario.STARTED : "answer " + i)
-				.willReturn(answers[i]);
-			if (i < answers.length - 1) {
-				stub.willSetStateTo("answer " + (i + 1));
-			}
-			this.server.stubFor(stub);
-		}
-	}
-
-	/**
 	 * A successful token answer.
 	 * @param accessToken the access token
 	 * @param expiresIn seconds of validity
@@ -192,79 +137,6 @@ public final class PosStubServer implements BeforeAllCallback, AfterAllCallback,
 			body.put("refresh_token", refreshToken);
 		}
 		return okJson(JSON.writeValueAsString(body));
-	}
-
-	/**
-	 * An OAuth2 error answer.
-	 * @param status the HTTP status
-	 * @param error the error code
-	 * @param description the error description
-	 * @return the answer
-	 */
-	public static ResponseDefinitionBuilder oauthError(int status, String error, String description) {
-		return aResponse().withStatus(status)
-			.withHeader("Content-Type", "application/json")
-			.withBody(JSON.writeValueAsString(Map.of("error", error, "error_description", description)));
-	}
-
-	/**
-	 * The token requests received so far, oldest first.
-	 * @return the requests
-	 */
-	public List<LoggedRequest> tokenRequests() {
-		return this.server.findAll(postRequestedFor(urlEqualTo(TOKEN_PATH)));
-	}
-
-	/**
-	 * The PoS API requests received so far, oldest first.
-	 * @return the requests
-	 */
-	public List<LoggedRequest> apiRequests() {
-		return this.server.findAll(WireMock.anyRequestedFor(urlPathMatching(API_PATH + "/.*")));
-	}
-
-	/**
-	 * The grant types of the token requests so far, oldest first (JSON requests).
-	 * @return the grant types
-	 */
-	public List<Object> grantTypes() {
-		return tokenRequests().stream().map((request) -> jsonBody(request).get("grant_type")).toList();
-	}
-
-	/**
-	 * The body of a JSON request as a map.
-	 * @param request the request
-	 * @return the JSON object
-	 */
-	public static Map<String, Object> jsonBody(LoggedRequest request) {
-		return JSON.readValue(request.getBodyAsString(), LinkedHashMap.class);
-	}
-
-	/**
-	 * The fields of a form request; fails on a repeated field.
-	 * @param request the request
-	 * @return the decoded fields
-	 */
-	public static Map<String, String> formBody(LoggedRequest request) {
-		Map<String, String> fields = new LinkedHashMap<>();
-		for (String pair : request.getBodyAsString().split("&")) {
-			int eq = pair.indexOf('=');
-			String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-			String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-			if (fields.put(name, value) != null) {
-				throw new AssertionError("Form field '" + name + "' is repeated");
-			}
-		}
-		return fields;
-	}
-
-	/**
-	 * The value of the Authorization header of a request.
-	 * @param request the request
-	 * @return the header value, or {@code null}
-	 */
-	public static String authorization(LoggedRequest request) {
-		return request.containsHeader("Authorization") ? request.getHeader("Authorization") : null;
 	}
 
 	@Override

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.token.PosTokenState;
 import com.chimpy.pos.auth.token.TokenRequestFormat;
 
@@ -21,11 +22,6 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,16 +40,13 @@ class PosAuthAotProcessingTests {
 
 	@Test
 	void generatedContextBindsItsPropertiesAtRunTimeAndServesAnAuthenticatedCall() {
-		try (PosStubServer server = PosStubServer.start()) {
-			server.stubTokenEndpoint(token("aot-access", 3600, "aot-refresh"));
-			server.wireMock()
-				.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
-					.withHeader("Authorization", equalTo("Bearer aot-access"))
-					.willReturn(okJson("{\"count\":3}")));
-			String[] buildTime = server.properties("pos.auth.request-format=json", "pos.auth.max-wait=3s");
-			String[] runTime = server.properties("pos.auth.request-format=form", "pos.auth.max-wait=30s",
-					"pos.auth.request-timeout=20s", "pos.auth.read-timeout=20s", "pos.api.read-timeout=20s");
-			PosStubServer.contextRunner()
+		try (PosSandbox sandbox = PosSandboxFixture.startSandbox()) {
+			String[] buildTime = PosSandboxFixture.properties(sandbox, "pos.auth.request-format=json",
+					"pos.auth.max-wait=3s");
+			String[] runTime = PosSandboxFixture.properties(sandbox, "pos.auth.request-format=form",
+					"pos.auth.max-wait=30s", "pos.auth.request-timeout=20s", "pos.auth.read-timeout=20s",
+					"pos.api.read-timeout=20s");
+			PosSandboxFixture.contextRunner()
 				.withPropertyValues(buildTime)
 				.prepare((prepared) -> AotProcessedContexts.processAndRun(prepared, PosAuthAotProcessingTests.class,
 						GenericApplicationContext::new, runTime, (context, hints) -> {
@@ -70,12 +63,14 @@ class PosAuthAotProcessingTests {
 							OAuth2AuthorizedClient authorized = manager.authorize(
 									OAuth2AuthorizeRequest.withClientRegistrationId("pos").principal("any").build());
 
-							assertThat(stores).isEqualTo("{\"count\":3}");
+							assertThat(stores).contains("simulated");
+							assertThat(PosSandboxFixture.apiAuthorizations(sandbox)).as("the call's bearer")
+								.containsExactly("Bearer " + held.getAccessToken().getTokenValue());
 							assertThat(held).as("the call's token, held by the one token state").isNotNull();
 							assertThat(authorized).as("the manager is a view of the same state").isSameAs(held);
-							assertThat(server.tokenRequests()).as("token requests, encoded as bound at run time")
+							assertThat(sandbox.tokenRequestEvents()).as("token requests, encoded as bound at run time")
 								.isNotEmpty()
-								.allSatisfy((request) -> assertThat(request.getHeader("Content-Type"))
+								.allSatisfy((event) -> assertThat(event.getRequest().getHeader("Content-Type"))
 									.startsWith("application/x-www-form-urlencoded"));
 
 							assertThat(RuntimeHintsPredicates.reflection()

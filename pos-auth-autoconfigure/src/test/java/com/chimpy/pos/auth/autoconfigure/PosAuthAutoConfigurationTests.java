@@ -13,7 +13,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
 
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -34,13 +37,8 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import static com.chimpy.pos.auth.PosStubServer.CLIENT_ID;
-import static com.chimpy.pos.auth.PosStubServer.PASSWORD;
-import static com.chimpy.pos.auth.PosStubServer.USERNAME;
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.chimpy.pos.auth.PosSandboxFixture.PASSWORD;
+import static com.chimpy.pos.auth.PosSandboxFixture.USERNAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -57,32 +55,31 @@ class PosAuthAutoConfigurationTests {
 			"posReactiveAuthorizedClientManager" };
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
 
-	private final ApplicationContextRunner runner = PosStubServer.contextRunner();
-
-	@BeforeEach
-	void reset() {
-		server.stubTokenEndpoint(token("access-1", 3600, "refresh-1"));
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
 	}
+
+	private final ApplicationContextRunner runner = PosSandboxFixture.contextRunner();
 
 	@Test
 	void beansArePresentWithTheProperties() {
-		this.runner.withPropertyValues(server.properties()).run((context) -> {
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox())).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).getBean("posWebClient").isInstanceOf(WebClient.class);
 			assertThat(context).getBean("posAuthorizedClientManager").isInstanceOf(OAuth2AuthorizedClientManager.class);
 			assertThat(context).getBean("posReactiveAuthorizedClientManager")
 				.isInstanceOf(ReactiveOAuth2AuthorizedClientManager.class);
 			assertThat(context).hasSingleBean(PosTokenState.class);
-			assertThat(server.tokenRequests()).as("no token is requested at start-up").isEmpty();
+			assertThat(sandbox().tokenRequests()).as("no token is requested at start-up").isZero();
 		});
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "posWebClient", "posAuthorizedClientManager", "posReactiveAuthorizedClientManager" })
 	void eachBeanBacksOffForABeanOfTheSameName(String name) {
-		this.runner.withPropertyValues(server.properties())
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox()))
 			.withUserConfiguration(UserBeans.class)
 			.withPropertyValues("user.bean=" + name)
 			.run((context) -> {
@@ -114,7 +111,7 @@ class PosAuthAutoConfigurationTests {
 				.expiresIn(3600)
 				.build());
 		};
-		this.runner.withPropertyValues(server.properties())
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox()))
 			.withBean("posAccessTokenResponseClient", ReactiveOAuth2AccessTokenResponseClient.class, () -> own)
 			.run((context) -> {
 				assertThat(context).hasNotFailed().getBean("posAccessTokenResponseClient").isSameAs(own);
@@ -124,7 +121,7 @@ class PosAuthAutoConfigurationTests {
 						imperative(context).authorize(request("pos", "someone-else")).getAccessToken().getTokenValue())
 					.isEqualTo("from-the-application");
 				assertThat(calls).as("one token request, through the application's client").hasValue(1);
-				assertThat(server.tokenRequests()).as("nothing reached the token endpoint").isEmpty();
+				assertThat(sandbox().tokenRequests()).as("nothing reached the token endpoint").isZero();
 			});
 	}
 
@@ -142,13 +139,14 @@ class PosAuthAutoConfigurationTests {
 
 	@Test
 	void disabledCreatesNothing() {
-		this.runner.withPropertyValues(server.properties("pos.auth.enabled=false")).run((context) -> {
-			assertThat(context).hasNotFailed();
-			for (String name : BEANS) {
-				assertThat(context).doesNotHaveBean(name);
-			}
-			assertThat(context).doesNotHaveBean(PosTokenState.class);
-		});
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.enabled=false"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				for (String name : BEANS) {
+					assertThat(context).doesNotHaveBean(name);
+				}
+				assertThat(context).doesNotHaveBean(PosTokenState.class);
+			});
 	}
 
 	@Test
@@ -161,70 +159,78 @@ class PosAuthAutoConfigurationTests {
 
 	@Test
 	void bothManagersAnswerWithTheSameTokenWhateverThePrincipal() {
-		this.runner.withPropertyValues(server.properties()).run((context) -> {
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox())).run((context) -> {
 			OAuth2AuthorizedClient imperative = imperative(context).authorize(request("pos", "anyone"));
 			OAuth2AuthorizedClient reactive = reactive(context).authorize(request("pos", "someone-else"))
 				.block(TIMEOUT);
 			OAuth2AuthorizedClient again = imperative(context).authorize(request("pos", "a-third"));
-			assertThat(imperative.getAccessToken().getTokenValue()).isEqualTo("access-1");
-			assertThat(reactive.getAccessToken().getTokenValue()).isEqualTo("access-1");
-			assertThat(again.getAccessToken().getTokenValue()).isEqualTo("access-1");
+			String issued = PosSandboxFixture.issuedAccessTokens(sandbox()).get(0);
+			assertThat(imperative.getAccessToken().getTokenValue()).isEqualTo(issued);
+			assertThat(reactive.getAccessToken().getTokenValue()).isEqualTo(issued);
+			assertThat(again.getAccessToken().getTokenValue()).isEqualTo(issued);
 			assertThat(imperative.getClientRegistration().getRegistrationId()).isEqualTo("pos");
-			assertThat(server.tokenRequests()).hasSize(1);
+			assertThat(sandbox().tokenRequests()).isEqualTo(1);
 		});
 	}
 
 	@Test
 	void managersRejectOtherRegistrations() {
-		this.runner.withPropertyValues(server.properties()).run((context) -> {
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox())).run((context) -> {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> imperative(context).authorize(request("keycloak", "anyone")))
 				.withMessageContaining("keycloak");
 			StepVerifier.create(reactive(context).authorize(request("keycloak", "anyone")))
 				.expectError(IllegalArgumentException.class)
 				.verify(TIMEOUT);
-			assertThat(server.tokenRequests()).isEmpty();
+			assertThat(sandbox().tokenRequests()).isZero();
 		});
 	}
 
 	@Test
 	void propertiesMakeTheJsonPasswordGrant() {
 		this.runner
-			.withPropertyValues(server.properties("pos.auth.client-secret=client-s3cret",
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.client-secret=client-s3cret",
 					"pos.auth.audience=https://pos.example.com/api", "pos.auth.scope=offline_access"))
 			.run((context) -> {
+				// this client secret and audience are not the sandbox's: a scripted
+				// answer
+				sandbox().tokenEndpoint().failAlways(Fault.tokenAnswer("access-1", 3600, "refresh-1"));
 				authorize(context);
 				Map<String, Object> expected = new LinkedHashMap<>();
 				expected.put("grant_type", "password");
-				expected.put("client_id", CLIENT_ID);
+				expected.put("client_id", PosSandbox.DEFAULT_CLIENT_ID);
 				expected.put("client_secret", "client-s3cret");
 				expected.put("audience", "https://pos.example.com/api");
 				expected.put("username", USERNAME);
 				expected.put("password", PASSWORD);
 				expected.put("scope", "offline_access");
-				assertThat(server.tokenRequests()).singleElement().satisfies((request) -> {
-					assertThat(request.getHeader("Content-Type")).startsWith("application/json");
-					assertThat(PosStubServer.jsonBody(request)).isEqualTo(expected);
+				assertThat(sandbox().tokenRequestEvents()).singleElement().satisfies((event) -> {
+					assertThat(event.getRequest().getHeader("Content-Type")).startsWith("application/json");
+					assertThat(PosSandboxFixture.jsonBody(event.getRequest())).isEqualTo(expected);
 				});
 			});
 	}
 
 	@Test
 	void propertiesMakeTheFormPasswordGrant() {
-		this.runner.withPropertyValues(server.properties("pos.auth.request-format=form")).run((context) -> {
-			authorize(context);
-			assertThat(server.tokenRequests()).singleElement().satisfies((request) -> {
-				assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
-				assertThat(PosStubServer.formBody(request)).isEqualTo(Map.of("grant_type", "password", "client_id",
-						CLIENT_ID, "username", USERNAME, "password", PASSWORD));
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.request-format=form"))
+			.run((context) -> {
+				authorize(context);
+				assertThat(sandbox().tokenRequestEvents()).singleElement()
+					.satisfies((event) -> assertThat(event.getRequest().getHeader("Content-Type"))
+						.startsWith("application/x-www-form-urlencoded"));
+				assertThat(sandbox().tokenRequestBodies()).singleElement()
+					.isEqualTo(Map.of("grant_type", "password", "client_id", PosSandbox.DEFAULT_CLIENT_ID, "username",
+							USERNAME, "password", PASSWORD, "audience", PosSandbox.DEFAULT_AUDIENCE, "scope",
+							"offline_access"));
+				assertThat(sandbox().passwordGrants(USERNAME)).isEqualTo(1);
 			});
-		});
 	}
 
 	@Test
 	void expiresInIsHonoured() {
-		server.stubTokenEndpoint(token("access-120", 120, null));
-		this.runner.withPropertyValues(server.properties()).run((context) -> {
+		sandbox().tokenEndpoint().failAlways(Fault.tokenAnswer("access-120", 120, null));
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox())).run((context) -> {
 			OAuth2AccessToken token = authorize(context).getAccessToken();
 			assertThat(token.getTokenValue()).isEqualTo("access-120");
 			assertThat(Duration.between(token.getIssuedAt(), token.getExpiresAt())).isEqualTo(Duration.ofSeconds(120));
@@ -235,8 +241,8 @@ class PosAuthAutoConfigurationTests {
 	@ParameterizedTest
 	@ValueSource(ints = { 400, 403 })
 	void rejectedCredentialsSurfaceAsClientAuthorizationException(int status) {
-		server.stubTokenEndpoint(PosStubServer.oauthError(status, "invalid_grant", "Wrong email or password."));
-		this.runner.withPropertyValues(server.properties()).run((context) -> {
+		sandbox().tokenEndpoint().failAlways(Fault.oauthError(status, "invalid_grant", "Wrong email or password."));
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox())).run((context) -> {
 			assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> authorize(context))
 				.satisfies((ex) -> {
 					assertThat(ex.getClientRegistrationId()).isEqualTo("pos");
@@ -244,50 +250,56 @@ class PosAuthAutoConfigurationTests {
 					assertThat(ex.getError().getDescription()).isEqualTo("Wrong email or password.");
 					assertThat(ex).hasMessageNotContaining(PASSWORD);
 				});
-			assertThat(server.tokenRequests()).hasSize(1);
+			assertThat(sandbox().tokenRequests()).isEqualTo(1);
 		});
 	}
 
 	@Test
 	void answerWithoutAccessTokenIsAClearError() {
-		server.stubTokenEndpoint(okJson("{\"token_type\":\"Bearer\",\"expires_in\":60}"));
+		sandbox().tokenEndpoint().failAlways(Fault.missingAccessToken());
 		assertInvalidAnswer("without an access_token");
 	}
 
 	@Test
 	void answerWithMacTokenTypeIsAClearError() {
-		server.stubTokenEndpoint(okJson("{\"access_token\":\"access-mac\",\"token_type\":\"mac\",\"expires_in\":60}"));
+		sandbox().tokenEndpoint()
+			.failAlways(Fault.json(200, "{\"access_token\":\"access-mac\",\"token_type\":\"mac\",\"expires_in\":60}"));
 		assertInvalidAnswer("token_type 'mac'");
 	}
 
 	private void assertInvalidAnswer(String reason) {
 		// A retry backoff longer than the maximum wait makes the caller fail after the
 		// first answer.
-		this.runner.withPropertyValues(server.properties("pos.auth.retry-backoff=10s", "pos.auth.max-wait=2s"))
+		this.runner
+			.withPropertyValues(
+					PosSandboxFixture.properties(sandbox(), "pos.auth.retry-backoff=10s", "pos.auth.max-wait=2s"))
 			.run((context) -> {
 				assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> authorize(context))
 					.withMessageContaining(reason)
 					.withMessageNotContaining("access-mac");
-				assertThat(server.tokenRequests()).hasSize(1);
+				assertThat(sandbox().tokenRequests()).isEqualTo(1);
 			});
 	}
 
 	@Test
 	void applicationWebClientCustomizersApplyToPosWebClient() {
-		server.wireMock().stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/ping")).willReturn(okJson("{}")));
-		this.runner.withPropertyValues(server.properties()).withUserConfiguration(Customizers.class).run((context) -> {
-			context.getBean("posWebClient", WebClient.class)
-				.get()
-				.uri("/ping")
-				.retrieve()
-				.toBodilessEntity()
-				.block(TIMEOUT);
-			assertThat(server.apiRequests()).singleElement().satisfies((request) -> {
-				assertThat(request.getHeader("X-Boot-Customizer")).isEqualTo("applied");
-				assertThat(request.getHeader("X-Pos-Customizer")).isEqualTo("applied");
-				assertThat(request.getHeader("Authorization")).isEqualTo("Bearer access-1");
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox()))
+			.withUserConfiguration(Customizers.class)
+			.run((context) -> {
+				context.getBean("posWebClient", WebClient.class)
+					.get()
+					.uri("/stores")
+					.retrieve()
+					.toBodilessEntity()
+					.block(TIMEOUT);
+				assertThat(sandbox().apiRequestEvents()).singleElement().satisfies((event) -> {
+					assertThat(event.getRequest().getHeader("X-Boot-Customizer")).isEqualTo("applied");
+					assertThat(event.getRequest().getHeader("X-Pos-Customizer")).isEqualTo("applied");
+					assertThat(event.getRequest().getHeader("Authorization"))
+						.isEqualTo("Bearer " + PosSandboxFixture.issuedAccessTokens(sandbox()).get(0));
+				});
+				assertThat(sandbox().apiRequests(200)).as("the sandbox accepted the token").isEqualTo(1);
 			});
-		});
 	}
 
 	private static OAuth2AuthorizedClient authorize(AssertableApplicationContext context) {

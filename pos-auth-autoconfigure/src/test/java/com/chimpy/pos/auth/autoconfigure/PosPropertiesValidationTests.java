@@ -9,7 +9,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -35,18 +37,22 @@ import static org.assertj.core.api.Assertions.assertThatException;
 class PosPropertiesValidationTests {
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
 
-	private final ApplicationContextRunner runner = PosStubServer.contextRunner();
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
+
+	private final ApplicationContextRunner runner = PosSandboxFixture.contextRunner();
 
 	@ParameterizedTest
 	@ValueSource(strings = { "pos.auth.token-uri", "pos.auth.client-id", "pos.auth.username", "pos.auth.password",
 			"pos.api.base-url" })
 	void missingRequiredPropertyFailsStartUp(String property) {
-		String[] properties = Arrays.stream(server.properties())
+		String[] properties = Arrays.stream(PosSandboxFixture.properties(sandbox()))
 			.filter((pair) -> !pair.startsWith(property + "="))
 			.toArray(String[]::new);
-		assertThat(properties).hasSize(server.properties().length - 1);
+		assertThat(properties).hasSize(PosSandboxFixture.properties(sandbox()).length - 1);
 		this.runner.withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasFailed();
 			InvalidPosPropertyException ex = invalidProperty(context.getStartupFailure());
@@ -65,7 +71,7 @@ class PosPropertiesValidationTests {
 			"pos.api.base-url, http://pos.example.com/api/v2", "pos.auth.token-uri, http://10.0.0.7:8080/oauth/token",
 			"pos.api.base-url, http://128.0.0.1/api/v2" })
 	void plainHttpToANonLoopbackHostFailsStartUp(String property, String url) {
-		this.runner.withPropertyValues(server.properties(property + "=" + url)).run((context) -> {
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox(), property + "=" + url)).run((context) -> {
 			assertThat(context).hasFailed();
 			InvalidPosPropertyException ex = invalidProperty(context.getStartupFailure());
 			assertThat(ex.getProperty()).isEqualTo(property);
@@ -80,7 +86,7 @@ class PosPropertiesValidationTests {
 	@CsvSource({ "pos.auth.token-uri, ftp://auth.example.com/oauth/token", "pos.api.base-url, pos.example.com/api",
 			"pos.api.base-url, 'https://pos example.com/'" })
 	void urlThatIsNotAbsoluteHttpFailsStartUp(String property, String url) {
-		this.runner.withPropertyValues(server.properties(property + "=" + url)).run((context) -> {
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox(), property + "=" + url)).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(invalidProperty(context.getStartupFailure()).getProperty()).isEqualTo(property);
 		});
@@ -90,9 +96,8 @@ class PosPropertiesValidationTests {
 	@ValueSource(strings = { "http://localhost:8080", "http://127.0.0.1:8080", "http://127.10.20.30",
 			"http://[::1]:8080", "https://auth.example.com", "HTTPS://AUTH.EXAMPLE.COM" })
 	void httpsAndLoopbackUrlsAreAccepted(String origin) {
-		this.runner
-			.withPropertyValues(server.properties("pos.auth.token-uri=" + origin + "/oauth/token",
-					"pos.api.base-url=" + origin + "/api/v2"))
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox(),
+				"pos.auth.token-uri=" + origin + "/oauth/token", "pos.api.base-url=" + origin + "/api/v2"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(PosTokenState.class).hasBean("posWebClient");
@@ -103,7 +108,7 @@ class PosPropertiesValidationTests {
 	@ValueSource(strings = { "pos.auth.ssl-bundle", "pos.api.ssl-bundle" })
 	void unknownSslBundleFailsStartUp(String property) {
 		this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
-			.withPropertyValues(server.properties(property + "=missing"))
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), property + "=missing"))
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				InvalidPosPropertyException ex = invalidProperty(context.getStartupFailure());
@@ -114,15 +119,16 @@ class PosPropertiesValidationTests {
 
 	@Test
 	void blankRequiredPropertyFailsStartUp() {
-		this.runner.withPropertyValues(server.properties("pos.auth.client-id=  ")).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(invalidProperty(context.getStartupFailure()).getProperty()).isEqualTo("pos.auth.client-id");
-		});
+		this.runner.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.client-id=  "))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(invalidProperty(context.getStartupFailure()).getProperty()).isEqualTo("pos.auth.client-id");
+			});
 	}
 
 	@Test
 	void applicationStartUpReportNamesThePropertyAndHidesThePassword(CapturedOutput output) {
-		String[] properties = Arrays.stream(server.properties())
+		String[] properties = Arrays.stream(PosSandboxFixture.properties(sandbox()))
 			.filter((pair) -> !pair.startsWith("pos.auth.client-id="))
 			.toArray(String[]::new);
 		SpringApplicationBuilder application = new SpringApplicationBuilder(Application.class)
@@ -132,7 +138,7 @@ class PosPropertiesValidationTests {
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("The property 'pos.auth.client-id' is invalid: it is not set.")
 			.contains("Set pos.auth.client-id to the client id registered with the authorization service")
-			.doesNotContain(PosStubServer.PASSWORD);
+			.doesNotContain(PosSandboxFixture.PASSWORD);
 	}
 
 	private static InvalidPosPropertyException invalidProperty(Throwable failure) {

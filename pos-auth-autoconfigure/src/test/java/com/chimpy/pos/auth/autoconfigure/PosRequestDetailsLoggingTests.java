@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
 import com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction;
 
@@ -29,12 +32,8 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.chimpy.pos.auth.PosSandboxFixture.grantTypes;
+import static com.chimpy.pos.auth.PosSandboxFixture.issuedAccessTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,15 +52,11 @@ class PosRequestDetailsLoggingTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static final String FIRST_TOKEN = "first-access-token-6f1d2c";
-
-	private static final String SECOND_TOKEN = "second-access-token-9a4e7b";
-
 	private static final List<String> TRACE_LOGGERS = List.of("org.springframework.web.reactive.function.client",
 			"org.springframework.web.client", "org.springframework.http", "org.springframework.core.codec");
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
 
 	private final LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
 
@@ -71,7 +66,12 @@ class PosRequestDetailsLoggingTests {
 		.withConfiguration(AutoConfigurations.of(CodecsAutoConfiguration.class, WebClientAutoConfiguration.class,
 				RestClientAutoConfiguration.class, PosAuthAutoConfiguration.class, PosWebClientAutoConfiguration.class,
 				PosRestClientAutoConfiguration.class))
-		.withPropertyValues(server.properties("spring.http.codecs.log-request-details=true"));
+		.withPropertyValues(PosSandboxFixture.properties(sandbox(), "spring.http.codecs.log-request-details=true",
+				"pos.auth.scope=orders"));
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
 
 	@BeforeEach
 	void traceWebClientLoggers() {
@@ -87,22 +87,24 @@ class PosRequestDetailsLoggingTests {
 		this.previousLevels.forEach(this.loggingSystem::setLogLevel);
 	}
 
+	/**
+	 * The first API request is answered 401, so that pos-auth renews its token (no
+	 * refresh token: a second password grant) and replays the request.
+	 */
 	@BeforeEach
-	void stubServer() {
-		server.stubGrant("password", token(FIRST_TOKEN, 3600, null), token(SECOND_TOKEN, 3600, null));
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
-				.withHeader("Authorization", equalTo("Bearer " + FIRST_TOKEN))
-				.willReturn(unauthorized()));
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
-				.withHeader("Authorization", equalTo("Bearer " + SECOND_TOKEN))
-				.willReturn(okJson("[\"store-1\"]")));
-		server.wireMock().stubFor(get(urlPathEqualTo("/other")).willReturn(okJson("{}")));
+	void firstApiRequestUnauthorized() {
+		sandbox().api().failNext(1, Fault.status(401));
+	}
+
+	/** The access tokens the sandbox issued, none of which may be logged. */
+	private static String[] issuedTokens() {
+		List<String> tokens = issuedAccessTokens(sandbox());
+		assertThat(tokens).isNotEmpty();
+		return tokens.toArray(String[]::new);
 	}
 
 	private static String storesUrl() {
-		return server.baseUrl() + "/stores";
+		return sandbox().apiBaseUrl() + "/stores";
 	}
 
 	@Test
@@ -110,13 +112,14 @@ class PosRequestDetailsLoggingTests {
 		this.runner.run((context) -> {
 			WebClient posWebClient = context.getBean("posWebClient", WebClient.class);
 			String body = posWebClient.get().uri("/stores").retrieve().bodyToMono(String.class).block(TIMEOUT);
-			assertThat(body).isEqualTo("[\"store-1\"]");
+			assertThat(body).contains("simulated");
 		});
-		assertThat(server.grantTypes()).as("the 401 was answered by a renewal").containsExactly("password", "password");
+		assertThat(grantTypes(sandbox())).as("the 401 was answered by a renewal")
+			.containsExactly("password", "password");
 		assertThat(output).as("both requests, the first and its replay after the 401, were logged at TRACE")
 			.containsSubsequence("HTTP GET " + storesUrl() + ", headers={masked}", "Response 401",
 					"HTTP GET " + storesUrl() + ", headers={masked}", "Response 200");
-		assertThat(output).doesNotContain(FIRST_TOKEN).doesNotContain(SECOND_TOKEN);
+		assertThat(issuedTokens()).hasSize(2).allSatisfy((token) -> assertThat(output).doesNotContain(token));
 	}
 
 	@Test
@@ -130,9 +133,8 @@ class PosRequestDetailsLoggingTests {
 				.retrieve()
 				.toBodilessEntity()
 				.block(TIMEOUT));
-		assertThat(output).contains("HTTP GET " + storesUrl() + ", headers={masked}")
-			.doesNotContain(FIRST_TOKEN)
-			.doesNotContain(SECOND_TOKEN);
+		assertThat(output).contains("HTTP GET " + storesUrl() + ", headers={masked}");
+		assertThat(issuedTokens()).allSatisfy((token) -> assertThat(output).doesNotContain(token));
 	}
 
 	@Test
@@ -140,9 +142,9 @@ class PosRequestDetailsLoggingTests {
 		this.runner.run((context) -> {
 			context.getBean("posWebClient", WebClient.class);
 			WebClient own = context.getBean(WebClient.Builder.class).build();
-			own.get().uri(server.url("/other")).header("X-Till", "till-7").retrieve().toBodilessEntity().block(TIMEOUT);
+			own.get().uri(sandbox().jwksUri()).header("X-Till", "till-7").retrieve().toBodilessEntity().block(TIMEOUT);
 		});
-		assertThat(output).contains("HTTP GET " + server.url("/other") + ", headers=[").contains("X-Till:\"till-7\"");
+		assertThat(output).contains("HTTP GET " + sandbox().jwksUri() + ", headers=[").contains("X-Till:\"till-7\"");
 	}
 
 	@Test
@@ -150,13 +152,13 @@ class PosRequestDetailsLoggingTests {
 		this.runner.run((context) -> {
 			WebClient unguarded = context.getBean(WebClient.Builder.class)
 				.filter(new PosBearerExchangeFilterFunction(context.getBean(PosTokenState.class),
-						URI.create(server.baseUrl())))
+						URI.create(sandbox().apiBaseUrl())))
 				.build();
 			unguarded.get().uri(storesUrl()).retrieve().toBodilessEntity().block(TIMEOUT);
 		});
 		assertThat(output).as("what posWebClient's own codec setting prevents")
 			.contains("HTTP GET " + storesUrl() + ", headers=[")
-			.contains("Authorization:\"Bearer " + FIRST_TOKEN + "\"");
+			.contains("Authorization:\"Bearer " + issuedTokens()[0] + "\"");
 	}
 
 	@Test
@@ -164,11 +166,11 @@ class PosRequestDetailsLoggingTests {
 		this.runner.run((context) -> {
 			RestClient posRestClient = context.getBean("posRestClient", RestClient.class);
 			String body = posRestClient.get().uri("/stores").retrieve().body(String.class);
-			assertThat(body).isEqualTo("[\"store-1\"]");
+			assertThat(body).contains("simulated");
 		});
-		assertThat(server.grantTypes()).containsExactly("password", "password");
+		assertThat(grantTypes(sandbox())).containsExactly("password", "password");
 		assertThat(output).as("Spring's RestClient logged the call").contains("Reading to [java.lang.String]");
-		assertThat(output).doesNotContain(FIRST_TOKEN).doesNotContain(SECOND_TOKEN);
+		assertThat(issuedTokens()).hasSize(2).allSatisfy((token) -> assertThat(output).doesNotContain(token));
 	}
 
 }

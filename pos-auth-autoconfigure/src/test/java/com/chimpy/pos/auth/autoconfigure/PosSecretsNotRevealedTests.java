@@ -1,6 +1,7 @@
 package com.chimpy.pos.auth.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PasswordGrantRequest;
 import com.chimpy.pos.auth.token.PosTokenState;
 
@@ -25,21 +29,19 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import static com.chimpy.pos.auth.PosStubServer.API_PATH;
-import static com.chimpy.pos.auth.PosStubServer.PASSWORD;
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.chimpy.pos.auth.PosSandboxFixture.PASSWORD;
+import static com.chimpy.pos.auth.PosSandboxFixture.USERNAME;
+import static com.chimpy.pos.auth.PosSandboxFixture.grantTypes;
+import static com.chimpy.pos.auth.PosSandboxFixture.issuedAccessTokens;
+import static com.chimpy.pos.auth.PosSandboxFixture.issuedRefreshTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Passwords, client secrets, access and refresh tokens appear in no log line (even with
  * debug logging of pos-auth, Spring and Reactor Netty), no exception message and no
- * {@code toString()}.
+ * {@code toString()}. The tokens are those the sandbox issued (read from its journal) and
+ * those of scripted answers.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PosSecretsNotRevealedTests {
@@ -48,11 +50,24 @@ class PosSecretsNotRevealedTests {
 
 	private static final List<String> VERBOSE = List.of("com.chimpy", "org.springframework", "reactor.netty");
 
-	private static final List<String> SECRETS = List.of(PASSWORD, SECRET, "access-aaa", "access-bbb", "refresh-aaa",
-			"refresh-bbb");
+	/** The configured secrets and the tokens of the scripted text answer. */
+	private static final List<String> SECRETS = List.of(PASSWORD, SECRET, "access-aaa", "refresh-aaa");
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = new PosSandboxExtension(
+			PosSandbox.builder().user(USERNAME, PASSWORD).clientSecret(SECRET));
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
+
+	/** The fixed secrets and every token the sandbox issued so far. */
+	private static String[] secrets() {
+		List<String> secrets = new ArrayList<>(SECRETS);
+		secrets.addAll(issuedAccessTokens(sandbox()));
+		secrets.addAll(issuedRefreshTokens(sandbox()));
+		return secrets.toArray(String[]::new);
+	}
 
 	private final LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
 
@@ -64,17 +79,11 @@ class PosSecretsNotRevealedTests {
 	@Test
 	void fullLifecycleWithDebugLoggingRevealsNothing(CapturedOutput output) {
 		VERBOSE.forEach((name) -> this.logging.setLogLevel(name, LogLevel.DEBUG));
-		server.stubGrant("password", token("access-aaa", 3600, "refresh-aaa"),
-				PosStubServer.oauthError(403, "invalid_grant", "Wrong email or password."));
-		server.stubGrant("refresh_token", token("access-bbb", 3600, "refresh-bbb"));
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).withHeader("Authorization", equalTo("Bearer access-aaa"))
-				.willReturn(aResponse().withStatus(401)));
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).withHeader("Authorization", equalTo("Bearer access-bbb"))
-				.willReturn(okJson("{\"ok\":true}")));
-		PosStubServer.contextRunner()
-			.withPropertyValues(server.properties("pos.auth.client-secret=" + SECRET, "pos.auth.scope=offline_access"))
+		// the first token is rejected by the API once, so it is renewed with the refresh
+		// token and the order replayed
+		sandbox().api().failNext(1, Fault.status(401));
+		PosSandboxFixture.contextRunner()
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.scope=offline_access"))
 			.run((context) -> {
 				WebClient client = context.getBean("posWebClient", WebClient.class);
 				String answer = client.post()
@@ -84,25 +93,28 @@ class PosSecretsNotRevealedTests {
 					.retrieve()
 					.bodyToMono(String.class)
 					.block(Duration.ofSeconds(10));
-				assertThat(answer).isEqualTo("{\"ok\":true}");
+				assertThat(answer).contains("\"item\":\"tea\"");
+				assertThat(issuedAccessTokens(sandbox())).hasSize(2);
+				assertThat(issuedRefreshTokens(sandbox())).hasSize(2);
 				PosTokenState state = context.getBean(PosTokenState.class);
-				assertThat(state.toString()).doesNotContain(SECRETS);
-				assertThat(context.getBean(PosAuthProperties.class).toString()).doesNotContain(SECRETS)
-					.contains(PosStubServer.USERNAME);
+				assertThat(state.toString()).doesNotContain(secrets());
+				assertThat(context.getBean(PosAuthProperties.class).toString()).doesNotContain(secrets())
+					.contains(USERNAME);
 			});
-		assertThat(server.grantTypes()).containsExactly("password", "refresh_token");
-		assertThat(output).doesNotContain(SECRETS);
+		assertThat(grantTypes(sandbox())).containsExactly("password", "refresh_token");
+		assertThat(sandbox().apiRequests(201)).as("the replayed order").isEqualTo(1);
+		assertThat(output).doesNotContain(secrets());
 	}
 
 	@Test
 	void tokenFailureMessagesRevealNothing(CapturedOutput output) {
 		VERBOSE.forEach((name) -> this.logging.setLogLevel(name, LogLevel.DEBUG));
-		server.stubTokenEndpoint(aResponse().withStatus(200)
-			.withHeader("Content-Type", "text/plain")
-			.withBody("access_token=access-aaa&refresh_token=refresh-aaa"));
-		PosStubServer.contextRunner()
-			.withPropertyValues(server.properties("pos.auth.retry-backoff=10s", "pos.auth.max-wait=2s",
-					"pos.auth.client-secret=" + SECRET))
+		sandbox().tokenEndpoint()
+			.failAlways(Fault.answer(200, Map.of("Content-Type", "text/plain"),
+					"access_token=access-aaa&refresh_token=refresh-aaa"));
+		PosSandboxFixture.contextRunner()
+			.withPropertyValues(
+					PosSandboxFixture.properties(sandbox(), "pos.auth.retry-backoff=10s", "pos.auth.max-wait=2s"))
 			.run((context) -> {
 				OAuth2AuthorizedClientManager manager = context.getBean("posAuthorizedClientManager",
 						OAuth2AuthorizedClientManager.class);
@@ -116,6 +128,7 @@ class PosSecretsNotRevealedTests {
 						assertThat(ex.getError().toString()).doesNotContain(SECRETS);
 					});
 			});
+		assertThat(sandbox().tokenRequests()).as("the text answer was received").isPositive();
 		assertThat(output).doesNotContain(SECRETS);
 	}
 
@@ -126,7 +139,7 @@ class PosSecretsNotRevealedTests {
 			.clientSecret(SECRET)
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
 			.authorizationGrantType(PasswordGrantRequest.PASSWORD)
-			.tokenUri(server.tokenUri())
+			.tokenUri(sandbox().tokenUri())
 			.build();
 		assertThat(new PasswordGrantRequest(registration, "someone", PASSWORD).toString()).doesNotContain(SECRETS)
 			.contains("someone");

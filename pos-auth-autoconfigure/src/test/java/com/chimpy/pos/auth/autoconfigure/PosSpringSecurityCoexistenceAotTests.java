@@ -3,7 +3,8 @@ package com.chimpy.pos.auth.autoconfigure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.autoconfigure.PosSpringSecurityCoexistenceTests.ReactiveManagerUser;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -35,15 +36,15 @@ class PosSpringSecurityCoexistenceAotTests {
 
 	@Test
 	void generatedReactiveContextKeepsSpringSecurityDefaultManagerBesidePosAuth() {
-		try (PosStubServer server = PosStubServer.start()) {
+		try (PosSandbox sandbox = PosSandboxFixture.startSandbox()) {
 			// Generous waits: the generated code is compiled and loaded in this JVM,
 			// which makes its first requests slow.
-			String[] properties = server.properties("pos.auth.max-wait=30s", "pos.auth.request-timeout=20s",
-					"pos.auth.read-timeout=20s", "pos.api.read-timeout=20s",
+			String[] properties = PosSandboxFixture.properties(sandbox, "pos.auth.max-wait=30s",
+					"pos.auth.request-timeout=20s", "pos.auth.read-timeout=20s", "pos.api.read-timeout=20s",
 					"spring.security.oauth2.client.registration.github.client-id=shop",
 					"spring.security.oauth2.client.registration.github.client-secret=shop-secret",
 					"spring.security.oauth2.client.registration.github.authorization-grant-type=client_credentials",
-					"spring.security.oauth2.client.provider.github.token-uri=" + server.url("/github/token"));
+					"spring.security.oauth2.client.provider.github.token-uri=" + sandbox.tokenUri() + "/github");
 			new ReactiveWebApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(ReactiveWebSecurityAutoConfiguration.class,
 						ReactiveOAuth2ClientAutoConfiguration.class,

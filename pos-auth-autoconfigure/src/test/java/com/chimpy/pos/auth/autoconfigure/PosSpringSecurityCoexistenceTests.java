@@ -1,17 +1,21 @@
 package com.chimpy.pos.auth.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
@@ -51,15 +55,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.config.EnableWebFlux;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.chimpy.pos.auth.PosSandboxFixture.apiAuthorizations;
+import static com.chimpy.pos.auth.PosSandboxFixture.bearers;
+import static com.chimpy.pos.auth.PosSandboxFixture.issuedAccessTokens;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.springframework.security.config.Customizer.withDefaults;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -67,7 +67,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /**
  * pos-auth beside Spring Security's own OAuth2 client, set up by Boot from
  * {@code spring.security.oauth2.client.registration.github.*} (a client-credentials
- * registration whose token endpoint is a stub): the application injects
+ * registration whose token endpoint is a second sandbox): the application injects
  * {@link OAuth2AuthorizedClientManager} or {@link ReactiveOAuth2AuthorizedClientManager}
  * by type and gets Spring Security's default manager, built by Spring as without
  * pos-auth; {@code @RegisteredOAuth2AuthorizedClient("github")} and Spring's exchange
@@ -86,35 +86,39 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @EnabledIfSystemProperty(named = "pos.spring-security", matches = "true")
 class PosSpringSecurityCoexistenceTests {
 
-	private static final String GITHUB_TOKEN_PATH = "/github/token";
-
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
+
+	/**
+	 * Another sandbox playing the application's own OAuth2 provider ("github") and its
+	 * API, with scripted answers: a client-credentials token and a user name.
+	 */
+	@RegisterExtension
+	static final PosSandboxExtension githubExtension = new PosSandboxExtension(PosSandbox.builder());
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
+
+	private static PosSandbox github() {
+		return githubExtension.sandbox();
+	}
 
 	private static final List<Object> customizedManagers = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
 	void stubServers() {
 		customizedManagers.clear();
-		server.stubTokenEndpoint(token("pos-access-token", 3600, null));
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
-				.withHeader("Authorization", equalTo("Bearer pos-access-token"))
-				.willReturn(ok("pos stores")));
-		server.wireMock()
-			.stubFor(post(urlEqualTo(GITHUB_TOKEN_PATH)).willReturn(token("github-access-token", 3600, null)));
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo("/github/user"))
-				.withHeader("Authorization", equalTo("Bearer github-access-token"))
-				.willReturn(ok("octocat")));
+		github().tokenEndpoint().failAlways(Fault.tokenAnswer("github-access-token", 3600, null));
+		github().api().failAlways(Fault.answer(200, Map.of("Content-Type", "text/plain"), "octocat"));
 	}
 
 	private static String[] githubRegistration() {
 		return new String[] { "spring.security.oauth2.client.registration.github.client-id=shop",
 				"spring.security.oauth2.client.registration.github.client-secret=shop-secret",
 				"spring.security.oauth2.client.registration.github.authorization-grant-type=client_credentials",
-				"spring.security.oauth2.client.provider.github.token-uri=" + server.url(GITHUB_TOKEN_PATH),
-				"github.base-url=" + server.url("/github") };
+				"spring.security.oauth2.client.provider.github.token-uri=" + github().tokenUri(),
+				"github.base-url=" + github().apiBaseUrl() };
 	}
 
 	private static WebApplicationContextRunner servletWithoutPosAuth() {
@@ -129,7 +133,7 @@ class PosSpringSecurityCoexistenceTests {
 	}
 
 	private static WebApplicationContextRunner servlet() {
-		return servletWithoutPosAuth().withPropertyValues(server.properties());
+		return servletWithoutPosAuth().withPropertyValues(PosSandboxFixture.properties(sandbox()));
 	}
 
 	private static ReactiveWebApplicationContextRunner reactiveWithoutPosAuth() {
@@ -142,11 +146,18 @@ class PosSpringSecurityCoexistenceTests {
 	}
 
 	private static ReactiveWebApplicationContextRunner reactive() {
-		return reactiveWithoutPosAuth().withPropertyValues(server.properties());
+		return reactiveWithoutPosAuth().withPropertyValues(PosSandboxFixture.properties(sandbox()));
 	}
 
-	private static List<LoggedRequest> githubTokenRequests() {
-		return server.wireMock().findAll(postRequestedFor(urlEqualTo(GITHUB_TOKEN_PATH)));
+	private static List<ServeEvent> githubTokenRequests() {
+		return github().tokenRequestEvents();
+	}
+
+	/** The application's API got its own token, the PoS API pos-auth's. */
+	private static void assertEachApiGotItsOwnToken() {
+		assertThat(apiAuthorizations(github())).containsExactly("Bearer github-access-token");
+		assertThat(apiAuthorizations(sandbox())).hasSize(1)
+			.containsExactlyElementsOf(bearers(issuedAccessTokens(sandbox())));
 	}
 
 	@Test
@@ -180,9 +191,9 @@ class PosSpringSecurityCoexistenceTests {
 				.andExpect(status().isOk())
 				.andExpect(content().string("github-access-token"));
 			assertThat(githubTokenRequests()).singleElement()
-				.satisfies(
-						(request) -> assertThat(request.getBodyAsString()).contains("grant_type=client_credentials"));
-			assertThat(server.tokenRequests()).isEmpty();
+				.satisfies((event) -> assertThat(event.getRequest().getBodyAsString())
+					.contains("grant_type=client_credentials"));
+			assertThat(sandbox().tokenRequests()).isZero();
 		});
 	}
 
@@ -195,12 +206,13 @@ class PosSpringSecurityCoexistenceTests {
 				.andExpect(status().isOk())
 				.andExpect(content().string("octocat"));
 			assertThat(githubTokenRequests()).hasSize(1);
-			assertThat(server.tokenRequests()).isEmpty();
+			assertThat(sandbox().tokenRequests()).isZero();
 			mvc.perform(MockMvcRequestBuilders.get("/pos/stores"))
 				.andExpect(status().isOk())
-				.andExpect(content().string("pos stores"));
-			assertThat(server.tokenRequests()).hasSize(1);
+				.andExpect(content().string(containsString("simulated")));
+			assertThat(sandbox().tokenRequests()).isEqualTo(1);
 			assertThat(githubTokenRequests()).hasSize(1);
+			assertEachApiGotItsOwnToken();
 		});
 	}
 
@@ -250,9 +262,9 @@ class PosSpringSecurityCoexistenceTests {
 				.expectBody(String.class)
 				.isEqualTo("github-access-token");
 			assertThat(githubTokenRequests()).singleElement()
-				.satisfies(
-						(request) -> assertThat(request.getBodyAsString()).contains("grant_type=client_credentials"));
-			assertThat(server.tokenRequests()).isEmpty();
+				.satisfies((event) -> assertThat(event.getRequest().getBodyAsString())
+					.contains("grant_type=client_credentials"));
+			assertThat(sandbox().tokenRequests()).isZero();
 		});
 	}
 
@@ -269,16 +281,17 @@ class PosSpringSecurityCoexistenceTests {
 				.expectBody(String.class)
 				.isEqualTo("octocat");
 			assertThat(githubTokenRequests()).hasSize(1);
-			assertThat(server.tokenRequests()).isEmpty();
+			assertThat(sandbox().tokenRequests()).isZero();
 			client.get()
 				.uri("/pos/stores")
 				.exchange()
 				.expectStatus()
 				.isOk()
 				.expectBody(String.class)
-				.isEqualTo("pos stores");
-			assertThat(server.tokenRequests()).hasSize(1);
+				.value((body) -> assertThat(body).contains("simulated"));
+			assertThat(sandbox().tokenRequests()).isEqualTo(1);
 			assertThat(githubTokenRequests()).hasSize(1);
+			assertEachApiGotItsOwnToken();
 		});
 	}
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosHttpServiceClientAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
@@ -49,9 +49,6 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 import org.springframework.web.service.registry.HttpServiceGroup.ClientType;
 import org.springframework.web.service.registry.ImportHttpServices;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -77,13 +74,15 @@ class PosHttpServiceClientTests {
 
 	private static final PosSandbox sandbox = extension.sandbox();
 
-	/** Another server on the loopback interface: another origin. */
+	/** Another sandbox on the loopback interface: another origin. */
 	@RegisterExtension
-	static final PosStubServer elsewhere = PosStubServer.perClass();
+	static final PosSandboxExtension elsewhereExtension = new PosSandboxExtension(PosSandbox.builder());
+
+	private static final PosSandbox elsewhere = elsewhereExtension.sandbox();
 
 	@BeforeEach
 	void answerEverythingElsewhere() {
-		elsewhere.wireMock().stubFor(any(anyUrl()).willReturn(okJson("{\"elsewhere\":true}")));
+		elsewhere.api().failAlways(Fault.json(200, "{\"elsewhere\":true}"));
 	}
 
 	private static ApplicationContextRunner runner(ClientType clientType) {
@@ -225,7 +224,7 @@ class PosHttpServiceClientTests {
 	@EnumSource(value = ClientType.class, names = { "REST_CLIENT", "WEB_CLIENT" })
 	void anotherGroupPointingElsewhereGetsNoToken(ClientType clientType) {
 		runner(clientType).withUserConfiguration(OtherServices.class)
-			.withPropertyValues("spring.http.serviceclient.other.base-url=" + elsewhere.baseUrl())
+			.withPropertyValues("spring.http.serviceclient.other.base-url=" + elsewhere.apiBaseUrl())
 			.run((context) -> {
 				StoresApi stores = context.getBean(StoresApi.class);
 				OtherApi other = context.getBean(OtherApi.class);
@@ -233,7 +232,7 @@ class PosHttpServiceClientTests {
 				assertThat(sandbox.tokenRequests()).isZero();
 				stores.stores();
 				assertThat(other.stores()).contains("elsewhere");
-				List<ServeEvent> elsewhereRequests = elsewhere.wireMock().getAllServeEvents();
+				List<ServeEvent> elsewhereRequests = elsewhere.requestEvents();
 				assertThat(elsewhereRequests).hasSize(2)
 					.allSatisfy((event) -> assertThat(event.getRequest().containsHeader("Authorization")).isFalse());
 				assertThat(sandbox.tokenRequests()).isEqualTo(1);
@@ -259,13 +258,13 @@ class PosHttpServiceClientTests {
 	@ParameterizedTest
 	@EnumSource(value = ClientType.class, names = { "REST_CLIENT", "WEB_CLIENT" })
 	void groupBaseUrlFromBootsPropertiesDecidesWhereTheTokenGoes(ClientType clientType) {
-		runner(clientType).withPropertyValues("spring.http.serviceclient.pos.base-url=" + elsewhere.baseUrl())
+		runner(clientType).withPropertyValues("spring.http.serviceclient.pos.base-url=" + elsewhere.apiBaseUrl())
 			.run((context) -> {
 				StoresApi stores = context.getBean(StoresApi.class);
 				assertThat(stores.stores()).contains("elsewhere");
-				List<ServeEvent> elsewhereRequests = elsewhere.wireMock().getAllServeEvents();
+				List<ServeEvent> elsewhereRequests = elsewhere.requestEvents();
 				assertThat(elsewhereRequests).singleElement().satisfies((event) -> {
-					assertThat(event.getRequest().getUrl()).isEqualTo(PosStubServer.API_PATH + "/stores");
+					assertThat(event.getRequest().getUrl()).isEqualTo("/api/v2/stores");
 					assertThat(authorization(event)).startsWith("Bearer ");
 				});
 				assertThat(sandbox.tokenRequests()).isEqualTo(1);
@@ -283,8 +282,8 @@ class PosHttpServiceClientTests {
 	void otherOriginsInThePosGroupGetNoToken(ClientType clientType) {
 		runner(clientType).run((context) -> {
 			StoresApi stores = context.getBean(StoresApi.class);
-			assertThat(stores.get(URI.create(elsewhere.baseUrl() + "/stores"))).contains("elsewhere");
-			assertThat(elsewhere.wireMock().getAllServeEvents()).singleElement()
+			assertThat(stores.get(URI.create(elsewhere.apiBaseUrl() + "/stores"))).contains("elsewhere");
+			assertThat(elsewhere.requestEvents()).singleElement()
 				.satisfies((event) -> assertThat(event.getRequest().containsHeader("Authorization")).isFalse());
 			assertThat(sandbox.tokenRequests()).isZero();
 		});

@@ -1,10 +1,15 @@
 package com.chimpy.pos.auth.httpservice;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosHttpServiceClientAutoConfiguration;
 
@@ -22,37 +27,32 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.service.registry.HttpServiceGroup.ClientType;
 import org.springframework.web.service.registry.ImportHttpServices;
 
-import static com.chimpy.pos.auth.PosStubServer.API_PATH;
-import static com.chimpy.pos.auth.PosStubServer.authorization;
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.chimpy.pos.auth.PosSandboxFixture.apiAuthorizations;
+import static com.chimpy.pos.auth.PosSandboxFixture.bearers;
+import static com.chimpy.pos.auth.PosSandboxFixture.issuedAccessTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The PoS API redirects a call of the group {@code pos} to another origin: the group's
  * client follows the redirect (Spring Boot's default), and the bearer token stays with
  * the API's origin, for a {@code RestClient} and a {@code WebClient} group alike. Counted
- * from both servers' journals.
+ * from both sandboxes' journals.
  */
 class PosHttpServiceRedirectTests {
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension sandbox = PosSandboxFixture.sandbox();
 
 	@RegisterExtension
-	static final PosStubServer other = PosStubServer.perClass();
+	static final PosSandboxExtension other = new PosSandboxExtension(PosSandbox.builder());
 
 	@ParameterizedTest
 	@EnumSource(value = ClientType.class, names = { "REST_CLIENT", "WEB_CLIENT" })
 	void crossOriginRedirectCarriesNoAuthorization(ClientType clientType) {
-		server.stubGrant("password", token("access-1", 3600, null));
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo(API_PATH + "/stores"))
-				.willReturn(aResponse().withStatus(302).withHeader("Location", other.url(API_PATH + "/stores"))));
-		other.wireMock().stubFor(get(urlPathEqualTo(API_PATH + "/stores")).willReturn(okJson("\"elsewhere\"")));
+		PosSandbox api = sandbox.sandbox();
+		PosSandbox elsewhere = other.sandbox();
+		api.api().failNext(1, Fault.answer(302, Map.of("Location", elsewhere.apiBaseUrl() + "/stores"), ""));
+		elsewhere.api().failAlways(Fault.json(200, "\"elsewhere\""));
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
 					ImperativeHttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
@@ -62,16 +62,19 @@ class PosHttpServiceRedirectTests {
 					PosHttpServiceClientAutoConfiguration.class))
 			.withUserConfiguration(
 					(clientType == ClientType.WEB_CLIENT) ? WebClientPosServices.class : RestClientPosServices.class)
-			.withPropertyValues(server.properties())
+			.withPropertyValues(PosSandboxFixture.properties(api))
 			.run((context) -> {
 				assertThat(context.getBean(StoresApi.class).stores()).isEqualTo("\"elsewhere\"");
-				assertThat(server.apiRequests()).singleElement()
-					.satisfies((request) -> assertThat(authorization(request)).isEqualTo("Bearer access-1"));
-				assertThat(other.apiRequests()).as("the redirected request").singleElement().satisfies((request) -> {
-					assertThat(authorization(request)).isNull();
-					assertThat(request.getAllHeaderKeys()).noneMatch("Authorization"::equalsIgnoreCase);
-				});
-				assertThat(server.tokenRequests()).hasSize(1);
+				assertThat(apiAuthorizations(api)).containsExactlyElementsOf(bearers(issuedAccessTokens(api)))
+					.hasSize(1);
+				assertThat(elsewhere.apiRequestEvents()).as("the redirected request")
+					.singleElement()
+					.satisfies((event) -> {
+						assertThat(event.getRequest().getUrl()).isEqualTo("/api/v2/stores");
+						assertThat(event.getRequest().getAllHeaderKeys()).noneMatch("Authorization"::equalsIgnoreCase);
+					});
+				assertThat(api.tokenRequests()).isEqualTo(1);
+				assertThat(elsewhere.tokenRequests()).isZero();
 			});
 	}
 

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosHttpServiceClientAutoConfiguration;
 
@@ -33,12 +36,8 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.registry.HttpServiceGroup.ClientType;
 import org.springframework.web.service.registry.ImportHttpServices;
 
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.chimpy.pos.auth.PosSandboxFixture.grantTypes;
+import static com.chimpy.pos.auth.PosSandboxFixture.issuedAccessTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,15 +51,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class PosHttpServiceRequestDetailsLoggingTests {
 
-	private static final String FIRST_TOKEN = "first-group-token-3c8e21";
-
-	private static final String SECOND_TOKEN = "second-group-token-b7d054";
-
 	private static final List<String> TRACE_LOGGERS = List.of("org.springframework.web.reactive.function.client",
 			"org.springframework.http", "org.springframework.core.codec");
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
+
+	/** The host of the other group: another origin. */
+	@RegisterExtension
+	static final PosSandboxExtension elsewhere = new PosSandboxExtension(PosSandbox.builder());
 
 	private final LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
 
@@ -82,17 +81,12 @@ class PosHttpServiceRequestDetailsLoggingTests {
 
 	@Test
 	void posGroupLogsRequestsWithoutHeadersAndOtherGroupsKeepTheSetting(CapturedOutput output) {
-		server.stubGrant("password", token(FIRST_TOKEN, 3600, null), token(SECOND_TOKEN, 3600, null));
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
-				.withHeader("Authorization", equalTo("Bearer " + FIRST_TOKEN))
-				.willReturn(unauthorized()));
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo(PosStubServer.API_PATH + "/stores"))
-				.withHeader("Authorization", equalTo("Bearer " + SECOND_TOKEN))
-				.willReturn(okJson("[\"store-1\"]")));
-		server.wireMock().stubFor(get(urlPathEqualTo("/other/till")).willReturn(okJson("{}")));
-		String storesUrl = server.baseUrl() + "/stores";
+		PosSandbox sandbox = extension.sandbox();
+		PosSandbox other = elsewhere.sandbox();
+		sandbox.api().failNext(1, Fault.status(401));
+		other.api().failAlways(Fault.json(200, "{}"));
+		String storesUrl = sandbox.apiBaseUrl() + "/stores";
+		String otherBaseUrl = other.apiBaseUrl() + "/other";
 		new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(CodecsAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
@@ -100,19 +94,21 @@ class PosHttpServiceRequestDetailsLoggingTests {
 							ReactiveHttpServiceClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 							PosHttpServiceClientAutoConfiguration.class))
 			.withUserConfiguration(Services.class)
-			.withPropertyValues(server.properties("spring.http.codecs.log-request-details=true",
-					"spring.http.serviceclient.other.base-url=" + server.url("/other")))
+			.withPropertyValues(PosSandboxFixture.properties(sandbox, "spring.http.codecs.log-request-details=true",
+					"pos.auth.scope=orders", "spring.http.serviceclient.other.base-url=" + otherBaseUrl))
 			.run((context) -> {
-				assertThat(context.getBean(StoresApi.class).stores()).isEqualTo("[\"store-1\"]");
+				assertThat(context.getBean(StoresApi.class).stores()).contains("simulated");
 				context.getBean(TillApi.class).till("till-7");
 			});
-		assertThat(server.grantTypes()).as("the 401 was answered by a renewal").containsExactly("password", "password");
+		assertThat(grantTypes(sandbox)).as("the 401 was answered by a renewal").containsExactly("password", "password");
 		assertThat(output).as("both requests, the first and its replay after the 401, were logged at TRACE")
 			.containsSubsequence("HTTP GET " + storesUrl + ", headers={masked}", "Response 401",
 					"HTTP GET " + storesUrl + ", headers={masked}", "Response 200");
-		assertThat(output).doesNotContain(FIRST_TOKEN).doesNotContain(SECOND_TOKEN);
+		assertThat(issuedAccessTokens(sandbox)).hasSize(2)
+			.allSatisfy((token) -> assertThat(output).doesNotContain(token));
+		assertThat(other.apiRequests()).as("the other group's call").isEqualTo(1);
 		assertThat(output).as("the other group keeps Spring Boot's setting")
-			.contains("HTTP GET " + server.url("/other/till") + ", headers=[")
+			.contains("HTTP GET " + otherBaseUrl + "/till" + ", headers=[")
 			.contains("X-Till:\"till-7\"");
 	}
 

@@ -10,20 +10,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosRestClientAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
+
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -39,12 +39,10 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
-import static com.chimpy.pos.auth.PosStubServer.API_PATH;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.chimpy.pos.auth.PosSandboxFixture.apiAuthorizations;
+import static com.chimpy.pos.auth.PosSandboxFixture.bearers;
+import static com.chimpy.pos.auth.PosSandboxFixture.issuedAccessTokens;
+import static com.chimpy.pos.auth.PosSandboxFixture.settled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -56,22 +54,19 @@ import static org.awaitility.Awaitility.await;
  * load still renews once and fails no call; the backoff ends once a replacement is
  * accepted.
  * <p>
- * The token endpoint hands out {@code access-1}, {@code access-2}, ... in order; token
- * and API requests are counted from the stub server's journal.
+ * The sandbox issues real tokens without refresh tokens; a scripted 401 for every API
+ * call stands for "fresh tokens rejected", and the sandbox's own validation accepts its
+ * tokens until they are revoked. Token and API requests, and the bearer of each API
+ * request, come from the sandbox's journal.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RestClientUnauthorizedBackoffTests {
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
 
-	@BeforeEach
-	void issueNumberedTokens() {
-		ResponseDefinitionBuilder[] answers = new ResponseDefinitionBuilder[60];
-		for (int i = 0; i < answers.length; i++) {
-			answers[i] = PosStubServer.token("access-" + (i + 1), 3600, null);
-		}
-		server.stubGrant("password", answers);
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
 	}
 
 	/**
@@ -88,12 +83,13 @@ class RestClientUnauthorizedBackoffTests {
 			for (int i = 0; i < 30; i++) {
 				assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
 			}
-			assertThat(settled(server::tokenRequests).size()).as("token requests for 30 rejected calls").isEqualTo(2);
-			List<String> authorizations = settled(server::apiRequests).stream()
-				.map(PosStubServer::authorization)
-				.toList();
-			assertThat(authorizations).hasSizeGreaterThanOrEqualTo(31).startsWith("Bearer access-1", "Bearer access-2");
-			assertThat(authorizations.subList(1, authorizations.size())).containsOnly("Bearer access-2");
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests for 30 rejected calls")
+				.isEqualTo(2);
+			List<String> authorizations = settled(() -> apiAuthorizations(sandbox()));
+			List<String> issued = bearers(issuedAccessTokens(sandbox()));
+			assertThat(issued).hasSize(2).doesNotHaveDuplicates();
+			assertThat(authorizations).hasSizeGreaterThanOrEqualTo(31).startsWith(issued.get(0), issued.get(1));
+			assertThat(authorizations.subList(1, authorizations.size())).containsOnly(issued.get(1));
 		});
 		assertThat(warnings(output.getOut() + output.getErr()) - before)
 			.as("WARN lines naming audience, clock skew and key rollover in:%n%s", output)
@@ -111,14 +107,15 @@ class RestClientUnauthorizedBackoffTests {
 		run((context) -> {
 			RestClient client = posRestClient(context);
 			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
-			assertThat(settled(server::tokenRequests).size()).isEqualTo(2);
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).isEqualTo(2);
 			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
 				assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
-				return server.tokenRequests().size() >= 3;
+				return sandbox().tokenRequests() >= 3;
 			});
-			List<LoggedRequest> tokens = settled(server::tokenRequests);
+			List<ServeEvent> tokens = settled(sandbox()::tokenRequestEvents);
 			assertThat(tokens).hasSize(3);
-			assertThat(tokens.get(2).getLoggedDate().getTime() - tokens.get(1).getLoggedDate().getTime())
+			assertThat(tokens.get(2).getRequest().getLoggedDate().getTime()
+					- tokens.get(1).getRequest().getLoggedDate().getTime())
 				.as("ms between the two replacements (backoff 500 ms)")
 				.isGreaterThanOrEqualTo(400);
 		}, "pos.auth.unauthorized-backoff=500ms", "pos.auth.max-unauthorized-backoff=1s");
@@ -131,11 +128,9 @@ class RestClientUnauthorizedBackoffTests {
 	 */
 	@Test
 	void revocationUnderConcurrentLoadRenewsOnceAndNoCallFails() throws Exception {
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).atPriority(10).willReturn(okJson("{\"ok\":true}")));
 		run((context) -> {
 			RestClient client = posRestClient(context);
-			assertThat(call(client)).contains("ok");
+			assertThat(call(client)).contains("simulated");
 			AtomicInteger answered = new AtomicInteger();
 			List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
 			int threads = 16;
@@ -148,9 +143,9 @@ class RestClientUnauthorizedBackoffTests {
 						go.await();
 						for (int i = 0; i < 30; i++) {
 							try {
-								assertThat(call(client)).contains("ok");
+								assertThat(call(client)).contains("simulated");
 								if (answered.incrementAndGet() == 150) {
-									revoke("access-1");
+									sandbox().revokeAllTokens();
 								}
 							}
 							catch (Throwable ex) {
@@ -170,15 +165,8 @@ class RestClientUnauthorizedBackoffTests {
 			}
 			assertThat(failures).isEmpty();
 			assertThat(answered).hasValue(480);
-			assertThat(settled(server::tokenRequests).size()).as("token requests").isEqualTo(2);
-			long unauthorized = server.wireMock()
-				.getAllServeEvents()
-				.stream()
-				.filter((event) -> event.getRequest().getUrl().startsWith(API_PATH + "/"))
-				.map(ServeEvent::getResponse)
-				.filter((response) -> response.getStatus() == 401)
-				.count();
-			assertThat(unauthorized).as("API answers 401 after the revocation").isPositive();
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests").isEqualTo(2);
+			assertThat(sandbox().apiRequests(401)).as("API answers 401 after the revocation").isPositive();
 		});
 	}
 
@@ -195,39 +183,24 @@ class RestClientUnauthorizedBackoffTests {
 			RestClient client = posRestClient(context);
 			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
 			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
-			assertThat(settled(server::tokenRequests).size()).as("token requests with the backoff engaged")
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests with the backoff engaged")
 				.isEqualTo(2);
-			accept("access-2");
-			assertThat(call(client)).contains("ok");
-			revoke("access-2");
-			accept("access-3");
-			assertThat(call(client)).as("call after access-2 was revoked").contains("ok");
-			assertThat(settled(server::tokenRequests).size()).as("token requests after the revocation").isEqualTo(3);
-			assertThat(settled(server::apiRequests).stream().map(PosStubServer::authorization).toList())
-				.endsWith("Bearer access-2", "Bearer access-2", "Bearer access-3");
+			sandbox().api().clear();
+			assertThat(call(client)).as("call once the sandbox accepts its tokens").contains("simulated");
+			sandbox().revokeAllTokens();
+			assertThat(call(client)).as("call after the replacement was revoked").contains("simulated");
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests after the revocation")
+				.isEqualTo(3);
+			List<String> issued = bearers(issuedAccessTokens(sandbox()));
+			assertThat(issued).hasSize(3).doesNotHaveDuplicates();
+			assertThat(settled(() -> apiAuthorizations(sandbox()))).endsWith(issued.get(1), issued.get(1),
+					issued.get(2));
 		});
 	}
 
+	/** Every API call is answered 401 with {@code WWW-Authenticate: Bearer}. */
 	private static void rejectEveryCall() {
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).atPriority(10)
-				.willReturn(aResponse().withStatus(401)
-					.withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")
-					.withBody("{\"message\":\"Unauthorized\"}")));
-	}
-
-	private static void accept(String accessToken) {
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).atPriority(5)
-				.withHeader("Authorization", equalTo("Bearer " + accessToken))
-				.willReturn(okJson("{\"ok\":true}")));
-	}
-
-	private static void revoke(String accessToken) {
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).atPriority(1)
-				.withHeader("Authorization", equalTo("Bearer " + accessToken))
-				.willReturn(aResponse().withStatus(401).withBody("{\"message\":\"Token revoked\"}")));
+		sandbox().api().failAlways(Fault.status(401));
 	}
 
 	private static int warnings(String output) {
@@ -242,33 +215,14 @@ class RestClientUnauthorizedBackoffTests {
 		return count;
 	}
 
-	private static <T> List<T> settled(Supplier<List<T>> journal) {
-		List<T> previous = new ArrayList<>(journal.get());
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		while (System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(150);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-			List<T> current = new ArrayList<>(journal.get());
-			if (current.size() == previous.size()) {
-				return current;
-			}
-			previous = current;
-		}
-		return previous;
-	}
-
 	private static void run(ContextConsumer<AssertableWebApplicationContext> test, String... properties) {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
 					ImperativeHttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
 					RestClientAutoConfiguration.class, WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
 					PosWebClientAutoConfiguration.class, PosRestClientAutoConfiguration.class))
-			.withPropertyValues(server.properties(properties))
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.scope=orders"))
+			.withPropertyValues(properties)
 			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -281,7 +235,7 @@ class RestClientUnauthorizedBackoffTests {
 	}
 
 	private static String call(RestClient client) {
-		return client.get().uri("/orders").retrieve().body(String.class);
+		return client.get().uri("/stores").retrieve().body(String.class);
 	}
 
 }

@@ -6,15 +6,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
 
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -22,218 +27,224 @@ import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-import static com.chimpy.pos.auth.PosStubServer.API_PATH;
-import static com.chimpy.pos.auth.PosStubServer.authorization;
-import static com.chimpy.pos.auth.PosStubServer.token;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.chimpy.pos.auth.PosSandboxFixture.apiAuthorizations;
+import static com.chimpy.pos.auth.PosSandboxFixture.bearers;
+import static com.chimpy.pos.auth.PosSandboxFixture.grantTypes;
+import static com.chimpy.pos.auth.PosSandboxFixture.issuedAccessTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code posWebClient} end to end against a stub token endpoint and PoS API: token reuse,
- * renewal at expiry, replay after 401, and the bearer kept to the API's origin.
+ * {@code posWebClient} end to end against the PoS sandbox: token reuse, renewal at
+ * expiry, replay after 401, and the bearer kept to the API's origin. Which token each API
+ * request carried is read from the sandbox's journal and compared with the tokens it
+ * issued.
  */
 class PosWebClientTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static final String ORDERS = API_PATH + "/orders";
+	/**
+	 * A scope without {@code offline_access}: the sandbox then issues no refresh token.
+	 */
+	private static final String WITHOUT_REFRESH_TOKENS = "pos.auth.scope=orders";
 
 	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
+	}
+
+	@BeforeEach
+	void longLivedTokensNoBlockedUser() {
+		sandbox().setTokenLifetime(Duration.ofHours(1));
+		sandbox().unblockUsers();
+	}
 
 	@Test
 	void twentySequentialCallsUseOneTokenRequest() {
-		server.stubGrant("password", token("access-1", 3600, "refresh-1"));
-		stubOrders("access-1", "one");
 		run((context) -> {
 			WebClient client = posWebClient(context);
 			for (int i = 0; i < 20; i++) {
-				assertThat(getOrders(client)).isEqualTo("\"one\"");
+				assertThat(getStores(client)).contains("simulated");
 			}
-			assertThat(server.tokenRequests()).hasSize(1);
-			assertThat(server.apiRequests()).hasSize(20)
-				.allSatisfy((request) -> assertThat(authorization(request)).isEqualTo("Bearer access-1"));
+			assertThat(sandbox().tokenRequests()).isEqualTo(1);
+			assertThat(apiAuthorizations(sandbox())).hasSize(20)
+				.containsOnly(bearers(issuedAccessTokens(sandbox())).get(0));
 		});
 	}
 
 	@Test
 	void expiredTokenIsRenewedWithTheRefreshToken() {
-		server.stubGrant("password", token("access-1", 2, "refresh-1"));
-		server.stubGrant("refresh_token", token("access-2", 3600, "refresh-2"));
-		assertRenewedAfterExpiry("password", "refresh_token");
-		assertThat(PosStubServer.jsonBody(server.tokenRequests().get(1))).isEqualTo(Map.of("grant_type",
-				"refresh_token", "client_id", PosStubServer.CLIENT_ID, "refresh_token", "refresh-1"));
+		sandbox().setTokenLifetime(Duration.ofSeconds(2));
+		assertRenewedAfterExpiry(List.of(), () -> {
+		}, "password", "refresh_token");
+		Map<String, String> refresh = sandbox().tokenRequestBodies().get(1);
+		assertThat(refresh).containsEntry("grant_type", "refresh_token")
+			.containsEntry("client_id", PosSandbox.DEFAULT_CLIENT_ID)
+			.containsEntry("refresh_token", sandbox().refreshTokensSent().get(0))
+			.doesNotContainKeys("username", "password");
 	}
 
 	@Test
 	void expiredTokenWithoutRefreshTokenIsRenewedWithThePasswordGrant() {
-		server.stubGrant("password", token("access-1", 2, null), token("access-2", 3600, null));
-		assertRenewedAfterExpiry("password", "password");
+		sandbox().setTokenLifetime(Duration.ofSeconds(2));
+		assertRenewedAfterExpiry(List.of(WITHOUT_REFRESH_TOKENS), () -> {
+		}, "password", "password");
 	}
 
 	@ParameterizedTest(name = "refresh rejected with HTTP {0}")
 	@ValueSource(ints = { 403, 400 })
 	void rejectedRefreshFallsBackToThePasswordGrant(int status) {
-		server.stubGrant("password", token("access-1", 2, "refresh-1"), token("access-2", 3600, "refresh-2"));
-		server.stubGrant("refresh_token",
-				PosStubServer.oauthError(status, "invalid_grant", "Unknown or invalid refresh token."));
-		assertRenewedAfterExpiry("password", "refresh_token", "password");
+		sandbox().setTokenLifetime(Duration.ofSeconds(2));
+		assertRenewedAfterExpiry(List.of(),
+				() -> sandbox().tokenEndpoint()
+					.failNext(1, Fault.oauthError(status, "invalid_grant", "Unknown or invalid refresh token.")),
+				"password", "refresh_token", "password");
 	}
 
 	/**
-	 * A call gets the API's answer for access-1; once that token has expired, the next
-	 * call gets the answer for access-2, obtained with the given sequence of grants.
+	 * A call goes out with the first token; once that token has expired, the next call
+	 * goes out, once, with a second token, obtained with the given sequence of grants.
 	 */
-	private static void assertRenewedAfterExpiry(String... grantTypes) {
-		stubOrders("access-1", "one");
-		stubOrders("access-2", "two");
+	private static void assertRenewedAfterExpiry(List<String> properties, Runnable beforeRenewal,
+			String... grantTypes) {
 		run((context) -> {
 			WebClient client = posWebClient(context);
-			assertThat(getOrders(client)).isEqualTo("\"one\"");
+			assertThat(getStores(client)).contains("simulated");
 			Instant expiresAt = context.getBean(PosTokenState.class).getExpiresAt();
 			assertThat(expiresAt).isNotNull();
+			beforeRenewal.run();
 			await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(expiresAt));
-			assertThat(getOrders(client)).isEqualTo("\"two\"");
-			assertThat(server.grantTypes()).containsExactly((Object[]) grantTypes);
-		});
+			assertThat(getStores(client)).contains("simulated");
+			assertThat(grantTypes(sandbox())).containsExactly(grantTypes);
+			List<String> issued = bearers(issuedAccessTokens(sandbox()));
+			assertThat(issued).hasSize(2).doesNotHaveDuplicates();
+			assertThat(apiAuthorizations(sandbox())).as("one call with each token, no rejected call")
+				.containsExactly(issued.get(0), issued.get(1));
+		}, properties.toArray(String[]::new));
 	}
 
 	@ParameterizedTest(name = "refresh token held: {0}")
 	@ValueSource(booleans = { false, true })
 	void unauthorizedOnceRenewsAndReplaysTheRequestOnce(boolean refreshTokenHeld) {
-		server.stubGrant("password", token("access-1", 3600, refreshTokenHeld ? "refresh-1" : null),
-				token("access-2", 3600, null));
-		server.stubGrant("refresh_token", token("access-2", 3600, "refresh-2"));
-		server.wireMock()
-			.stubFor(post(urlPathEqualTo(ORDERS)).withHeader("Authorization", equalTo("Bearer access-1"))
-				.willReturn(aResponse().withStatus(401).withBody("{\"message\":\"token expired\"}")));
-		server.wireMock()
-			.stubFor(post(urlPathEqualTo(ORDERS)).withHeader("Authorization", equalTo("Bearer access-2"))
-				.willReturn(okJson("{\"id\":7}").withStatus(201)));
+		sandbox().api().failNext(1, Fault.status(401));
 		run((context) -> {
-			String answer = posWebClient(context).post()
+			Map<String, Object> answer = posWebClient(context).post()
 				.uri("/orders")
 				.contentType(MediaType.APPLICATION_JSON)
 				.header("X-Request-Id", "order-42")
 				.bodyValue(Map.of("item", "coffee", "quantity", 2))
 				.retrieve()
-				.bodyToMono(String.class)
+				.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
+				})
 				.block(TIMEOUT);
-			assertThat(answer).isEqualTo("{\"id\":7}");
-			List<LoggedRequest> requests = server.apiRequests();
+			assertThat(answer).containsEntry("item", "coffee").containsEntry("quantity", 2).containsKey("id");
+			List<ServeEvent> requests = sandbox().apiRequestEvents();
 			assertThat(requests).hasSize(2);
-			assertThat(requests).extracting(PosStubServer::authorization)
-				.containsExactly("Bearer access-1", "Bearer access-2");
-			assertThat(requests).allSatisfy((request) -> {
-				assertThat(request.getMethod().getName()).isEqualTo("POST");
-				assertThat(request.getUrl()).isEqualTo(ORDERS);
-				assertThat(request.getHeader("Content-Type")).startsWith(MediaType.APPLICATION_JSON_VALUE);
-				assertThat(request.getHeader("X-Request-Id")).isEqualTo("order-42");
-				assertThat(PosStubServer.jsonBody(request)).isEqualTo(Map.of("item", "coffee", "quantity", 2));
+			List<String> issued = bearers(issuedAccessTokens(sandbox()));
+			assertThat(issued).hasSize(2).doesNotHaveDuplicates();
+			assertThat(apiAuthorizations(sandbox())).containsExactlyElementsOf(issued);
+			assertThat(requests).allSatisfy((event) -> {
+				assertThat(event.getRequest().getMethod().getName()).isEqualTo("POST");
+				assertThat(event.getRequest().getUrl()).isEqualTo("/api/v2/orders");
+				assertThat(event.getRequest().getHeader("Content-Type")).startsWith(MediaType.APPLICATION_JSON_VALUE);
+				assertThat(event.getRequest().getHeader("X-Request-Id")).isEqualTo("order-42");
+				assertThat(PosSandboxFixture.jsonBody(event.getRequest()))
+					.isEqualTo(Map.of("item", "coffee", "quantity", 2));
 			});
-			assertThat(server.grantTypes()).containsExactly("password",
+			assertThat(sandbox().apiRequests(201)).as("the replay was accepted").isEqualTo(1);
+			assertThat(grantTypes(sandbox())).containsExactly("password",
 					refreshTokenHeld ? "refresh_token" : "password");
-		});
+		}, refreshTokenHeld ? new String[0] : new String[] { WITHOUT_REFRESH_TOKENS });
 	}
 
 	@Test
 	void unauthorizedAgainGoesToTheCallerAfterExactlyTwoAttempts() {
-		server.stubGrant("password", token("access-1", 3600, null), token("access-2", 3600, null),
-				token("access-3", 3600, null));
-		server.wireMock().stubFor(any(urlPathMatching(API_PATH + "/.*")).willReturn(aResponse().withStatus(401)));
+		sandbox().api().failAlways(Fault.status(401));
 		run((context) -> {
 			assertThatExceptionOfType(WebClientResponseException.class)
-				.isThrownBy(() -> getOrders(posWebClient(context)))
+				.isThrownBy(() -> getStores(posWebClient(context)))
 				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED));
-			assertThat(server.apiRequests()).extracting(PosStubServer::authorization)
-				.containsExactly("Bearer access-1", "Bearer access-2");
-			assertThat(server.tokenRequests()).hasSize(2);
-		});
+			List<String> issued = bearers(issuedAccessTokens(sandbox()));
+			assertThat(issued).hasSize(2).doesNotHaveDuplicates();
+			assertThat(apiAuthorizations(sandbox())).containsExactlyElementsOf(issued);
+			assertThat(sandbox().tokenRequests()).isEqualTo(2);
+		}, WITHOUT_REFRESH_TOKENS);
 	}
 
 	@Test
 	void forbiddenIsNotRetried() {
-		server.stubGrant("password", token("access-1", 3600, null), token("access-2", 3600, null));
-		server.wireMock().stubFor(any(urlPathMatching(API_PATH + "/.*")).willReturn(aResponse().withStatus(403)));
+		sandbox().api().failAlways(Fault.status(403));
 		run((context) -> {
 			assertThatExceptionOfType(WebClientResponseException.class)
-				.isThrownBy(() -> getOrders(posWebClient(context)))
+				.isThrownBy(() -> getStores(posWebClient(context)))
 				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN));
-			assertThat(server.apiRequests()).hasSize(1);
-			assertThat(server.tokenRequests()).hasSize(1);
+			assertThat(sandbox().apiRequests()).isEqualTo(1);
+			assertThat(sandbox().tokenRequests()).isEqualTo(1);
 		});
 	}
 
 	@Test
 	void otherOriginGetsNoAuthorizationHeader() {
-		server.stubGrant("password", token("access-1", 3600, null));
-		stubOrders("access-1", "one");
-		try (PosStubServer other = PosStubServer.start()) {
-			other.wireMock().stubFor(get(urlPathEqualTo(ORDERS)).willReturn(okJson("\"elsewhere\"")));
+		try (PosSandbox other = PosSandbox.builder().build().start()) {
+			other.api().failAlways(Fault.json(200, "\"elsewhere\""));
 			run((context) -> {
 				WebClient client = posWebClient(context);
 				String elsewhere = client.get()
-					.uri(other.url(ORDERS))
+					.uri(other.apiBaseUrl() + "/stores")
 					.retrieve()
 					.bodyToMono(String.class)
 					.block(TIMEOUT);
 				assertThat(elsewhere).isEqualTo("\"elsewhere\"");
-				assertThat(other.apiRequests()).singleElement()
-					.satisfies((request) -> assertThat(authorization(request)).isNull());
-				assertThat(server.tokenRequests()).isEmpty();
+				assertThat(apiAuthorizations(other)).containsExactly((String) null);
+				assertThat(other.tokenRequests()).isZero();
+				assertThat(sandbox().tokenRequests()).isZero();
 				// The same client still authenticates calls to its own origin, also with
 				// an absolute URL.
-				assertThat(client.get().uri(server.url(ORDERS)).retrieve().bodyToMono(String.class).block(TIMEOUT))
-					.isEqualTo("\"one\"");
-				assertThat(server.apiRequests()).singleElement()
-					.satisfies((request) -> assertThat(authorization(request)).isEqualTo("Bearer access-1"));
+				assertThat(client.get()
+					.uri(sandbox().apiBaseUrl() + "/stores")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(TIMEOUT)).contains("simulated");
+				assertThat(apiAuthorizations(sandbox()))
+					.containsExactlyElementsOf(bearers(issuedAccessTokens(sandbox())));
+				assertThat(sandbox().tokenRequests()).isEqualTo(1);
 			});
 		}
 	}
 
 	@Test
 	void rejectedCredentialsFailTheCallWithTheServersError() {
-		server.stubGrant("password", PosStubServer.oauthError(403, "invalid_grant", "Wrong email or password."));
 		run((context) -> {
 			assertThatExceptionOfType(ClientAuthorizationException.class)
-				.isThrownBy(() -> getOrders(posWebClient(context)))
+				.isThrownBy(() -> getStores(posWebClient(context)))
 				.satisfies((ex) -> {
 					assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant");
 					assertThat(ex.getError().getDescription()).isEqualTo("Wrong email or password.");
 				});
-			assertThat(server.apiRequests()).isEmpty();
-			assertThat(server.tokenRequests()).hasSize(1);
-		});
+			assertThat(sandbox().apiRequests()).isZero();
+			assertThat(sandbox().tokenRequests()).isEqualTo(1);
+		}, "pos.auth.password=not-the-password");
 	}
 
-	private static void run(Consumer<AssertableApplicationContext> test) {
-		PosStubServer.contextRunner().withPropertyValues(server.properties()).run((context) -> {
-			assertThat(context).hasNotFailed();
-			test.accept(context);
-		});
+	private static void run(Consumer<AssertableApplicationContext> test, String... properties) {
+		PosSandboxFixture.contextRunner()
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), properties))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				test.accept(context);
+			});
 	}
 
 	private static WebClient posWebClient(AssertableApplicationContext context) {
 		return context.getBean("posWebClient", WebClient.class);
 	}
 
-	private static String getOrders(WebClient client) {
-		return client.get().uri("/orders").retrieve().bodyToMono(String.class).block(TIMEOUT);
-	}
-
-	private static void stubOrders(String accessToken, String answer) {
-		server.wireMock()
-			.stubFor(get(urlPathEqualTo(ORDERS)).withHeader("Authorization", equalTo("Bearer " + accessToken))
-				.willReturn(okJson("\"" + answer + "\"")));
+	private static String getStores(WebClient client) {
+		return client.get().uri("/stores").retrieve().bodyToMono(String.class).block(TIMEOUT);
 	}
 
 }

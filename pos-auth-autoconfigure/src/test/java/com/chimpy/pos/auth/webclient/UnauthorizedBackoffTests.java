@@ -1,22 +1,21 @@
 package com.chimpy.pos.auth.webclient;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
-import com.chimpy.pos.auth.PosStubServer;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.test.PosSandboxExtension;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -25,12 +24,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-import static com.chimpy.pos.auth.PosStubServer.API_PATH;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.chimpy.pos.auth.PosSandboxFixture.apiAuthorizations;
+import static com.chimpy.pos.auth.PosSandboxFixture.bearers;
+import static com.chimpy.pos.auth.PosSandboxFixture.issuedAccessTokens;
+import static com.chimpy.pos.auth.PosSandboxFixture.settled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -44,20 +41,27 @@ import static org.awaitility.Awaitility.await;
  * callers get the 401. Revocation still renews at once, and the backoff ends as soon as a
  * replacement is accepted.
  * <p>
- * The token endpoint hands out {@code access-1}, {@code access-2}, ... in order; token
- * and API requests are counted from the stub server's journal.
+ * The sandbox issues real tokens; a scripted 401 for every API call stands for "fresh
+ * tokens rejected", and the sandbox's own validation accepts its tokens until they are
+ * revoked. The tokens carry no refresh token, so each renewal is one password grant.
+ * Token and API requests, and the bearer of each API request, come from the sandbox's
+ * journal.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class UnauthorizedBackoffTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	@RegisterExtension
-	static final PosStubServer server = PosStubServer.perClass();
+	/**
+	 * A scope without {@code offline_access}: the sandbox then issues no refresh token.
+	 */
+	static final String WITHOUT_REFRESH_TOKENS = "pos.auth.scope=orders";
 
-	@BeforeEach
-	void issueNumberedTokens() {
-		server.stubGrant("password", numberedTokens(60));
+	@RegisterExtension
+	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
+
+	private static PosSandbox sandbox() {
+		return extension.sandbox();
 	}
 
 	/**
@@ -80,12 +84,13 @@ class UnauthorizedBackoffTests {
 					assertThat(exchangeStatus(client)).isEqualTo(401);
 				}
 			}
-			assertThat(settled(server::tokenRequests).size()).as("token requests for 30 rejected calls").isEqualTo(2);
-			List<String> authorizations = settled(server::apiRequests).stream()
-				.map(PosStubServer::authorization)
-				.toList();
-			assertThat(authorizations).hasSizeGreaterThanOrEqualTo(31).startsWith("Bearer access-1", "Bearer access-2");
-			assertThat(authorizations.subList(1, authorizations.size())).containsOnly("Bearer access-2");
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests for 30 rejected calls")
+				.isEqualTo(2);
+			List<String> authorizations = settled(() -> apiAuthorizations(sandbox()));
+			List<String> issued = bearers(issuedAccessTokens(sandbox()));
+			assertThat(issued).hasSize(2).doesNotHaveDuplicates();
+			assertThat(authorizations).hasSizeGreaterThanOrEqualTo(31).startsWith(issued.get(0), issued.get(1));
+			assertThat(authorizations.subList(1, authorizations.size())).containsOnly(issued.get(1));
 		});
 	}
 
@@ -103,7 +108,7 @@ class UnauthorizedBackoffTests {
 				assertThatExceptionOfType(WebClientResponseException.Unauthorized.class)
 					.isThrownBy(() -> retrieve(client));
 			}
-			assertThat(settled(server::tokenRequests).size()).isEqualTo(2);
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).isEqualTo(2);
 		});
 		assertThat(warnings(output.getOut() + output.getErr()) - before)
 			.as("WARN lines naming audience, clock skew and key rollover in:%n%s", output)
@@ -124,20 +129,24 @@ class UnauthorizedBackoffTests {
 		run((context) -> {
 			WebClient client = posWebClient(context);
 			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
-			assertThat(settled(server::tokenRequests).size()).isEqualTo(2);
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).isEqualTo(2);
 			callUntilTokenRequests(client, 3);
 			callUntilTokenRequests(client, 4);
-			List<LoggedRequest> tokens = settled(server::tokenRequests);
+			List<ServeEvent> tokens = settled(sandbox()::tokenRequestEvents);
 			assertThat(tokens).hasSize(4);
 			assertThat(gapMillis(tokens, 1, 2)).as("ms from replacement 1 to replacement 2 (backoff 500 ms)")
 				.isGreaterThanOrEqualTo(400);
 			assertThat(gapMillis(tokens, 2, 3)).as("ms from replacement 2 to replacement 3 (doubled: 1 s)")
 				.isGreaterThanOrEqualTo(800);
-			// capped at 1 s: after 1.4 s one rejected call replaces the token again
-			// (uncapped it would be 2 s)
-			sleep(1400);
+			// capped at 1 s: 1.4 s after the last rejected call one rejected call
+			// replaces the token again (uncapped it would be 2 s)
+			List<ServeEvent> calls = settled(sandbox()::apiRequestEvents);
+			Instant capPassed = calls.get(calls.size() - 1).getRequest().getLoggedDate().toInstant().plusMillis(1400);
+			await().atMost(Duration.ofSeconds(5))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> Instant.now().isAfter(capPassed));
 			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
-			assertThat(settled(server::tokenRequests).size()).as("token requests after the capped backoff")
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests after the capped backoff")
 				.isEqualTo(5);
 		}, "pos.auth.unauthorized-backoff=500ms", "pos.auth.max-unauthorized-backoff=1s");
 	}
@@ -149,30 +158,28 @@ class UnauthorizedBackoffTests {
 	 */
 	@Test
 	void revocationUnderConcurrentLoadRenewsOnceAndNoCallFails() {
-		acceptEveryCall();
 		run((context) -> {
 			WebClient client = posWebClient(context);
-			assertThat(retrieve(client)).contains("ok");
+			assertThat(retrieve(client)).contains("simulated");
 			AtomicInteger answered = new AtomicInteger();
 			List<String> bodies = Flux.range(0, 600)
 				.flatMap((i) -> client.get()
-					.uri("/orders/{i}", i)
+					.uri("/stores?call={i}", i)
 					.retrieve()
 					.bodyToMono(String.class)
 					.doOnNext((body) -> {
 						if (answered.incrementAndGet() == 150) {
-							Schedulers.boundedElastic().schedule(() -> revoke("access-1"));
+							Schedulers.boundedElastic().schedule(sandbox()::revokeAllTokens);
 						}
 					}), 32)
 				.collectList()
 				.block(Duration.ofSeconds(30));
-			assertThat(bodies).hasSize(600).allMatch((body) -> body.contains("ok"));
-			assertThat(settled(server::tokenRequests).size()).as("token requests").isEqualTo(2);
+			assertThat(bodies).hasSize(600).allMatch((body) -> body.contains("simulated"));
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests").isEqualTo(2);
 			assertThat(statuses(401)).as("API answers 401 after the revocation").isPositive();
-			List<String> authorizations = settled(server::apiRequests).stream()
-				.map(PosStubServer::authorization)
-				.toList();
-			assertThat(authorizations).containsOnly("Bearer access-1", "Bearer access-2");
+			List<String> issued = bearers(issuedAccessTokens(sandbox()));
+			assertThat(issued).hasSize(2).doesNotHaveDuplicates();
+			assertThat(settled(() -> apiAuthorizations(sandbox()))).containsOnly(issued.get(0), issued.get(1));
 		});
 	}
 
@@ -189,69 +196,33 @@ class UnauthorizedBackoffTests {
 			WebClient client = posWebClient(context);
 			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
 			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
-			assertThat(settled(server::tokenRequests).size()).as("token requests with the backoff engaged")
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests with the backoff engaged")
 				.isEqualTo(2);
-			accept("access-2");
-			assertThat(retrieve(client)).contains("ok");
-			revoke("access-2");
-			accept("access-3");
-			assertThat(retrieve(client)).as("call after access-2 was revoked").contains("ok");
-			assertThat(settled(server::tokenRequests).size()).as("token requests after the revocation").isEqualTo(3);
-			List<String> authorizations = settled(server::apiRequests).stream()
-				.map(PosStubServer::authorization)
-				.toList();
-			assertThat(authorizations).endsWith("Bearer access-2", "Bearer access-2", "Bearer access-3");
+			acceptIssuedTokens();
+			assertThat(retrieve(client)).contains("simulated");
+			sandbox().revokeAllTokens();
+			assertThat(retrieve(client)).as("call after the replacement was revoked").contains("simulated");
+			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests after the revocation")
+				.isEqualTo(3);
+			List<String> issued = bearers(issuedAccessTokens(sandbox()));
+			assertThat(issued).hasSize(3).doesNotHaveDuplicates();
+			assertThat(settled(() -> apiAuthorizations(sandbox()))).endsWith(issued.get(1), issued.get(1),
+					issued.get(2));
 		});
 	}
 
-	static ResponseDefinitionBuilder[] numberedTokens(int count) {
-		ResponseDefinitionBuilder[] answers = new ResponseDefinitionBuilder[count];
-		for (int i = 0; i < count; i++) {
-			answers[i] = PosStubServer.token("access-" + (i + 1), 3600, null);
-		}
-		return answers;
-	}
-
-	/**
-	 * Every API call is answered 401 (lowest priority, so the stubs of {@link #accept}
-	 * win).
-	 */
+	/** Every API call is answered 401 with {@code WWW-Authenticate: Bearer}. */
 	private static void rejectEveryCall() {
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).atPriority(10)
-				.willReturn(aResponse().withStatus(401)
-					.withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")
-					.withBody("{\"message\":\"Unauthorized\"}")));
+		sandbox().api().failAlways(Fault.status(401));
 	}
 
-	/** Every API call is answered 200, unless its token was revoked. */
-	private static void acceptEveryCall() {
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).atPriority(10).willReturn(okJson("{\"ok\":true}")));
-	}
-
-	private static void accept(String accessToken) {
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).atPriority(5)
-				.withHeader("Authorization", equalTo("Bearer " + accessToken))
-				.willReturn(okJson("{\"ok\":true}")));
-	}
-
-	private static void revoke(String accessToken) {
-		server.wireMock()
-			.stubFor(any(urlPathMatching(API_PATH + "/.*")).atPriority(1)
-				.withHeader("Authorization", equalTo("Bearer " + accessToken))
-				.willReturn(aResponse().withStatus(401).withBody("{\"message\":\"Token revoked\"}")));
+	/** From now on the sandbox's own validation answers API calls. */
+	private static void acceptIssuedTokens() {
+		sandbox().api().clear();
 	}
 
 	private static long statuses(int status) {
-		return server.wireMock()
-			.getAllServeEvents()
-			.stream()
-			.filter((event) -> event.getRequest().getUrl().startsWith(API_PATH + "/"))
-			.map(ServeEvent::getResponse)
-			.filter((response) -> response.getStatus() == status)
-			.count();
+		return sandbox().apiRequests(status);
 	}
 
 	/**
@@ -261,12 +232,13 @@ class UnauthorizedBackoffTests {
 	private static void callUntilTokenRequests(WebClient client, int count) {
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
-			return server.tokenRequests().size() >= count;
+			return sandbox().tokenRequests() >= count;
 		});
 	}
 
-	private static long gapMillis(List<LoggedRequest> requests, int from, int to) {
-		return requests.get(to).getLoggedDate().getTime() - requests.get(from).getLoggedDate().getTime();
+	private static long gapMillis(List<ServeEvent> requests, int from, int to) {
+		return requests.get(to).getRequest().getLoggedDate().getTime()
+				- requests.get(from).getRequest().getLoggedDate().getTime();
 	}
 
 	/**
@@ -285,39 +257,14 @@ class UnauthorizedBackoffTests {
 		return count;
 	}
 
-	/**
-	 * WireMock adds a request to its journal once its answer is sent: poll until the
-	 * journal stops changing.
-	 */
-	static <T> List<T> settled(Supplier<List<T>> journal) {
-		List<T> previous = new ArrayList<>(journal.get());
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		while (System.nanoTime() < deadline) {
-			sleep(150);
-			List<T> current = new ArrayList<>(journal.get());
-			if (current.size() == previous.size()) {
-				return current;
-			}
-			previous = current;
-		}
-		return previous;
-	}
-
-	static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private static void run(ContextConsumer<AssertableApplicationContext> test, String... properties) {
-		PosStubServer.contextRunner().withPropertyValues(server.properties(properties)).run((context) -> {
-			assertThat(context).hasNotFailed();
-			test.accept(context);
-		});
+		PosSandboxFixture.contextRunner()
+			.withPropertyValues(PosSandboxFixture.properties(sandbox(), WITHOUT_REFRESH_TOKENS))
+			.withPropertyValues(properties)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				test.accept(context);
+			});
 	}
 
 	private static WebClient posWebClient(AssertableApplicationContext context) {
@@ -325,7 +272,7 @@ class UnauthorizedBackoffTests {
 	}
 
 	private static String retrieve(WebClient client) {
-		return client.get().uri("/orders").retrieve().bodyToMono(String.class).block(TIMEOUT);
+		return client.get().uri("/stores").retrieve().bodyToMono(String.class).block(TIMEOUT);
 	}
 
 	private static Integer exchangeStatus(WebClient client) {
