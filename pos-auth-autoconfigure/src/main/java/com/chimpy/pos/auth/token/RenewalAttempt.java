@@ -1,6 +1,8 @@
 package com.chimpy.pos.auth.token;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
@@ -65,7 +67,7 @@ final class RenewalAttempt {
 			if (refusal != null) {
 				return Mono.error(refusal);
 			}
-			return this.passwordProvider.authorize(context(null)).doOnError(this::recordRejection);
+			return this.passwordProvider.authorize(context(null)).map(this::onClock).doOnError(this::recordRejection);
 		});
 		OAuth2RefreshToken refresh = this.refreshToken.get();
 		if (refresh == null || current == null) {
@@ -74,6 +76,7 @@ final class RenewalAttempt {
 		OAuth2AuthorizedClient renewable = new OAuth2AuthorizedClient(this.registration, this.principal.getName(),
 				current, refresh);
 		return Mono.defer(() -> this.refreshProvider.authorize(context(renewable)))
+			.map(this::onClock)
 			// Cancelled by the request timeout or by close(): the request may have
 			// reached the server.
 			.doOnCancel(() -> forget(refresh))
@@ -92,6 +95,26 @@ final class RenewalAttempt {
 				}
 				return Mono.error(ex);
 			});
+	}
+
+	/**
+	 * The new authorized client with its token's life counted on this attempt's clock
+	 * from now, when it arrived: Spring Security's token response stamps the system time,
+	 * which a token state on another clock (virtual time in tests) must not mix with its
+	 * own.
+	 */
+	private OAuth2AuthorizedClient onClock(OAuth2AuthorizedClient client) {
+		OAuth2AccessToken token = client.getAccessToken();
+		Instant issuedAt = token.getIssuedAt();
+		Instant expiresAt = token.getExpiresAt();
+		if (issuedAt == null || expiresAt == null) {
+			return client;
+		}
+		Instant now = this.clock.instant();
+		OAuth2AccessToken onClock = new OAuth2AccessToken(token.getTokenType(), token.getTokenValue(), now,
+				now.plus(Duration.between(issuedAt, expiresAt)), token.getScopes());
+		return new OAuth2AuthorizedClient(client.getClientRegistration(), client.getPrincipalName(), onClock,
+				client.getRefreshToken());
 	}
 
 	/**
