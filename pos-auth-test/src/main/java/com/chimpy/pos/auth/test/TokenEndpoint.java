@@ -192,6 +192,10 @@ final class TokenEndpoint extends SandboxEndpoint {
 
 		/**
 		 * The presented credentials, or {@code null} when the Basic header is malformed.
+		 * @param authorization the authorization
+		 * @param fields the fields
+		 * @return the presented credentials, or {@code null} when the Basic header is
+		 * malformed
 		 */
 		static ClientCredentials of(String authorization, Map<String, String> fields) {
 			if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
