@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
-import com.chimpy.pos.auth.token.TokenRequestFormat;
 import com.chimpy.pos.auth.token.TokenRenewalSettings;
+import com.chimpy.pos.auth.token.TokenRequestFormat;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

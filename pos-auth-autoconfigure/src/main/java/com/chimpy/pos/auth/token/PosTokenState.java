@@ -386,6 +386,11 @@ public final class PosTokenState implements AutoCloseable {
 	 * next attempt when that comes before the caller's deadline, or an error at once. No
 	 * lock, and nothing built but the caller's own error, which has no stack trace of its
 	 * own (its cause has one).
+	 * @param back the hold-back in force
+	 * @param now the current time
+	 * @param deadline the deadline
+	 * @param fallback the still-valid token, or {@code null}
+	 * @return the token, the wait for the next attempt, or the error
 	 */
 	private Mono<OAuth2AuthorizedClient> heldBack(HoldBack back, Instant now, Instant deadline,
 			@Nullable HeldToken fallback) {
@@ -448,6 +453,8 @@ public final class PosTokenState implements AutoCloseable {
 	 * Run one renewal. Whatever the providers do (throw, never answer, answer nothing),
 	 * the flight completes: with a client, or with an error after at most the request
 	 * timeout.
+	 * @param sink the sink of the flight
+	 * @param from the token the flight renews, or {@code null}
 	 */
 	private void launch(Sinks.One<OAuth2AuthorizedClient> sink, @Nullable HeldToken from) {
 		try {
@@ -495,6 +502,8 @@ public final class PosTokenState implements AutoCloseable {
 	/**
 	 * Record a failed flight, then complete it: the flight is cleared and its callers are
 	 * answered even when recording the failure fails.
+	 * @param sink the sink of the flight
+	 * @param ex the failure
 	 */
 	private void failed(Sinks.One<OAuth2AuthorizedClient> sink, Throwable ex) {
 		try {

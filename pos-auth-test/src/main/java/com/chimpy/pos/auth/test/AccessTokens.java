@@ -73,7 +73,10 @@ final class AccessTokens {
 		}
 	}
 
-	/** A new RSA key pair for RS256 signatures. */
+	/**
+	 * A new RSA key pair for RS256 signatures.
+	 * @return a new RSA key pair for RS256 signatures
+	 */
 	static RSAKey newSigningKey() {
 		try {
 			return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString())
@@ -93,6 +96,7 @@ final class AccessTokens {
 	 * @param scope the granted scope, space separated, may be empty
 	 * @param grantType the grant that issued it
 	 * @param lifetime how long the token is valid
+	 * @return the issued token
 	 */
 	Issued issue(String subject, String clientId, String scope, String grantType, Duration lifetime) {
 		Instant now = this.clock.instant();
@@ -124,7 +128,11 @@ final class AccessTokens {
 		return new Issued(jwt.serialize(), jti, expiresIn);
 	}
 
-	/** Checks a bearer token: signature, expiry (no leeway), audience and revocation. */
+	/**
+	 * Checks a bearer token: signature, expiry (no leeway), audience and revocation.
+	 * @param token the token
+	 * @return the outcome of the check
+	 */
 	Validation validate(String token) {
 		SignedJWT jwt;
 		JWTClaimsSet claims;
@@ -173,7 +181,10 @@ final class AccessTokens {
 		this.issued.values().forEach(IssuedToken::revoke);
 	}
 
-	/** The public signing key as a JSON Web Key Set. */
+	/**
+	 * The public signing key as a JSON Web Key Set.
+	 * @return the public signing key as a JSON Web Key Set
+	 */
 	String jwks() {
 		return new JWKSet(this.signingKey.toPublicJWK()).toString();
 	}

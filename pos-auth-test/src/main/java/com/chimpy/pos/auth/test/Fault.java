@@ -150,12 +150,18 @@ public final class Fault {
 		return this.delay;
 	}
 
-	/** The {@code Retry-After} value in seconds, or -1 for none. */
+	/**
+	 * The {@code Retry-After} value in seconds, or -1 for none.
+	 * @return the {@code Retry-After} value in seconds, or -1 for none
+	 */
 	int retryAfterSeconds() {
 		return this.retryAfterSeconds;
 	}
 
-	/** Whether this fault only makes sense as an answer of the token endpoint. */
+	/**
+	 * Whether this fault only makes sense as an answer of the token endpoint.
+	 * @return whether this fault only makes sense as an answer of the token endpoint
+	 */
 	boolean tokenEndpointOnly() {
 		return this.kind == Kind.MISSING_ACCESS_TOKEN || this.kind == Kind.WRONG_TOKEN_TYPE;
 	}

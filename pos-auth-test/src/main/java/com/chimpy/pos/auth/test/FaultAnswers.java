@@ -23,6 +23,7 @@ final class FaultAnswers {
 	 * @param realAnswer computes the real answer; called only when the fault needs it
 	 * @param apiEndpoint whether the request went to the PoS API (a 401 then carries
 	 * {@code WWW-Authenticate})
+	 * @return the response for a request that drew {@code fault}
 	 */
 	static ResponseDefinition respond(Fault fault, Supplier<Answer> realAnswer, boolean apiEndpoint) {
 		if (fault == null) {

@@ -76,7 +76,10 @@ public final class Faults {
 		return this;
 	}
 
-	/** Takes the fault for the request being served, if any. */
+	/**
+	 * Takes the fault for the request being served, if any.
+	 * @return the fault, or empty when the request is served normally
+	 */
 	Optional<Fault> next() {
 		synchronized (this.queued) {
 			Fault fault = this.queued.pollFirst();

@@ -116,7 +116,11 @@ final class PosApi extends SandboxEndpoint {
 		return token.isEmpty() ? null : token;
 	}
 
-	/** The path of a request URL, without its query. */
+	/**
+	 * The path of a request URL, without its query.
+	 * @param url the URL
+	 * @return the path of a request URL, without its query
+	 */
 	static String path(String url) {
 		int query = url.indexOf('?');
 		return (query >= 0) ? url.substring(0, query) : url;

@@ -27,12 +27,20 @@ final class RefreshTokens {
 		this.rotation = rotation;
 	}
 
-	/** Whether refresh tokens rotate on use. */
+	/**
+	 * Whether refresh tokens rotate on use.
+	 * @return whether refresh tokens rotate on use
+	 */
 	boolean rotates() {
 		return this.rotation;
 	}
 
-	/** Starts a new family for a password login and returns its first refresh token. */
+	/**
+	 * Starts a new family for a password login and returns its first refresh token.
+	 * @param username the username
+	 * @param scope the scope
+	 * @return the first refresh token of the new family
+	 */
 	synchronized String issue(String username, String scope) {
 		return add(new Grant(UUID.randomUUID().toString(), username, scope));
 	}

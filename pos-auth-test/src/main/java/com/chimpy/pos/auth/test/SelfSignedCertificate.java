@@ -46,6 +46,8 @@ final class SelfSignedCertificate {
 	/**
 	 * The certificate of this JVM, made on first call (and again if its files were
 	 * deleted).
+	 * @return the certificate of this JVM, made on first call (and again if its files
+	 * were deleted)
 	 */
 	static synchronized SelfSignedCertificate get() {
 		if (shared == null || !Files.isReadable(shared.keyStore) || !Files.isReadable(shared.pem)) {
@@ -54,17 +56,26 @@ final class SelfSignedCertificate {
 		return shared;
 	}
 
-	/** The PKCS#12 key store holding the key and certificate. */
+	/**
+	 * The PKCS#12 key store holding the key and certificate.
+	 * @return the PKCS#12 key store holding the key and certificate
+	 */
 	Path keyStore() {
 		return this.keyStore;
 	}
 
-	/** The password of the key store and of its key. */
+	/**
+	 * The password of the key store and of its key.
+	 * @return the password of the key store and of its key
+	 */
 	String password() {
 		return this.password;
 	}
 
-	/** The certificate as a PEM file. */
+	/**
+	 * The certificate as a PEM file.
+	 * @return the certificate as a PEM file
+	 */
 	Path pem() {
 		return this.pem;
 	}
