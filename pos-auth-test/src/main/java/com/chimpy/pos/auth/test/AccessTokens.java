@@ -25,6 +25,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issues and checks the sandbox's access tokens: RS256-signed JWTs with {@code iss},
@@ -221,7 +222,7 @@ final class AccessTokens {
 	 * @param claims the claims of a valid token, else {@code null}
 	 * @param problem why the token was refused, else {@code null}
 	 */
-	record Validation(JWTClaimsSet claims, String problem) {
+	record Validation(@Nullable JWTClaimsSet claims, @Nullable String problem) {
 
 		static Validation valid(JWTClaimsSet claims) {
 			return new Validation(claims, null);

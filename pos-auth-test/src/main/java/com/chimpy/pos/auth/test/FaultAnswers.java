@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a {@link Fault} into the response the sandbox sends instead of (or around) the
@@ -25,7 +26,7 @@ final class FaultAnswers {
 	 * {@code WWW-Authenticate})
 	 * @return the response for a request that drew {@code fault}
 	 */
-	static ResponseDefinition respond(Fault fault, Supplier<Answer> realAnswer, boolean apiEndpoint) {
+	static ResponseDefinition respond(@Nullable Fault fault, Supplier<Answer> realAnswer, boolean apiEndpoint) {
 		if (fault == null) {
 			return realAnswer.get().toResponseDefinition(Duration.ZERO);
 		}

@@ -2,10 +2,12 @@ package com.chimpy.pos.auth.test;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.nimbusds.jwt.JWTClaimsSet;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,10 +43,11 @@ final class PosApi extends SandboxEndpoint {
 			return unauthorized("A bearer access token is required");
 		}
 		AccessTokens.Validation validation = this.accessTokens.validate(token);
-		if (!validation.isValid()) {
-			return unauthorized(validation.problem());
+		JWTClaimsSet claims = validation.claims();
+		if (claims == null) {
+			return unauthorized(Objects.requireNonNull(validation.problem(), "a refused token has a problem"));
 		}
-		return route(request, validation.claims());
+		return route(request, claims);
 	}
 
 	private Answer route(LoggedRequest request, JWTClaimsSet claims) {
@@ -108,7 +111,7 @@ final class PosApi extends SandboxEndpoint {
 		return Answer.error(405, "method_not_allowed", "Allowed: " + allowed).withHeader("Allow", allowed);
 	}
 
-	private static String bearerToken(String authorization) {
+	private static @Nullable String bearerToken(@Nullable String authorization) {
 		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return null;
 		}

@@ -12,6 +12,7 @@ import java.util.Objects;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import org.jspecify.annotations.Nullable;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -80,7 +81,7 @@ public final class PosSandbox implements AutoCloseable {
 
 	private final String clientId;
 
-	private final String clientSecret;
+	private final @Nullable String clientSecret;
 
 	private final String audience;
 
@@ -100,9 +101,9 @@ public final class PosSandbox implements AutoCloseable {
 
 	private volatile Duration tokenLifetime;
 
-	private WireMockServer server;
+	private @Nullable WireMockServer server;
 
-	private volatile Started started;
+	private volatile @Nullable Started started;
 
 	private boolean closed;
 
@@ -143,8 +144,7 @@ public final class PosSandbox implements AutoCloseable {
 		if (this.server != null) {
 			return this;
 		}
-		AccessTokens accessTokens = new AccessTokens(() -> this.started.origin() + "/", this.audience,
-				Clock.systemUTC());
+		AccessTokens accessTokens = new AccessTokens(() -> started().origin() + "/", this.audience, Clock.systemUTC());
 		RefreshTokens refreshTokens = new RefreshTokens(this.refreshTokenRotation);
 		LoginGuard logins = new LoginGuard(this.users, this.maxFailedLogins);
 		TokenEndpoint tokenEndpoint = new TokenEndpoint(new TokenEndpoint.Client(this.clientId, this.clientSecret),
@@ -168,8 +168,8 @@ public final class PosSandbox implements AutoCloseable {
 		return this;
 	}
 
-	private WireMockConfiguration configuration(SelfSignedCertificate certificate, TokenEndpoint tokenEndpoint,
-			PosApi api) {
+	private WireMockConfiguration configuration(@Nullable SelfSignedCertificate certificate,
+			TokenEndpoint tokenEndpoint, PosApi api) {
 		WireMockConfiguration configuration = WireMockConfiguration.options()
 			.bindAddress(LOOPBACK_ADDRESS)
 			.notifier(new QuietNotifier())
@@ -276,7 +276,7 @@ public final class PosSandbox implements AutoCloseable {
 				this.https ? "file:" + SSL_BUNDLE + "-not-started.pem" : null);
 	}
 
-	private Map<String, String> springProperties(String origin, String certificateLocation) {
+	private Map<String, String> springProperties(String origin, @Nullable String certificateLocation) {
 		Map.Entry<String, String> user = this.users.entrySet().iterator().next();
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("pos.auth.token-uri", origin + TOKEN_PATH);
@@ -490,7 +490,7 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/** What exists once the sandbox is started. */
-	private record Started(String origin, SelfSignedCertificate certificate, AccessTokens accessTokens,
+	private record Started(String origin, @Nullable SelfSignedCertificate certificate, AccessTokens accessTokens,
 			RefreshTokens refreshTokens, LoginGuard logins, SandboxJournal journal) {
 	}
 
@@ -499,7 +499,7 @@ public final class PosSandbox implements AutoCloseable {
 
 		private String clientId = DEFAULT_CLIENT_ID;
 
-		private String clientSecret;
+		private @Nullable String clientSecret;
 
 		private String audience = DEFAULT_AUDIENCE;
 

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The sandbox's refresh tokens: opaque random strings grouped in families, one family per
  * password login.
@@ -103,7 +105,7 @@ final class RefreshTokens {
 	 * @param grant what the token grants, {@code null} when refused
 	 * @param successor the new refresh token with rotation, else {@code null}
 	 */
-	record Use(Grant grant, String successor) {
+	record Use(@Nullable Grant grant, @Nullable String successor) {
 
 		static Use refused() {
 			return new Use(null, null);

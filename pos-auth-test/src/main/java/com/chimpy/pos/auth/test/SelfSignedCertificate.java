@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A self-signed TLS certificate for {@code localhost} and {@code 127.0.0.1}, made with
  * the JDK's own {@code keytool}: a PKCS#12 key store for the server and the certificate
@@ -29,7 +31,7 @@ final class SelfSignedCertificate {
 	/** The alias of the key entry in the key store. */
 	static final String ALIAS = "pos-sandbox";
 
-	private static SelfSignedCertificate shared;
+	private static @Nullable SelfSignedCertificate shared;
 
 	private final Path keyStore;
 

@@ -39,7 +39,7 @@ final class SimulatedResources {
 	 */
 	Optional<Map<String, Object>> store(String id) {
 		return STORES.stream()
-			.filter((store) -> store.get("id").equals(id))
+			.filter((store) -> id.equals(store.get("id")))
 			.findFirst()
 			.map(SimulatedResources::simulated);
 	}
