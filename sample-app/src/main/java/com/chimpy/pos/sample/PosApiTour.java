@@ -80,6 +80,7 @@ final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
 	 * The same API through {@link PosApiClient}, an HTTP service interface in the group
 	 * {@code pos}: pos-auth authenticates it with the token {@code posWebClient} uses.
 	 * Against the sandbox it also places an order.
+	 * @param server the server
 	 */
 	private void showTypedClient(@Nullable PosSandbox server) {
 		PosApiClient.Stores stores = this.client.stores();

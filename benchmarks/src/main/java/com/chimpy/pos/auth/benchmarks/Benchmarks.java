@@ -657,6 +657,7 @@ public final class Benchmarks {
 	/**
 	 * The commit of the working directory and whether pos-auth's main code differed from
 	 * it, when git is at hand.
+	 * @return the commit and whether pos-auth's main code differed from it
 	 */
 	private static String codeVersion() {
 		String head = git("rev-parse", "--short", "HEAD");
@@ -693,6 +694,21 @@ public final class Benchmarks {
 
 	/**
 	 * The size of each scenario.
+	 *
+	 * @param stampedeCalls the concurrent calls of the stampede
+	 * @param expiryLifetime the token lifetime of the expiry scenario
+	 * @param expiryRate the calls per second of the expiry scenario
+	 * @param expiryDuration how long the expiry scenario runs
+	 * @param overheadConcurrency the concurrency of the overhead scenario
+	 * @param overheadWarmup the warm-up of the overhead scenario
+	 * @param overheadRounds the rounds of the overhead scenario
+	 * @param overheadRound the length of one overhead round
+	 * @param stormConcurrency the concurrency of the 401 storm
+	 * @param stormDuration how long the 401 storm runs
+	 * @param memoryCalls the calls of the memory scenario
+	 * @param memoryMaxTime the time limit of the memory scenario
+	 * @param memoryConcurrency the concurrency of the memory scenario
+	 * @param warmUp the warm-up of each contender
 	 */
 	record Params(int stampedeCalls, Duration expiryLifetime, int expiryRate, Duration expiryDuration,
 			int overheadConcurrency, Duration overheadWarmup, int overheadRounds, Duration overheadRound,

@@ -111,6 +111,7 @@ final class Contender implements AutoCloseable {
 	 * @param lifetime the token lifetime of the scenario (the stock providers' clock skew
 	 * is a tenth of it, at most their default of 60 s; the fixed header gets a token of
 	 * this lifetime)
+	 * @return the contender, ready for calls
 	 */
 	static Contender create(Kind kind, FakePosServer server, String scenario, Duration lifetime) {
 		String clientId = scenario + "-" + kind.key;
@@ -143,6 +144,8 @@ final class Contender implements AutoCloseable {
 
 	/**
 	 * One authorized GET of the PoS API, its body read.
+	 * @param id the id
+	 * @return the body of the answer
 	 */
 	Mono<String> call(long id) {
 		return this.webClient.get().uri("/stores/{id}", id).retrieve().bodyToMono(String.class);
@@ -151,6 +154,10 @@ final class Contender implements AutoCloseable {
 	/**
 	 * As {@code PosAuthAutoConfiguration} and {@code PosWebClientAutoConfiguration} wire
 	 * it, with default settings and {@code pos.auth.scope=offline_access}.
+	 * @param server the server
+	 * @param clientId the client id
+	 * @param tokenClient the token client
+	 * @return pos-auth's bearer filter
 	 */
 	private static PosBearerExchangeFilterFunction posAuthFilter(FakePosServer server, String clientId,
 			WebClient tokenClient) {
@@ -177,6 +184,11 @@ final class Contender implements AutoCloseable {
 	 * the authorized-client-service manager with the refresh-token and client-credentials
 	 * providers, the server exchange filter with a default registration, and the failure
 	 * handler that forgets a token the resource server answered 401 to.
+	 * @param server the server
+	 * @param clientId the client id
+	 * @param tokenClient the token client
+	 * @param lifetime the lifetime
+	 * @return the stock exchange filter
 	 */
 	private static ServerOAuth2AuthorizedClientExchangeFilterFunction stockFilter(FakePosServer server, String clientId,
 			WebClient tokenClient, Duration lifetime) {
@@ -216,6 +228,8 @@ final class Contender implements AutoCloseable {
 	 * The clock skew given to the stock providers: their default of 60 s, or a tenth of
 	 * the token lifetime when that is shorter (with 60 s and a 5 s token every call would
 	 * fetch a new token).
+	 * @param lifetime the lifetime
+	 * @return the clock skew for the stock providers
 	 */
 	static Duration stockClockSkew(Duration lifetime) {
 		Duration tenth = lifetime.dividedBy(10);

@@ -88,6 +88,8 @@ final class FakePosServer implements AutoCloseable {
 
 	/**
 	 * Set how long the token endpoint takes to answer and how long its tokens live.
+	 * @param latency the latency
+	 * @param lifetime the lifetime
 	 */
 	void configure(Duration latency, Duration lifetime) {
 		this.tokenLatency = latency;
@@ -105,6 +107,9 @@ final class FakePosServer implements AutoCloseable {
 	/**
 	 * Issue an access token directly, without a token request (the fixed header of the
 	 * plain {@code WebClient}).
+	 * @param clientId the client id
+	 * @param lifetime the lifetime
+	 * @return the access token
 	 */
 	String issueFixedToken(String clientId, Duration lifetime) {
 		return issue(clientId, lifetime, "fixed").accessToken;
@@ -276,6 +281,13 @@ final class FakePosServer implements AutoCloseable {
 
 	/**
 	 * One issued access token.
+	 *
+	 * @param accessToken the access token
+	 * @param clientId the client id it was issued to
+	 * @param issuedAt when it was issued, in {@link System#nanoTime()} terms
+	 * @param expiresAt when it expires, in {@link System#nanoTime()} terms
+	 * @param expiresInSeconds the lifetime sent in {@code expires_in}
+	 * @param generation the server generation it was issued in
 	 */
 	record Issued(String accessToken, String clientId, long issuedAt, long expiresAt, long expiresInSeconds,
 			int generation) {
@@ -317,6 +329,7 @@ final class FakePosServer implements AutoCloseable {
 
 		/**
 		 * Token requests by grant type, e.g. {@code 1 password + 3 refresh_token}.
+		 * @return the token requests by grant type
 		 */
 		String tokenRequestsByGrant() {
 			List<String> parts = new ArrayList<>();

@@ -32,6 +32,10 @@ final class Load {
 	/**
 	 * One call, timed from subscription to the end of its body; failures are recorded,
 	 * never propagated.
+	 * @param contender the contender
+	 * @param id the id
+	 * @param samples the samples
+	 * @return the timed call, completing when its body is read or it failed
 	 */
 	static Mono<Void> timed(Contender contender, long id, Samples samples) {
 		return Mono.defer(() -> {
@@ -47,6 +51,9 @@ final class Load {
 
 	/**
 	 * All calls at once: {@code calls} concurrent calls.
+	 * @param contender the contender
+	 * @param samples the samples
+	 * @param calls the calls
 	 */
 	static void burst(Contender contender, Samples samples, int calls) {
 		Flux.range(0, calls).flatMap((i) -> timed(contender, i, samples), calls).then().block(CALL_TIMEOUT.plus(GRACE));
@@ -55,6 +62,10 @@ final class Load {
 	/**
 	 * Open loop: calls started at a fixed rate whatever the answers do, for
 	 * {@code duration}.
+	 * @param contender the contender
+	 * @param samples the samples
+	 * @param ratePerSecond the rate per second
+	 * @param duration the duration
 	 */
 	static void openLoop(Contender contender, Samples samples, int ratePerSecond, Duration duration) {
 		long periodMicros = Math.max(1000, 1_000_000L / ratePerSecond);
@@ -73,6 +84,11 @@ final class Load {
 	/**
 	 * Closed loop: {@code concurrency} calls outstanding at all times, until
 	 * {@code maxCalls} calls were started or {@code maxTime} passed.
+	 * @param contender the contender
+	 * @param samples the samples
+	 * @param concurrency the concurrency
+	 * @param maxCalls the max calls
+	 * @param maxTime the max time
 	 */
 	static void closedLoop(Contender contender, Samples samples, int concurrency, int maxCalls, Duration maxTime) {
 		long deadline = System.nanoTime() + maxTime.toNanos();
@@ -85,6 +101,8 @@ final class Load {
 
 	/**
 	 * Run {@code action} after {@code delay}, on the load timer.
+	 * @param delay the delay
+	 * @param action the action
 	 */
 	static void schedule(Duration delay, Runnable action) {
 		TIMER.schedule(action, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -92,6 +110,7 @@ final class Load {
 
 	/**
 	 * CPU time of the whole process so far.
+	 * @return the CPU time of the whole process so far, in nanoseconds
 	 */
 	static long processCpuNanos() {
 		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -103,6 +122,8 @@ final class Load {
 	/**
 	 * Heap memory allocated by all threads so far (an approximation the JVM keeps per
 	 * thread).
+	 * @return heap memory allocated by all threads so far (an approximation the JVM keeps
+	 * per thread)
 	 */
 	static long allocatedBytes() {
 		if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
@@ -114,6 +135,7 @@ final class Load {
 
 	/**
 	 * Heap in use after full garbage collections.
+	 * @return heap in use after full garbage collections
 	 */
 	static long usedHeapAfterGc() {
 		long used = Long.MAX_VALUE;

@@ -22,6 +22,10 @@ final class Report {
 	/**
 	 * Record the outcome of one target for (a), with the explanation to print in
 	 * RESULTS.md.
+	 * @param target the target figure
+	 * @param measured the measured figure
+	 * @param met whether the target was met
+	 * @param why the explanation of the verdict
 	 */
 	void verdict(String target, String measured, boolean met, String why) {
 		this.verdicts
@@ -30,6 +34,9 @@ final class Report {
 
 	/**
 	 * Add the outcome to the target cell of a row added before.
+	 * @param scenario the scenario
+	 * @param figure the figure's name
+	 * @param met whether the target was met
 	 */
 	void mark(String scenario, String figure, boolean met) {
 		for (String[] row : this.rows) {

@@ -72,6 +72,8 @@ final class Samples {
 
 	/**
 	 * Latency statistics of the kept calls whose start matches.
+	 * @param startFilter which call starts to keep
+	 * @return latency statistics of the kept calls whose start matches
 	 */
 	Stats stats(LongPredicate startFilter) {
 		int n = Math.min(this.size.get(), this.starts.length);
@@ -106,6 +108,12 @@ final class Samples {
 
 	/**
 	 * Latencies in nanoseconds.
+	 *
+	 * @param count the number of calls
+	 * @param failed the number of failed calls
+	 * @param p50 the median latency
+	 * @param p99 the 99th percentile latency
+	 * @param max the maximum latency
 	 */
 	record Stats(int count, int failed, long p50, long p99, long max) {
 

@@ -6,8 +6,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import com.chimpy.pos.auth.token.TokenRequestFormat;
 import com.chimpy.pos.auth.token.TokenRenewalSettings;
+import com.chimpy.pos.auth.token.TokenRequestFormat;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

@@ -56,6 +56,10 @@ final class PosHttpClients {
 	 * connection broke is switched off as well: a refresh token must never reach the
 	 * server twice (Auth0 revokes the family on reuse); the token state retries failed
 	 * token requests itself.
+	 * @param sslBundleName the SSL bundle name
+	 * @param connectTimeout the connect timeout
+	 * @param readTimeout the read timeout
+	 * @return a connector for the token endpoint
 	 */
 	ClientHttpConnector tokenEndpointConnector(@Nullable String sslBundleName, Duration connectTimeout,
 			Duration readTimeout) {
@@ -81,6 +85,8 @@ final class PosHttpClients {
 	/**
 	 * The settings of pos-auth's clients of the PoS API: {@code pos.api.*}, else the
 	 * application's HTTP client settings.
+	 * @param api the PoS API properties
+	 * @return the settings of pos-auth's clients of the PoS API
 	 */
 	HttpClientSettings apiSettings(PosApiProperties api) {
 		return settings("pos.api.ssl-bundle", api.getSslBundle(), api.getConnectTimeout(), api.getReadTimeout());

@@ -47,6 +47,8 @@ final class PosHttpServiceGroupSettings {
 
 	/**
 	 * The base URL the group's client uses; the bearer token goes to its origin only.
+	 * @return the base URL the group's client uses; the bearer token goes to its origin
+	 * only
 	 */
 	String baseUrl() {
 		return this.baseUrl;
@@ -54,6 +56,7 @@ final class PosHttpServiceGroupSettings {
 
 	/**
 	 * The settings (timeouts, SSL bundle, redirects) of the group's client.
+	 * @return the settings (timeouts, SSL bundle, redirects) of the group's client
 	 */
 	HttpClientSettings clientSettings() {
 		return this.clientSettings;

@@ -119,6 +119,10 @@ final class SpringSecurityDefaultManagerRegistrar implements BeanDefinitionRegis
 	 * Whether there are beans of the manager type and none of them is injected by type.
 	 * Without any, Spring's registrar registers its manager itself; with a default
 	 * candidate, the application has its manager.
+	 * @param beanFactory the bean factory
+	 * @param managerType the manager type
+	 * @return whether there are beans of the manager type and none of them is injected by
+	 * type
 	 */
 	private static boolean onlyNonDefaultCandidates(ConfigurableListableBeanFactory beanFactory, Class<?> managerType) {
 		String[] names = beanNames(beanFactory, managerType);
@@ -148,6 +152,9 @@ final class SpringSecurityDefaultManagerRegistrar implements BeanDefinitionRegis
 
 	/**
 	 * Spring's own conditions on the repositories, as its registrars check them.
+	 * @param beanFactory the bean factory
+	 * @param managerType the manager type
+	 * @return whether the repositories meet Spring's own conditions
 	 */
 	private static boolean repositoriesAsSpringRequires(ConfigurableListableBeanFactory beanFactory,
 			Class<?> managerType) {

@@ -44,6 +44,9 @@ final class CredentialGuard {
 	/**
 	 * The error to fail a password grant with instead of sending it, or {@code null} when
 	 * it may be sent.
+	 * @param now the current time
+	 * @return the error to fail a password grant with instead of sending it, or
+	 * {@code null} when it may be sent
 	 */
 	synchronized @Nullable ClientAuthorizationException refusal(Instant now) {
 		return isRefusing(now) ? new ClientAuthorizationException(this.lastError, this.registrationId, refusalMessage())
@@ -52,6 +55,8 @@ final class CredentialGuard {
 
 	/**
 	 * Whether password grants are held back at the given time.
+	 * @param now the current time
+	 * @return whether password grants are held back at the given time
 	 */
 	synchronized boolean isRefusing(Instant now) {
 		return this.stopped || (this.pausedUntil != null && now.isBefore(this.pausedUntil));
@@ -59,6 +64,7 @@ final class CredentialGuard {
 
 	/**
 	 * Until when password grants are held back: {@link Instant#MAX} once stopped.
+	 * @return until when password grants are held back: {@link Instant#MAX} once stopped
 	 */
 	synchronized Instant refusedUntil() {
 		return this.stopped ? Instant.MAX : (this.pausedUntil != null) ? this.pausedUntil : Instant.EPOCH;
@@ -66,6 +72,7 @@ final class CredentialGuard {
 
 	/**
 	 * Why password grants are held back, for the error of a refused caller.
+	 * @return why password grants are held back, for the error of a refused caller
 	 */
 	synchronized String refusalMessage() {
 		if (this.stopped) {

@@ -80,6 +80,9 @@ final class FailureBackoff {
 	/**
 	 * The hold after a failure that could not even be recorded: the first pause, touching
 	 * nothing of the failure (reading it may be what failed).
+	 * @param failure the failure
+	 * @param now the current time
+	 * @return the hold after the unrecorded failure
 	 */
 	HoldBack unrecorded(Throwable failure, Instant now) {
 		return new HoldBack(now.plus(this.firstPause), true, new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE),

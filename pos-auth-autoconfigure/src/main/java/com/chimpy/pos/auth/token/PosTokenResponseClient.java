@@ -7,7 +7,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -232,6 +231,10 @@ public final class PosTokenResponseClient
 	/**
 	 * An answer whose body could not be read: too large, or the connection broke while it
 	 * arrived.
+	 * @param registrationId the registration id
+	 * @param status the status
+	 * @param ex the failure
+	 * @return the error for the unreadable answer
 	 */
 	private static TokenEndpointException unreadable(String registrationId, int status, Throwable ex) {
 		if (ex instanceof DataBufferLimitException) {
@@ -248,6 +251,8 @@ public final class PosTokenResponseClient
 	/**
 	 * The causes below a client's wrapper exception, for example
 	 * {@code SSLHandshakeException > SunCertPathBuilderException: unable to find valid certification path}.
+	 * @param ex the failure
+	 * @return the causes below the wrapper exception
 	 */
 	private static String describeCauses(Throwable ex) {
 		StringBuilder description = new StringBuilder();
@@ -270,6 +275,8 @@ public final class PosTokenResponseClient
 	/**
 	 * Whether the failure happened before any byte of the request can have left: no
 	 * address, no connection, no TLS session.
+	 * @param ex the failure
+	 * @return whether no byte of the request can have left
 	 */
 	private static boolean neverSent(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {

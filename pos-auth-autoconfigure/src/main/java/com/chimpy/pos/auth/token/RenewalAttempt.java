@@ -119,6 +119,7 @@ final class RenewalAttempt {
 
 	/**
 	 * Keep the refresh token of a new authorized client (none when it has none).
+	 * @param client the client
 	 */
 	void renewed(OAuth2AuthorizedClient client) {
 		this.refreshToken.set(client.getRefreshToken());
@@ -147,6 +148,7 @@ final class RenewalAttempt {
 
 	/**
 	 * Whether the next renewal can use a refresh token.
+	 * @return whether the next renewal can use a refresh token
 	 */
 	boolean holdsRefreshToken() {
 		return this.refreshToken.get() != null;
@@ -155,6 +157,8 @@ final class RenewalAttempt {
 	/**
 	 * Whether the authorization server refused the refresh token (an OAuth2 error that is
 	 * not an outage).
+	 * @param ex the failure
+	 * @return whether the authorization server refused the refresh token
 	 */
 	private static boolean isRefreshRejected(Throwable ex) {
 		return ex instanceof ClientAuthorizationException && !TokenEndpointException.isTransient(ex)

@@ -33,6 +33,8 @@ final class TokenErrors {
 
 	/**
 	 * No token within the caller's wait.
+	 * @param cause the cause
+	 * @return the error for a caller that got no token
 	 */
 	TokenEndpointException unavailable(@Nullable Throwable cause) {
 		return new TokenEndpointException(unavailableError(cause), this.registrationId, unavailableMessage(cause),
@@ -43,6 +45,8 @@ final class TokenErrors {
 	 * The error of a caller that got no token in time: {@code invalid_token_response}
 	 * when the last answer was not a token (so that the code points at what sits in front
 	 * of the server), else {@code temporarily_unavailable}.
+	 * @param cause the cause
+	 * @return the OAuth2 error of a caller that got no token in time
 	 */
 	OAuth2Error unavailableError(@Nullable Throwable cause) {
 		boolean unexpected = cause instanceof TokenEndpointException tee
@@ -60,6 +64,8 @@ final class TokenErrors {
 	/**
 	 * A token request that took longer than the request timeout: transient, and told
 	 * apart from a caller's own wait running out.
+	 * @param ex the failure
+	 * @return the transient error for the timed-out request
 	 */
 	TokenEndpointException requestTimedOut(TimeoutException ex) {
 		String message = "The token endpoint did not answer within " + this.requestTimeout.toMillis() + " ms";
@@ -75,6 +81,9 @@ final class TokenErrors {
 	/**
 	 * The OAuth2 error of a failure: its own, or {@code server_error} for one that has
 	 * none.
+	 * @param ex the failure
+	 * @return the OAuth2 error of a failure: its own, or {@code server_error} for one
+	 * that has none
 	 */
 	static OAuth2Error error(Throwable ex) {
 		return (ex instanceof ClientAuthorizationException cae) ? cae.getError()

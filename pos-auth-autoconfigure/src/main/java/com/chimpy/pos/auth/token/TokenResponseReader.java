@@ -40,6 +40,7 @@ final class TokenResponseReader {
 
 	/**
 	 * The current time of the reader's clock, for the moment a request is sent.
+	 * @return the current time of the reader's clock, for the moment a request is sent
 	 */
 	Instant now() {
 		return this.clock.instant();
@@ -169,6 +170,11 @@ final class TokenResponseReader {
 	 * A redirect: credentials are never sent anywhere but the configured URI, so this is
 	 * a configuration error, reported at once. It names the target's origin, never its
 	 * path or query.
+	 * @param registrationId the registration id
+	 * @param tokenUri the token URI
+	 * @param status the status
+	 * @param location the location
+	 * @return the configuration error for the redirect
 	 */
 	private static TokenEndpointException redirected(String registrationId, String tokenUri, int status,
 			@Nullable URI location) {

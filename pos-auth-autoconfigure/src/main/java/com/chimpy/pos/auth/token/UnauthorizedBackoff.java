@@ -40,6 +40,8 @@ final class UnauthorizedBackoff {
 
 	/**
 	 * Whether a 401 must not replace the current token at the given time.
+	 * @param now the current time
+	 * @return whether a 401 must not replace the current token at the given time
 	 */
 	boolean isHoldingBack(Instant now) {
 		return now.isBefore(this.holdUntil);
@@ -48,6 +50,7 @@ final class UnauthorizedBackoff {
 	/**
 	 * A 401 replaces the current token now: the token that replaces it is protected for
 	 * the next pause.
+	 * @param now the current time
 	 */
 	synchronized void replacing(Instant now) {
 		int count = this.replacements + 1;
@@ -95,6 +98,8 @@ final class UnauthorizedBackoff {
 	/**
 	 * Whether a replacement pause has been engaged since the last accepted replay (a
 	 * cheap read).
+	 * @return whether a replacement pause has been engaged since the last accepted replay
+	 * (a cheap read)
 	 */
 	boolean isEngaged() {
 		return this.replacements != 0;

@@ -1,7 +1,8 @@
 package com.chimpy.pos.auth.autoconfigure;
 
-import com.chimpy.pos.auth.token.TokenRenewalSettings;
 import org.junit.jupiter.api.Test;
+
+import com.chimpy.pos.auth.token.TokenRenewalSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

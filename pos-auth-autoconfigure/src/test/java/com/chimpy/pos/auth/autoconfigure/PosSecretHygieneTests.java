@@ -175,8 +175,7 @@ class PosSecretHygieneTests {
 			assertNoSecretIn(describe(object), "exposed " + object.getClass().getSimpleName());
 		}
 		// Lines that only Spring's web client at TRACE and Reactor Netty at DEBUG write:
-		// the loggers whose output was
-		// searched were really on.
+		// the loggers whose output was searched were really on.
 		assertThat(output.getAll()).as("Spring's WebClient logged at TRACE")
 			.contains("HTTP GET " + this.sandbox.apiBaseUrl() + "/stores, headers={masked}");
 		assertThat(output.getAll()).as("Reactor Netty logged at DEBUG").containsPattern(REACTOR_NETTY_DEBUG_LINE);

@@ -39,6 +39,7 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The {@value ObservedTokenResponseClient#NAME} observation: one per token request sent
@@ -238,8 +239,7 @@ class ObservedTokenResponseClientTests {
 		ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> failing = (request) -> Mono
 			.error(new IllegalStateException("boom"));
 		ObservedTokenResponseClient client = new ObservedTokenResponseClient(failing, this.observations);
-		assertThatExceptionOfType(IllegalStateException.class)
-			.isThrownBy(() -> client.getTokenResponse(passwordGrant()).block(TIMEOUT));
+		assertThatIllegalStateException().isThrownBy(() -> client.getTokenResponse(passwordGrant()).block(TIMEOUT));
 		assertThat(tokenObservations()).containsExactly("password/error/none");
 	}
 

@@ -5,12 +5,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
-import com.chimpy.pos.auth.test.EnablePosSandbox;
-import com.chimpy.pos.auth.test.PosSandbox;
-import com.chimpy.pos.auth.token.PosTokenState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+
+import com.chimpy.pos.auth.test.EnablePosSandbox;
+import com.chimpy.pos.auth.test.PosSandbox;
+import com.chimpy.pos.auth.token.PosTokenState;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;

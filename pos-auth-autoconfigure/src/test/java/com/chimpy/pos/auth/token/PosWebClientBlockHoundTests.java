@@ -27,7 +27,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * No Netty event-loop thread (nor any other Reactor non-blocking thread) blocks on the
@@ -87,9 +87,9 @@ class PosWebClientBlockHoundTests {
 
 	@Test
 	void blockHoundDetectsBlockingOnANonBlockingThread() {
-		assertThatThrownBy(
-				() -> Mono.delay(Duration.ofMillis(1)).doOnNext((tick) -> LifecycleFixture.sleep(10)).block())
-			.hasCauseInstanceOf(BlockingOperationError.class);
+		assertThatException()
+			.isThrownBy(() -> Mono.delay(Duration.ofMillis(1)).doOnNext((tick) -> LifecycleFixture.sleep(10)).block())
+			.withCauseInstanceOf(BlockingOperationError.class);
 		assertThat(blockingCalls).hasSize(1);
 	}
 

@@ -25,6 +25,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issues and checks the sandbox's access tokens: RS256-signed JWTs with {@code iss},
@@ -73,7 +74,10 @@ final class AccessTokens {
 		}
 	}
 
-	/** A new RSA key pair for RS256 signatures. */
+	/**
+	 * A new RSA key pair for RS256 signatures.
+	 * @return a new RSA key pair for RS256 signatures
+	 */
 	static RSAKey newSigningKey() {
 		try {
 			return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString())
@@ -93,6 +97,7 @@ final class AccessTokens {
 	 * @param scope the granted scope, space separated, may be empty
 	 * @param grantType the grant that issued it
 	 * @param lifetime how long the token is valid
+	 * @return the issued token
 	 */
 	Issued issue(String subject, String clientId, String scope, String grantType, Duration lifetime) {
 		Instant now = this.clock.instant();
@@ -124,7 +129,11 @@ final class AccessTokens {
 		return new Issued(jwt.serialize(), jti, expiresIn);
 	}
 
-	/** Checks a bearer token: signature, expiry (no leeway), audience and revocation. */
+	/**
+	 * Checks a bearer token: signature, expiry (no leeway), audience and revocation.
+	 * @param token the token
+	 * @return the outcome of the check
+	 */
 	Validation validate(String token) {
 		SignedJWT jwt;
 		JWTClaimsSet claims;
@@ -193,7 +202,10 @@ final class AccessTokens {
 		this.issued.values().forEach(IssuedToken::revoke);
 	}
 
-	/** The public signing key as a JSON Web Key Set. */
+	/**
+	 * The public signing key as a JSON Web Key Set.
+	 * @return the public signing key as a JSON Web Key Set
+	 */
 	String jwks() {
 		return new JWKSet(this.signingKey.toPublicJWK()).toString();
 	}
@@ -230,7 +242,7 @@ final class AccessTokens {
 	 * @param claims the claims of a valid token, else {@code null}
 	 * @param problem why the token was refused, else {@code null}
 	 */
-	record Validation(JWTClaimsSet claims, String problem) {
+	record Validation(@Nullable JWTClaimsSet claims, @Nullable String problem) {
 
 		static Validation valid(JWTClaimsSet claims) {
 			return new Validation(claims, null);

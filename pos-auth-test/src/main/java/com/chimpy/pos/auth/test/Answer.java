@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP answer the sandbox computed, before it becomes a WireMock response definition.
@@ -27,7 +28,7 @@ record Answer(int status, Map<String, String> headers, String body) {
 	}
 
 	/** An OAuth 2 / PoS error answer {@code {"error": ..., "error_description": ...}}. */
-	static Answer error(int status, String error, String description) {
+	static Answer error(int status, String error, @Nullable String description) {
 		Map<String, String> body = new LinkedHashMap<>();
 		body.put("error", error);
 		body.put("error_description", description);

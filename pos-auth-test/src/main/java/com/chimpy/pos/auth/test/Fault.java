@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A scripted answer that the sandbox gives to one request of an endpoint instead of its
  * own, queued with {@link Faults}: a failure (an error status, a reset connection, a
@@ -257,17 +259,26 @@ public final class Fault {
 		return this.delay;
 	}
 
-	/** The raw answer of an {@link Kind#ANSWER}, else {@code null}. */
-	Answer answer() {
+	/**
+	 * The raw answer of an {@link Kind#ANSWER}, else {@code null}.
+	 * @return the raw answer, or {@code null}
+	 */
+	@Nullable Answer answer() {
 		return this.answer;
 	}
 
-	/** The {@code Retry-After} value in seconds, or -1 for none. */
+	/**
+	 * The {@code Retry-After} value in seconds, or -1 for none.
+	 * @return the {@code Retry-After} value in seconds, or -1 for none
+	 */
 	int retryAfterSeconds() {
 		return this.retryAfterSeconds;
 	}
 
-	/** Whether this fault only makes sense as an answer of the token endpoint. */
+	/**
+	 * Whether this fault only makes sense as an answer of the token endpoint.
+	 * @return whether this fault only makes sense as an answer of the token endpoint
+	 */
 	boolean tokenEndpointOnly() {
 		return this.kind == Kind.MISSING_ACCESS_TOKEN || this.kind == Kind.WRONG_TOKEN_TYPE;
 	}

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a {@link Fault} into the response the sandbox sends instead of (or around) the
@@ -23,8 +24,9 @@ final class FaultAnswers {
 	 * @param realAnswer computes the real answer; called only when the fault needs it
 	 * @param apiEndpoint whether the request went to the PoS API (a 401 then carries
 	 * {@code WWW-Authenticate})
+	 * @return the response for a request that drew {@code fault}
 	 */
-	static ResponseDefinition respond(Fault fault, Supplier<Answer> realAnswer, boolean apiEndpoint) {
+	static ResponseDefinition respond(@Nullable Fault fault, Supplier<Answer> realAnswer, boolean apiEndpoint) {
 		if (fault == null) {
 			return realAnswer.get().toResponseDefinition(Duration.ZERO);
 		}

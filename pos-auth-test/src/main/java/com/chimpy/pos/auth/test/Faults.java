@@ -5,6 +5,8 @@ import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Fault injection for one endpoint of a {@link PosSandbox}.
  *
@@ -22,7 +24,7 @@ public final class Faults {
 
 	private final Deque<Fault> queued = new ArrayDeque<>();
 
-	private Fault always;
+	private @Nullable Fault always;
 
 	Faults(String endpoint, boolean tokenEndpoint) {
 		this.endpoint = endpoint;
@@ -76,7 +78,10 @@ public final class Faults {
 		return this;
 	}
 
-	/** Takes the fault for the request being served, if any. */
+	/**
+	 * Takes the fault for the request being served, if any.
+	 * @return the fault, or empty when the request is served normally
+	 */
 	Optional<Fault> next() {
 		synchronized (this.queued) {
 			Fault fault = this.queued.pollFirst();

@@ -15,7 +15,11 @@ final class Json {
 	private Json() {
 	}
 
-	/** Writes a map, list or scalar as compact JSON. */
+	/**
+	 * Writes a map, list or scalar as compact JSON.
+	 * @param value the value
+	 * @return the JSON text
+	 */
 	static String write(Object value) {
 		return MAPPER.writeValueAsString(value);
 	}
@@ -23,6 +27,8 @@ final class Json {
 	/**
 	 * Reads a JSON object whose members become strings (numbers and booleans as their
 	 * JSON text, nested objects and arrays as JSON, {@code null} left out).
+	 * @param text the text
+	 * @return the members of the object as strings
 	 * @throws IllegalArgumentException if the text is not a JSON object
 	 */
 	static Map<String, String> readFlatObject(String text) {
@@ -43,6 +49,8 @@ final class Json {
 
 	/**
 	 * Reads any JSON value.
+	 * @param text the text
+	 * @return the JSON tree
 	 * @throws IllegalArgumentException if the text is not JSON
 	 */
 	static JsonNode readTree(String text) {
@@ -58,7 +66,11 @@ final class Json {
 		}
 	}
 
-	/** Converts a JSON tree to plain Java maps, lists and scalars. */
+	/**
+	 * Converts a JSON tree to plain Java maps, lists and scalars.
+	 * @param node the node
+	 * @return the plain Java value
+	 */
 	static Object toJava(JsonNode node) {
 		return MAPPER.convertValue(node, Object.class);
 	}

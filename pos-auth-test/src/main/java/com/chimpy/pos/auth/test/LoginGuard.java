@@ -1,7 +1,7 @@
 package com.chimpy.pos.auth.test;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +38,12 @@ final class LoginGuard {
 		this.maxFailedLogins = maxFailedLogins;
 	}
 
-	/** Checks a login attempt and records its outcome. */
+	/**
+	 * Checks a login attempt and records its outcome.
+	 * @param username the username
+	 * @param password the password
+	 * @return the outcome of the attempt
+	 */
 	synchronized Outcome attempt(String username, String password) {
 		int failures = this.consecutiveFailures.getOrDefault(username, 0);
 		if (failures >= this.maxFailedLogins) {
@@ -53,7 +58,11 @@ final class LoginGuard {
 		return Outcome.WRONG_CREDENTIALS;
 	}
 
-	/** Whether the user is currently blocked. */
+	/**
+	 * Whether the user is currently blocked.
+	 * @param username the username
+	 * @return whether the user is currently blocked
+	 */
 	synchronized boolean isBlocked(String username) {
 		return this.consecutiveFailures.getOrDefault(username, 0) >= this.maxFailedLogins;
 	}

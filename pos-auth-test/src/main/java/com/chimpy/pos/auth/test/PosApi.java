@@ -2,10 +2,12 @@ package com.chimpy.pos.auth.test;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.nimbusds.jwt.JWTClaimsSet;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,10 +43,11 @@ final class PosApi extends SandboxEndpoint {
 			return unauthorized("A bearer access token is required");
 		}
 		AccessTokens.Validation validation = this.accessTokens.validate(token);
-		if (!validation.isValid()) {
-			return unauthorized(validation.problem());
+		JWTClaimsSet claims = validation.claims();
+		if (claims == null) {
+			return unauthorized(Objects.requireNonNull(validation.problem(), "a refused token has a problem"));
 		}
-		return route(request, validation.claims());
+		return route(request, claims);
 	}
 
 	private Answer route(LoggedRequest request, JWTClaimsSet claims) {
@@ -108,8 +111,12 @@ final class PosApi extends SandboxEndpoint {
 		return Answer.error(405, "method_not_allowed", "Allowed: " + allowed).withHeader("Allow", allowed);
 	}
 
-	/** The bearer token of an {@code Authorization} header, or {@code null}. */
-	static String bearerToken(String authorization) {
+	/**
+	 * The bearer token of an {@code Authorization} header, or {@code null}.
+	 * @param authorization the header value, or {@code null}
+	 * @return the bearer token, or {@code null}
+	 */
+	static @Nullable String bearerToken(@Nullable String authorization) {
 		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return null;
 		}
@@ -117,7 +124,11 @@ final class PosApi extends SandboxEndpoint {
 		return token.isEmpty() ? null : token;
 	}
 
-	/** The path of a request URL, without its query. */
+	/**
+	 * The path of a request URL, without its query.
+	 * @param url the URL
+	 * @return the path of a request URL, without its query
+	 */
 	static String path(String url) {
 		int query = url.indexOf('?');
 		return (query >= 0) ? url.substring(0, query) : url;

@@ -1,12 +1,5 @@
 package com.chimpy.pos.auth.test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +15,14 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.jspecify.annotations.Nullable;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 /**
  * An in-process simulation of the Chimpy authorization service and PoS API, for tests and
@@ -86,7 +87,7 @@ public final class PosSandbox implements AutoCloseable {
 
 	private final String clientId;
 
-	private final String clientSecret;
+	private final @Nullable String clientSecret;
 
 	private final String audience;
 
@@ -106,9 +107,9 @@ public final class PosSandbox implements AutoCloseable {
 
 	private volatile Duration tokenLifetime;
 
-	private WireMockServer server;
+	private @Nullable WireMockServer server;
 
-	private volatile Started started;
+	private volatile @Nullable Started started;
 
 	private boolean closed;
 
@@ -149,8 +150,7 @@ public final class PosSandbox implements AutoCloseable {
 		if (this.server != null) {
 			return this;
 		}
-		AccessTokens accessTokens = new AccessTokens(() -> this.started.origin() + "/", this.audience,
-				Clock.systemUTC());
+		AccessTokens accessTokens = new AccessTokens(() -> started().origin() + "/", this.audience, Clock.systemUTC());
 		RefreshTokens refreshTokens = new RefreshTokens(this.refreshTokenRotation);
 		LoginGuard logins = new LoginGuard(this.users, this.maxFailedLogins);
 		TokenEndpoint tokenEndpoint = new TokenEndpoint(new TokenEndpoint.Client(this.clientId, this.clientSecret),
@@ -174,8 +174,8 @@ public final class PosSandbox implements AutoCloseable {
 		return this;
 	}
 
-	private WireMockConfiguration configuration(SelfSignedCertificate certificate, TokenEndpoint tokenEndpoint,
-			PosApi api) {
+	private WireMockConfiguration configuration(@Nullable SelfSignedCertificate certificate,
+			TokenEndpoint tokenEndpoint, PosApi api) {
 		WireMockConfiguration configuration = WireMockConfiguration.options()
 			.bindAddress(LOOPBACK_ADDRESS)
 			.notifier(new QuietNotifier())
@@ -282,7 +282,7 @@ public final class PosSandbox implements AutoCloseable {
 				this.https ? "file:" + SSL_BUNDLE + "-not-started.pem" : null);
 	}
 
-	private Map<String, String> springProperties(String origin, String certificateLocation) {
+	private Map<String, String> springProperties(String origin, @Nullable String certificateLocation) {
 		Map.Entry<String, String> user = this.users.entrySet().iterator().next();
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("pos.auth.token-uri", origin + TOKEN_PATH);
@@ -606,7 +606,7 @@ public final class PosSandbox implements AutoCloseable {
 	}
 
 	/** What exists once the sandbox is started. */
-	private record Started(String origin, SelfSignedCertificate certificate, AccessTokens accessTokens,
+	private record Started(String origin, @Nullable SelfSignedCertificate certificate, AccessTokens accessTokens,
 			RefreshTokens refreshTokens, LoginGuard logins, SandboxJournal journal) {
 	}
 
@@ -615,7 +615,7 @@ public final class PosSandbox implements AutoCloseable {
 
 		private String clientId = DEFAULT_CLIENT_ID;
 
-		private String clientSecret;
+		private @Nullable String clientSecret;
 
 		private String audience = DEFAULT_AUDIENCE;
 

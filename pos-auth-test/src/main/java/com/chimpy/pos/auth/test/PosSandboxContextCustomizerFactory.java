@@ -2,6 +2,8 @@ package com.chimpy.pos.auth.test;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
@@ -22,7 +24,7 @@ public final class PosSandboxContextCustomizerFactory implements ContextCustomiz
 	 * @return the customizer or {@code null}
 	 */
 	@Override
-	public ContextCustomizer createContextCustomizer(Class<?> testClass,
+	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
 			List<ContextConfigurationAttributes> configAttributes) {
 		EnablePosSandbox annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
 				EnablePosSandbox.class);

@@ -2,6 +2,7 @@ package com.chimpy.pos.auth.test;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -32,7 +33,7 @@ public final class PosSandboxExtension
 
 	private final PosSandbox sandbox;
 
-	private volatile String ownerId;
+	private volatile @Nullable String ownerId;
 
 	/** An extension with a sandbox of default settings. */
 	public PosSandboxExtension() {

@@ -3,6 +3,8 @@ package com.chimpy.pos.auth.test;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.env.EnumerablePropertySource;
 
@@ -37,7 +39,7 @@ public final class PosSandboxPropertySource extends EnumerablePropertySource<Pos
 
 	private final String[] names;
 
-	private volatile Map<String, String> values;
+	private volatile @Nullable Map<String, String> values;
 
 	/**
 	 * A property source named {@value #NAME} for the sandbox.
@@ -74,7 +76,7 @@ public final class PosSandboxPropertySource extends EnumerablePropertySource<Pos
 	}
 
 	@Override
-	public Object getProperty(String name) {
+	public @Nullable Object getProperty(String name) {
 		if (!containsProperty(name)) {
 			return null;
 		}

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The sandbox's refresh tokens: opaque random strings grouped in families, one family per
  * password login.
@@ -27,12 +29,20 @@ final class RefreshTokens {
 		this.rotation = rotation;
 	}
 
-	/** Whether refresh tokens rotate on use. */
+	/**
+	 * Whether refresh tokens rotate on use.
+	 * @return whether refresh tokens rotate on use
+	 */
 	boolean rotates() {
 		return this.rotation;
 	}
 
-	/** Starts a new family for a password login and returns its first refresh token. */
+	/**
+	 * Starts a new family for a password login and returns its first refresh token.
+	 * @param username the username
+	 * @param scope the scope
+	 * @return the first refresh token of the new family
+	 */
 	synchronized String issue(String username, String scope) {
 		return add(new Grant(UUID.randomUUID().toString(), username, scope));
 	}
@@ -95,7 +105,7 @@ final class RefreshTokens {
 	 * @param grant what the token grants, {@code null} when refused
 	 * @param successor the new refresh token with rotation, else {@code null}
 	 */
-	record Use(Grant grant, String successor) {
+	record Use(@Nullable Grant grant, @Nullable String successor) {
 
 		static Use refused() {
 			return new Use(null, null);

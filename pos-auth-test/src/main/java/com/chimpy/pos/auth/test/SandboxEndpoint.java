@@ -26,6 +26,7 @@ abstract class SandboxEndpoint implements ResponseDefinitionTransformerV2 {
 	private final boolean apiEndpoint;
 
 	/**
+	 * Creates an endpoint of the sandbox.
 	 * @param name the extension name the endpoint's stub refers to
 	 * @param description what the endpoint is, for the log
 	 * @param faults the faults injected into this endpoint

@@ -23,22 +23,34 @@ final class SandboxJournal {
 		this.server = server;
 	}
 
-	/** The requests to the token endpoint, oldest first. */
+	/**
+	 * The requests to the token endpoint, oldest first.
+	 * @return the requests to the token endpoint, oldest first
+	 */
 	List<ServeEvent> tokenRequests() {
 		return events((path) -> path.equals(PosSandbox.TOKEN_PATH));
 	}
 
-	/** The requests to the PoS API, oldest first. */
+	/**
+	 * The requests to the PoS API, oldest first.
+	 * @return the requests to the PoS API, oldest first
+	 */
 	List<ServeEvent> apiRequests() {
 		return events((path) -> path.equals(PosApi.BASE_PATH) || path.startsWith(PosApi.BASE_PATH + "/"));
 	}
 
-	/** Every request, oldest first. */
+	/**
+	 * Every request, oldest first.
+	 * @return every request, oldest first
+	 */
 	List<ServeEvent> allRequests() {
 		return events((path) -> true);
 	}
 
-	/** The fields of each token request body, oldest first. */
+	/**
+	 * The fields of each token request body, oldest first.
+	 * @return the fields of each token request body, oldest first
+	 */
 	List<Map<String, String>> tokenRequestBodies() {
 		List<Map<String, String>> bodies = new ArrayList<>();
 		for (ServeEvent event : tokenRequests()) {
@@ -52,6 +64,9 @@ final class SandboxJournal {
 	/**
 	 * The status the event was answered with, or -1 when the connection was broken
 	 * instead.
+	 * @param event the event
+	 * @return the status the event was answered with, or -1 when the connection was
+	 * broken instead
 	 */
 	static int status(ServeEvent event) {
 		LoggedResponse response = event.getResponse();

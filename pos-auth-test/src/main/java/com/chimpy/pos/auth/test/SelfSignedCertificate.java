@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A self-signed TLS certificate for {@code localhost} and {@code 127.0.0.1}, made with
  * the JDK's own {@code keytool}: a PKCS#12 key store for the server and the certificate
@@ -29,7 +31,7 @@ final class SelfSignedCertificate {
 	/** The alias of the key entry in the key store. */
 	static final String ALIAS = "pos-sandbox";
 
-	private static SelfSignedCertificate shared;
+	private static @Nullable SelfSignedCertificate shared;
 
 	private final Path keyStore;
 
@@ -46,6 +48,8 @@ final class SelfSignedCertificate {
 	/**
 	 * The certificate of this JVM, made on first call (and again if its files were
 	 * deleted).
+	 * @return the certificate of this JVM, made on first call (and again if its files
+	 * were deleted)
 	 */
 	static synchronized SelfSignedCertificate get() {
 		if (shared == null || !Files.isReadable(shared.keyStore) || !Files.isReadable(shared.pem)) {
@@ -54,17 +58,26 @@ final class SelfSignedCertificate {
 		return shared;
 	}
 
-	/** The PKCS#12 key store holding the key and certificate. */
+	/**
+	 * The PKCS#12 key store holding the key and certificate.
+	 * @return the PKCS#12 key store holding the key and certificate
+	 */
 	Path keyStore() {
 		return this.keyStore;
 	}
 
-	/** The password of the key store and of its key. */
+	/**
+	 * The password of the key store and of its key.
+	 * @return the password of the key store and of its key
+	 */
 	String password() {
 		return this.password;
 	}
 
-	/** The certificate as a PEM file. */
+	/**
+	 * The certificate as a PEM file.
+	 * @return the certificate as a PEM file
+	 */
 	Path pem() {
 		return this.pem;
 	}

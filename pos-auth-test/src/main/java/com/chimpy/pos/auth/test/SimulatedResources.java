@@ -24,20 +24,30 @@ final class SimulatedResources {
 
 	private final AtomicLong orderSequence = new AtomicLong();
 
-	/** All stores. */
+	/**
+	 * All stores.
+	 * @return all stores
+	 */
 	Map<String, Object> stores() {
 		return list(STORES);
 	}
 
-	/** One store by id. */
+	/**
+	 * One store by id.
+	 * @param id the id
+	 * @return one store by id
+	 */
 	Optional<Map<String, Object>> store(String id) {
 		return STORES.stream()
-			.filter((store) -> store.get("id").equals(id))
+			.filter((store) -> id.equals(store.get("id")))
 			.findFirst()
 			.map(SimulatedResources::simulated);
 	}
 
-	/** All products. */
+	/**
+	 * All products.
+	 * @return all products
+	 */
 	Map<String, Object> products() {
 		return list(PRODUCTS);
 	}
@@ -47,6 +57,7 @@ final class SimulatedResources {
 	 * user added.
 	 * @param order the posted JSON object
 	 * @param subject the user of the access token
+	 * @return the created order
 	 */
 	Map<String, Object> createOrder(JsonNode order, String subject) {
 		Map<String, Object> created = new LinkedHashMap<>();

@@ -12,6 +12,9 @@ import java.util.function.Supplier;
 
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.lang.Contract;
 
 /**
  * The simulated authorization service's {@code POST /oauth/token}: the resource-owner
@@ -117,14 +120,15 @@ final class TokenEndpoint extends SandboxEndpoint {
 			return missing("refresh_token");
 		}
 		RefreshTokens.Use use = this.refreshTokens.use(refreshToken);
-		if (!use.isAccepted()) {
+		RefreshTokens.Grant grant = use.grant();
+		if (grant == null) {
 			return Answer.error(403, "invalid_grant", "Unknown or invalid refresh token.");
 		}
-		RefreshTokens.Grant grant = use.grant();
 		return tokens(grant.username(), clientId, grant.scope(), "refresh_token", use.successor());
 	}
 
-	private Answer tokens(String username, String clientId, String scope, String grantType, String refreshToken) {
+	private Answer tokens(String username, String clientId, String scope, String grantType,
+			@Nullable String refreshToken) {
 		AccessTokens.Issued issued = this.accessTokens.issue(username, clientId, scope, grantType,
 				this.tokenLifetime.get());
 		Map<String, Object> body = new LinkedHashMap<>();
@@ -144,7 +148,7 @@ final class TokenEndpoint extends SandboxEndpoint {
 		return Answer.error(400, "invalid_request", "Missing required parameter: " + field);
 	}
 
-	private static String normalizeScope(String scope) {
+	private static String normalizeScope(@Nullable String scope) {
 		return (scope != null) ? String.join(" ", scope.trim().split("\\s+")).trim() : "";
 	}
 
@@ -152,7 +156,8 @@ final class TokenEndpoint extends SandboxEndpoint {
 		return Arrays.asList(scope.split(" ")).contains(OFFLINE_ACCESS);
 	}
 
-	private static boolean isBlank(String value) {
+	@Contract("null -> true")
+	private static boolean isBlank(@Nullable String value) {
 		return value == null || value.isBlank();
 	}
 
@@ -162,7 +167,7 @@ final class TokenEndpoint extends SandboxEndpoint {
 	 * @param id the client id
 	 * @param secret the client secret, or {@code null} for a public client
 	 */
-	record Client(String id, String secret) {
+	record Client(String id, @Nullable String secret) {
 
 		boolean accepts(ClientCredentials credentials) {
 			if (!this.id.equals(credentials.id())) {
@@ -188,12 +193,16 @@ final class TokenEndpoint extends SandboxEndpoint {
 	 * @param id the client id, may be {@code null}
 	 * @param secret the client secret, may be {@code null}
 	 */
-	record ClientCredentials(String id, String secret) {
+	record ClientCredentials(@Nullable String id, @Nullable String secret) {
 
 		/**
 		 * The presented credentials, or {@code null} when the Basic header is malformed.
+		 * @param authorization the authorization
+		 * @param fields the fields
+		 * @return the presented credentials, or {@code null} when the Basic header is
+		 * malformed
 		 */
-		static ClientCredentials of(String authorization, Map<String, String> fields) {
+		static @Nullable ClientCredentials of(@Nullable String authorization, Map<String, String> fields) {
 			if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
 				try {
 					String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),

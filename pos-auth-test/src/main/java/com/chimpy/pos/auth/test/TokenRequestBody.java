@@ -20,6 +20,7 @@ final class TokenRequestBody {
 	 * The fields of a body whose format the content type names.
 	 * @param contentType the request's {@code Content-Type}, may be {@code null}
 	 * @param body the body text
+	 * @return the fields of a body whose format the content type names
 	 * @throws IllegalArgumentException if the content type is neither JSON nor a form, or
 	 * the body is malformed
 	 */
@@ -39,6 +40,9 @@ final class TokenRequestBody {
 	 * The fields of a body, guessing the format when the content type does not name it;
 	 * an empty map when the body cannot be read. For the journal, which must not fail on
 	 * odd requests.
+	 * @param contentType the content type
+	 * @param body the body
+	 * @return the fields of the body, or an empty map when it cannot be read
 	 */
 	static Map<String, String> parseLeniently(String contentType, String body) {
 		try {

@@ -9,4 +9,7 @@
  * Spring test context and {@link com.chimpy.pos.auth.test.PosSandboxExtension} for a
  * plain JUnit Jupiter test class.
  */
+@NullMarked
 package com.chimpy.pos.auth.test;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,7 +1,5 @@
 package com.chimpy.pos.auth.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +8,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(classes = EnablePosSandboxTests.EmptyConfiguration.class,
 		webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "pos.auth.scope=openid offline_access")

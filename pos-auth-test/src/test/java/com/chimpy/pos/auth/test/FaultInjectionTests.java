@@ -1,9 +1,5 @@
 package com.chimpy.pos.auth.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
@@ -12,6 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class FaultInjectionTests {
 
@@ -100,7 +100,7 @@ class FaultInjectionTests {
 		PosSandbox sandbox = extension.sandbox();
 		sandbox.tokenEndpoint().failNext(1, Fault.connectionReset());
 
-		assertThatThrownBy(() -> login(sandbox)).isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+		assertThatExceptionOfType(HttpTestClient.UncheckedIOExceptionWrapper.class).isThrownBy(() -> login(sandbox));
 		assertThat(login(sandbox).statusCode()).isEqualTo(200);
 		assertThat(sandbox.tokenRequests()).isEqualTo(3);
 	}
@@ -115,7 +115,7 @@ class FaultInjectionTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type"))
 			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
-		assertThatThrownBy(() -> HttpTestClient.json(response)).isInstanceOf(JacksonException.class);
+		assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> HttpTestClient.json(response));
 	}
 
 	@Test
@@ -158,8 +158,8 @@ class FaultInjectionTests {
 		long start = System.nanoTime();
 		assertThat(this.requests.api("/stores", this.accessToken).statusCode()).isEqualTo(200);
 		assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(180);
-		assertThatThrownBy(() -> this.requests.api("/stores", this.accessToken))
-			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+		assertThatExceptionOfType(HttpTestClient.UncheckedIOExceptionWrapper.class)
+			.isThrownBy(() -> this.requests.api("/stores", this.accessToken));
 		assertThat(this.requests.api("/stores", this.accessToken).statusCode()).isEqualTo(200);
 	}
 

@@ -1,9 +1,5 @@
 package com.chimpy.pos.auth.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +13,10 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class HttpsModeTests {
 
@@ -44,8 +44,8 @@ class HttpsModeTests {
 		SandboxRequests requests = new SandboxRequests(sandbox, http);
 		sandbox.tokenEndpoint().failNext(1, Fault.connectionReset()).failNext(1, Fault.serviceUnavailable(2));
 
-		assertThatThrownBy(() -> requests.login("demo", "sandbox-password", null))
-			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+		assertThatExceptionOfType(HttpTestClient.UncheckedIOExceptionWrapper.class)
+			.isThrownBy(() -> requests.login("demo", "sandbox-password", null));
 		assertThat(requests.login("demo", "sandbox-password", null).statusCode()).isEqualTo(503);
 		assertThat(requests.login("demo", "sandbox-password", null).statusCode()).isEqualTo(200);
 		assertThat(sandbox.tokenRequests("password")).isEqualTo(3);
@@ -65,16 +65,16 @@ class HttpsModeTests {
 	void untrustedClientsAreRefused() {
 		PosSandbox sandbox = extension.sandbox();
 
-		assertThatThrownBy(() -> new HttpTestClient().get(sandbox.apiBaseUrl() + "/stores", null))
-			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+		assertThatExceptionOfType(HttpTestClient.UncheckedIOExceptionWrapper.class)
+			.isThrownBy(() -> new HttpTestClient().get(sandbox.apiBaseUrl() + "/stores", null));
 	}
 
 	@Test
 	void plainHttpIsNotServed() {
 		PosSandbox sandbox = extension.sandbox();
 
-		assertThatThrownBy(() -> new HttpTestClient().get(sandbox.tokenUri().replace("https:", "http:"), null))
-			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+		assertThatExceptionOfType(HttpTestClient.UncheckedIOExceptionWrapper.class)
+			.isThrownBy(() -> new HttpTestClient().get(sandbox.tokenUri().replace("https:", "http:"), null));
 	}
 
 	@Test

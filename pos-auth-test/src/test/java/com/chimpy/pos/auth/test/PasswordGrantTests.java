@@ -1,10 +1,8 @@
 package com.chimpy.pos.auth.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 
@@ -13,6 +11,8 @@ import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PasswordGrantTests {
 

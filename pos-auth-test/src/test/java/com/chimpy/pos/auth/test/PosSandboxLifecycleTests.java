@@ -1,14 +1,14 @@
 package com.chimpy.pos.auth.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class PosSandboxLifecycleTests {
 
@@ -28,8 +28,8 @@ class PosSandboxLifecycleTests {
 		sandbox.close();
 
 		assertThat(sandbox.isRunning()).isFalse();
-		assertThatThrownBy(() -> new HttpTestClient().get(tokenUri, null))
-			.isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+		assertThatExceptionOfType(HttpTestClient.UncheckedIOExceptionWrapper.class)
+			.isThrownBy(() -> new HttpTestClient().get(tokenUri, null));
 		assertThatIllegalStateException().isThrownBy(sandbox::start).withMessageContaining("closed");
 	}
 

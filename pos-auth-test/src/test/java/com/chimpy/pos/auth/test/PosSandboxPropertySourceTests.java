@@ -1,13 +1,13 @@
 package com.chimpy.pos.auth.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.aot.AbstractAotProcessor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class PosSandboxPropertySourceTests {
 
