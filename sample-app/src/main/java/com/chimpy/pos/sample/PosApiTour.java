@@ -139,6 +139,7 @@ final class PosApiTour implements CommandLineRunner, ExitCodeGenerator {
 	 * {@link SandboxMerchants}: one call names its account with the request attribute
 	 * {@code pos.account}, a whole reactive flow with the Reactor context entry. Each
 	 * account gets its own token.
+	 * @param server the sandbox, to count the token requests
 	 */
 	private void showAccounts(PosSandbox server) {
 		String first = this.pos.get()

@@ -53,6 +53,7 @@ final class PosAccountTokenStateFactory implements PosTokenStateFactory {
 
 	/**
 	 * The state of the default account (top-level username and password).
+	 * @return the token state
 	 */
 	PosTokenState createDefault() {
 		String username = PosPropertiesValidator.validated("pos.auth.username", this.auth.getUsername());

@@ -1,7 +1,7 @@
 package com.chimpy.pos.auth.autoconfigure;
 
-import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
 import com.chimpy.pos.auth.account.PosTokenStates;
+import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

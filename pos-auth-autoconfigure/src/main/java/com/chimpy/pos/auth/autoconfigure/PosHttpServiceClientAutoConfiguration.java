@@ -1,8 +1,8 @@
 package com.chimpy.pos.auth.autoconfigure;
 
+import com.chimpy.pos.auth.account.PosTokenStates;
 import com.chimpy.pos.auth.httpservice.PosRestClientHttpServiceGroupConfigurer;
 import com.chimpy.pos.auth.httpservice.PosWebClientHttpServiceGroupConfigurer;
-import com.chimpy.pos.auth.account.PosTokenStates;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -2,8 +2,8 @@ package com.chimpy.pos.auth.autoconfigure;
 
 import java.net.URI;
 
-import com.chimpy.pos.auth.restclient.PosBearerClientHttpRequestInterceptor;
 import com.chimpy.pos.auth.account.PosTokenStates;
+import com.chimpy.pos.auth.restclient.PosBearerClientHttpRequestInterceptor;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -117,6 +117,7 @@ final class CredentialGuard {
 
 	/**
 	 * What this guard knows, for a store that shares it with other instances.
+	 * @return the state
 	 */
 	synchronized CredentialGuardState state() {
 		return new CredentialGuardState(this.rejections, this.pausedUntil, this.stopped, this.lastError);
@@ -124,6 +125,7 @@ final class CredentialGuard {
 
 	/**
 	 * Take what the guard of another instance knows, replacing what this one knew.
+	 * @param state the state to take
 	 */
 	synchronized void adopt(CredentialGuardState state) {
 		this.rejections = state.rejections();

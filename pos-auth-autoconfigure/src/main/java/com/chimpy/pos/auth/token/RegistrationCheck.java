@@ -27,6 +27,9 @@ final class RegistrationCheck {
 	 * {@link PosAccounts#ATTRIBUTE pos.account} attribute when set (an unknown account is
 	 * an error), else the principal's name when an account has that name, else the
 	 * default account.
+	 * @param request the authorize request
+	 * @param states the token states of all accounts
+	 * @return the token state, or an error when the named account is unknown
 	 */
 	static Mono<PosTokenState> tokenState(OAuth2AuthorizeRequest request, PosTokenStates states) {
 		Object account = request.getAttribute(PosAccounts.ATTRIBUTE);

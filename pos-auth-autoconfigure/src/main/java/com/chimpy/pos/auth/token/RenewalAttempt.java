@@ -102,6 +102,8 @@ final class RenewalAttempt {
 	 * from now, when it arrived: Spring Security's token response stamps the system time,
 	 * which a token state on another clock (virtual time in tests) must not mix with its
 	 * own.
+	 * @param client the authorized client from a provider
+	 * @return the authorized client on this clock
 	 */
 	private OAuth2AuthorizedClient onClock(OAuth2AuthorizedClient client) {
 		OAuth2AccessToken token = client.getAccessToken();
@@ -127,6 +129,7 @@ final class RenewalAttempt {
 
 	/**
 	 * Take the given refresh token (a fleet's current one) in place of the one held.
+	 * @param refresh the refresh token, or {@code null}
 	 */
 	void adopt(@Nullable OAuth2RefreshToken refresh) {
 		this.refreshToken.set(refresh);
@@ -134,6 +137,7 @@ final class RenewalAttempt {
 
 	/**
 	 * The refresh token the next renewal would use.
+	 * @return the refresh token, or {@code null}
 	 */
 	@Nullable OAuth2RefreshToken refreshToken() {
 		return this.refreshToken.get();
@@ -141,6 +145,9 @@ final class RenewalAttempt {
 
 	/**
 	 * The authorized client of a token obtained elsewhere.
+	 * @param accessToken the access token
+	 * @param refresh the refresh token that came with it, or {@code null}
+	 * @return the authorized client
 	 */
 	OAuth2AuthorizedClient authorizedClient(OAuth2AccessToken accessToken, @Nullable OAuth2RefreshToken refresh) {
 		return new OAuth2AuthorizedClient(this.registration, this.principal.getName(), accessToken, refresh);

@@ -42,6 +42,7 @@ final class RetrySchedule {
 
 	/**
 	 * The current hold, which may have ended already (see {@link HoldBack#holds}).
+	 * @return the hold, or {@code null}
 	 */
 	@Nullable HoldBack holdBack() {
 		return this.holdBack;
@@ -50,6 +51,7 @@ final class RetrySchedule {
 	/**
 	 * The last failure that was not a rejection of the credentials, until a token is
 	 * obtained again.
+	 * @return the failure, or {@code null}
 	 */
 	@Nullable Throwable lastFailure() {
 		synchronized (this.lock) {

@@ -37,6 +37,8 @@ final class StateRenewal implements PosTokenRenewal {
 
 	/**
 	 * The same renewal, starting from the given token.
+	 * @param token the access token being renewed, or {@code null}
+	 * @return the renewal
 	 */
 	StateRenewal from(@Nullable OAuth2AccessToken token) {
 		return new StateRenewal(this.key, this.name, this.attempt, this.guard, this.resetHere, token);

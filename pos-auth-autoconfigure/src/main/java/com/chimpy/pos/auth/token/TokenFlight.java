@@ -69,6 +69,7 @@ final class TokenFlight {
 
 	/**
 	 * The token in use, if any (it may be past its points).
+	 * @return the held token, or {@code null}
 	 */
 	@Nullable HeldToken held() {
 		return this.held;
@@ -86,6 +87,9 @@ final class TokenFlight {
 	 * What a caller that found no usable token in {@code seen} gets: the token of a
 	 * flight that completed since it looked, the hold while requests are held back, or a
 	 * flight to wait for (started here when none runs).
+	 * @param seen the token the caller found, or {@code null}
+	 * @param now the current time
+	 * @return what the caller gets
 	 */
 	Join join(@Nullable HeldToken seen, Instant now) {
 		Sinks.One<OAuth2AuthorizedClient> joined;
@@ -138,6 +142,7 @@ final class TokenFlight {
 
 	/**
 	 * Drop the given token if it is still the one held: it is never served again.
+	 * @param rejected the token the resource server rejected
 	 * @return whether it was dropped
 	 */
 	boolean drop(HeldToken rejected) {
@@ -152,6 +157,8 @@ final class TokenFlight {
 
 	/**
 	 * Whether the given token is the one held.
+	 * @param token the access token
+	 * @return whether it is held
 	 */
 	boolean holds(OAuth2AccessToken token) {
 		synchronized (this.lock) {
@@ -225,6 +232,8 @@ final class TokenFlight {
 	/**
 	 * Record a failed flight, then complete it: the flight is cleared and its callers are
 	 * answered even when recording the failure fails.
+	 * @param sink the flight
+	 * @param ex the failure
 	 */
 	private void failed(Sinks.One<OAuth2AuthorizedClient> sink, Throwable ex) {
 		try {
@@ -246,6 +255,11 @@ final class TokenFlight {
 	/**
 	 * The answer to a caller joining the flight: exactly one of a ready client, a hold, a
 	 * flight to wait for, or an error.
+	 *
+	 * @param ready the token of a flight that completed since the caller looked
+	 * @param holdBack the hold while token requests are held back
+	 * @param flight the flight to wait for
+	 * @param error the error to fail with
 	 */
 	record Join(@Nullable OAuth2AuthorizedClient ready, @Nullable HoldBack holdBack,
 			Sinks.@Nullable One<OAuth2AuthorizedClient> flight, @Nullable Throwable error) {

@@ -40,6 +40,8 @@ final class TokenWait {
 
 	/**
 	 * A token for a caller that may wait until {@code deadline}.
+	 * @param deadline until when the caller may wait
+	 * @return the authorized client, or an error
 	 */
 	Mono<OAuth2AuthorizedClient> acquire(Instant deadline) {
 		return Mono.defer(() -> {
@@ -83,6 +85,11 @@ final class TokenWait {
 	 * next attempt when that comes before the caller's deadline, or an error at once. No
 	 * lock, and nothing built but the caller's own error, which has no stack trace of its
 	 * own (its cause has one).
+	 * @param back the hold
+	 * @param now the current time
+	 * @param deadline the caller's deadline
+	 * @param fallback the token to serve rather than fail, or {@code null}
+	 * @return the answer to the caller
 	 */
 	private Mono<OAuth2AuthorizedClient> heldBack(HoldBack back, Instant now, Instant deadline,
 			@Nullable HeldToken fallback) {

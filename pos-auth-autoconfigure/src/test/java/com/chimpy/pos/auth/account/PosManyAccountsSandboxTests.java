@@ -37,7 +37,8 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Many accounts against the PoS sandbox with full auto-configuration: one password grant
@@ -133,9 +134,9 @@ class PosManyAccountsSandboxTests {
 		runner(false, WRONG).withPropertyValues("pos.auth.max-credential-rejections=1").run((context) -> {
 			WebClient client = context.getBean("posWebClient", WebClient.class);
 			for (int attempt = 0; attempt < 3; attempt++) {
-				assertThatThrownBy(() -> whoami(client, WRONG).block(Duration.ofSeconds(30)))
+				assertThatException().isThrownBy(() -> whoami(client, WRONG).block(Duration.ofSeconds(30)))
 					.satisfies((ex) -> assertThat(authorizationError(ex)).isNotNull())
-					.hasMessageNotContaining("wrong-password");
+					.withMessageNotContaining("wrong-password");
 			}
 			for (String account : stores(10)) {
 				if (!account.equals(WRONG)) {
@@ -182,17 +183,19 @@ class PosManyAccountsSandboxTests {
 					.retrieve()
 					.body(String.class)).contains(sub("store-1"));
 				int apiRequests = sandbox.apiRequests();
-				assertThatThrownBy(() -> whoami(webClient, "nowhere").block())
+				assertThatException().isThrownBy(() -> whoami(webClient, "nowhere").block())
 					.satisfies((ex) -> assertThat(authorizationError(ex).getError().getErrorCode())
 						.isEqualTo(PosTokenStates.UNKNOWN_ACCOUNT))
-					.hasMessageContaining("nowhere");
-				assertThatThrownBy(() -> restClient.get()
-					.uri("/whoami")
-					.attribute(PosAccounts.ATTRIBUTE, "nowhere")
-					.retrieve()
-					.body(String.class)).satisfies((ex) -> assertThat(authorizationError(ex)).isNotNull());
+					.withMessageContaining("nowhere");
+				assertThatException()
+					.isThrownBy(() -> restClient.get()
+						.uri("/whoami")
+						.attribute(PosAccounts.ATTRIBUTE, "nowhere")
+						.retrieve()
+						.body(String.class))
+					.satisfies((ex) -> assertThat(authorizationError(ex)).isNotNull());
 				// A run-time account is unknown here: no resolver bean
-				assertThatThrownBy(() -> whoami(webClient, "store-2").block())
+				assertThatException().isThrownBy(() -> whoami(webClient, "store-2").block())
 					.satisfies((ex) -> assertThat(authorizationError(ex)).isNotNull());
 				assertThat(sandbox.apiRequests()).isEqualTo(apiRequests);
 			});
@@ -223,9 +226,9 @@ class PosManyAccountsSandboxTests {
 			OAuth2AuthorizedClientManager imperative = context.getBean("posAuthorizedClientManager",
 					OAuth2AuthorizedClientManager.class);
 			assertThat(subject(imperative.authorize(request("store-7")))).isEqualTo("store-7");
-			assertThatThrownBy(() -> imperative.authorize(request("someone-else")))
-				.isInstanceOf(ClientAuthorizationException.class)
-				.hasMessageContaining("someone-else");
+			assertThatExceptionOfType(ClientAuthorizationException.class)
+				.isThrownBy(() -> imperative.authorize(request("someone-else")))
+				.withMessageContaining("someone-else");
 		});
 	}
 

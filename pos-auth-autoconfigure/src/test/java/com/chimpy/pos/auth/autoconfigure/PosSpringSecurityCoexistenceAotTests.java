@@ -4,8 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
-import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.autoconfigure.PosSpringSecurityCoexistenceTests.ReactiveManagerUser;
+import com.chimpy.pos.auth.test.PosSandbox;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration;

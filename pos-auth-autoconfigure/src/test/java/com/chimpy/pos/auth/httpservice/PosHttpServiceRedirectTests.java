@@ -7,11 +7,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
+import com.chimpy.pos.auth.autoconfigure.PosHttpServiceClientAutoConfiguration;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
-import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
-import com.chimpy.pos.auth.autoconfigure.PosHttpServiceClientAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;

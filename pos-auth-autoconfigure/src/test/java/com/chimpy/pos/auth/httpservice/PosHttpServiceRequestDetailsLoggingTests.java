@@ -11,11 +11,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
+import com.chimpy.pos.auth.autoconfigure.PosHttpServiceClientAutoConfiguration;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
-import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
-import com.chimpy.pos.auth.autoconfigure.PosHttpServiceClientAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;

@@ -15,11 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.autoconfigure.PosAuthMetricsAutoConfiguration;
+import com.chimpy.pos.auth.observation.PosAuthMeterBinder;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
-import com.chimpy.pos.auth.autoconfigure.PosAuthMetricsAutoConfiguration;
-import com.chimpy.pos.auth.observation.PosAuthMeterBinder;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;

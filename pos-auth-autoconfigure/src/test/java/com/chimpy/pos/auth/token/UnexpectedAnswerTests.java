@@ -16,11 +16,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
+import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
-import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
-import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;

@@ -19,8 +19,8 @@ import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;

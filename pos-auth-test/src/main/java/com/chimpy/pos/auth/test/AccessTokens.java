@@ -184,7 +184,7 @@ final class AccessTokens {
 	 * @return the {@code sub} claim, or {@code null} when the token is malformed or not
 	 * signed by this sandbox
 	 */
-	String subjectOf(String token) {
+	@Nullable String subjectOf(String token) {
 		try {
 			SignedJWT jwt = SignedJWT.parse(token);
 			if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(this.verifier)) {

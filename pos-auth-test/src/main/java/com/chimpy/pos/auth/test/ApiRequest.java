@@ -1,5 +1,7 @@
 package com.chimpy.pos.auth.test;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One request to the sandbox's PoS API as its request journal recorded it, with the user
  * whose access token it carried: for tests that check that every call went out with the
@@ -12,6 +14,6 @@ package com.chimpy.pos.auth.test;
  * @param status the status it was answered with, or -1 when the connection was reset or
  * no answer was sent yet
  */
-public record ApiRequest(String method, String url, String user, int status) {
+public record ApiRequest(String method, String url, @Nullable String user, int status) {
 
 }

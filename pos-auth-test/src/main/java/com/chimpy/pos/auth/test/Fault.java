@@ -53,13 +53,13 @@ public final class Fault {
 
 	private final int retryAfterSeconds;
 
-	private final Answer answer;
+	private final @Nullable Answer answer;
 
 	private Fault(Kind kind, int status, Duration delay, int retryAfterSeconds) {
 		this(kind, status, delay, retryAfterSeconds, null);
 	}
 
-	private Fault(Kind kind, int status, Duration delay, int retryAfterSeconds, Answer answer) {
+	private Fault(Kind kind, int status, Duration delay, int retryAfterSeconds, @Nullable Answer answer) {
 		this.kind = kind;
 		this.status = status;
 		this.delay = delay;
@@ -147,11 +147,11 @@ public final class Fault {
 	 * @throws IllegalStateException if this is not a raw answer
 	 */
 	public Fault withHeader(String name, String value) {
-		if (this.kind != Kind.ANSWER) {
+		Answer raw = this.answer;
+		if (this.kind != Kind.ANSWER || raw == null) {
 			throw new IllegalStateException("Only a raw answer takes headers, not " + this);
 		}
-		return new Fault(this.kind, this.status, this.delay, this.retryAfterSeconds,
-				this.answer.withHeader(name, value));
+		return new Fault(this.kind, this.status, this.delay, this.retryAfterSeconds, raw.withHeader(name, value));
 	}
 
 	/**
@@ -308,7 +308,8 @@ public final class Fault {
 
 	private String describe() {
 		return switch (this.kind) {
-			case ANSWER -> "answer(" + this.status + ", headers " + this.answer.headers().keySet() + ")";
+			case ANSWER -> "answer(" + this.status + ", headers "
+					+ ((this.answer != null) ? this.answer.headers().keySet() : "none") + ")";
 			case LATENCY -> "latency(" + this.delay + ")";
 			case STATUS -> (this.retryAfterSeconds >= 0)
 					? "status(" + this.status + ", Retry-After " + this.retryAfterSeconds + ")"

@@ -3,6 +3,7 @@ package com.chimpy.pos.auth.test;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -33,7 +34,7 @@ final class FaultAnswers {
 		Duration delay = fault.delay();
 		return switch (fault.kind()) {
 			case LATENCY -> realAnswer.get().toResponseDefinition(delay);
-			case ANSWER -> fault.answer().toResponseDefinition(delay);
+			case ANSWER -> Objects.requireNonNull(fault.answer(), "answer").toResponseDefinition(delay);
 			case STATUS -> statusAnswer(fault, apiEndpoint).toResponseDefinition(delay);
 			case CONNECTION_RESET -> connectionReset(delay);
 			case MALFORMED_BODY -> new Answer(200, Map.of("Content-Type", "application/json;charset=UTF-8"),

@@ -67,7 +67,10 @@ final class LoginGuard {
 		return this.consecutiveFailures.getOrDefault(username, 0) >= this.maxFailedLogins;
 	}
 
-	/** Forgets the failed attempts of one user name, unblocking it. */
+	/**
+	 * Forgets the failed attempts of one user name, unblocking it.
+	 * @param username the user name
+	 */
 	synchronized void unblock(String username) {
 		this.consecutiveFailures.remove(username);
 	}

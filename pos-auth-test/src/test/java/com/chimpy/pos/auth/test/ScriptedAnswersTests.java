@@ -1,10 +1,5 @@
 package com.chimpy.pos.auth.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -14,6 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Scripted answers of the sandbox's endpoints ({@link Fault#answer(int, Map, String)} and
@@ -115,7 +116,7 @@ class ScriptedAnswersTests {
 	void delayedResetBreaksTheConnection() {
 		PosSandbox sandbox = extension.sandbox();
 		sandbox.tokenEndpoint().failNext(1, Fault.connectionReset().delayed(Duration.ofMillis(100)));
-		assertThatThrownBy(this::login).isInstanceOf(HttpTestClient.UncheckedIOExceptionWrapper.class);
+		assertThatExceptionOfType(HttpTestClient.UncheckedIOExceptionWrapper.class).isThrownBy(this::login);
 		assertThat(login().statusCode()).isEqualTo(200);
 	}
 
@@ -139,11 +140,10 @@ class ScriptedAnswersTests {
 		try (RefusingPort refusing = RefusingPort.open()) {
 			port = refusing.port();
 			assertThat(refusing.url("/oauth/token")).isEqualTo("http://127.0.0.1:" + port + "/oauth/token");
-			assertThatThrownBy(() -> this.http.postJson(refusing.url("/oauth/token"), Map.of()))
-				.hasCauseInstanceOf(ConnectException.class);
-			assertThatThrownBy(() -> PosSandbox.builder().port(port).build().start())
-				.isInstanceOf(IllegalStateException.class)
-				.hasMessageContaining(Integer.toString(port));
+			assertThatException().isThrownBy(() -> this.http.postJson(refusing.url("/oauth/token"), Map.of()))
+				.withCauseInstanceOf(ConnectException.class);
+			assertThatIllegalStateException().isThrownBy(() -> PosSandbox.builder().port(port).build().start())
+				.withMessageContaining(Integer.toString(port));
 		}
 	}
 
