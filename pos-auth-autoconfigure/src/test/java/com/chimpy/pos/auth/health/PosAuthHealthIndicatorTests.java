@@ -111,9 +111,20 @@ class PosAuthHealthIndicatorTests {
 				Health health = context.getBean(PosAuthHealthIndicator.class).health();
 				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 				assertThat(health.getDetails()).containsEntry("error", "invalid_grant").containsEntry("stopped", true);
-				context.getBean(PosTokenState.class).reset();
-				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
 				assertThat(sandbox.tokenRequests()).isEqualTo(1);
+				context.getBean(PosTokenState.class).reset();
+				Health afterReset = context.getBean(PosAuthHealthIndicator.class).health();
+				assertThat(afterReset.getStatus()).isEqualTo(Status.UP);
+				assertThat(afterReset.getDetails()).doesNotContainKey("error").containsEntry("stopped", false);
+				assertThat(sandbox.tokenRequests()).as("health checks send nothing").isEqualTo(1);
+				// the reset let exactly one password grant through; rejected again, the
+				// status goes DOWN again
+				assertThatExceptionOfType(ClientAuthorizationException.class)
+					.isThrownBy(() -> callApi(context.getBean("posWebClient", WebClient.class)));
+				Health again = context.getBean(PosAuthHealthIndicator.class).health();
+				assertThat(again.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(again.getDetails()).containsEntry("error", "invalid_grant").containsEntry("stopped", true);
+				assertThat(sandbox.tokenRequests()).isEqualTo(2);
 			});
 	}
 

@@ -1,171 +1,125 @@
 package com.chimpy.pos.auth.token;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.chimpy.pos.auth.token.LifecycleFixture.TokenServer;
+import com.chimpy.pos.auth.token.VirtualTimeFixture.Call;
 
-import org.springframework.security.oauth2.client.ClientAuthorizationException;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.PASSWORD;
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.oauth2Error;
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.token;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Rejected credentials never get near the authorization server's lockout (Auth0 blocks a
  * user after 10 failed logins): continuous calls with a wrong password send at most
- * {@code max-credential-rejections} password grants; {@code too_many_attempts} stops at
- * once; {@link PosTokenState#reset()} allows a new attempt.
+ * {@code max-credential-rejections} password grants, spaced by {@code rejection-backoff}
+ * doubling; {@code too_many_attempts} stops at once; {@link PosTokenState#reset()} allows
+ * a new attempt.
  * <p>
- * Time compression: the requirement speaks of 60 s of continuous calls with the default
- * rejection backoff of one minute. These tests use a rejection backoff of 200 ms, so the
- * pauses after the first and second rejection (200 ms and 400 ms) have long elapsed
- * within 3 s of continuous calls: the calls go on for about five times the sum of all
- * pauses, as 60 s do not even reach the end of the first default pause. What is asserted
- * does not depend on the duration: once the limit is reached the count no longer grows,
- * however long the calls go on.
+ * In virtual time with the default rejection backoff of one minute: a call every 100 ms
+ * for ten minutes (far beyond the pauses of 1 and 2 minutes) reaches the server exactly
+ * at 0, 1 and 3 minutes, and never again. Every call fails at once.
  */
 class CredentialRejectionLifecycleTests {
 
-	private static final String INVALID_GRANT = "{\"error\":\"invalid_grant\",\"error_description\":\"Wrong email or password.\"}";
+	private static final Duration REJECTION_BACKOFF = Duration.ofMinutes(1);
 
-	private TokenServer tokens;
+	private VirtualTimeFixture time;
 
 	@BeforeEach
-	void startServer() {
-		this.tokens = new TokenServer();
+	void startTime() {
+		this.time = new VirtualTimeFixture();
 	}
 
 	@AfterEach
-	void stopServer() {
-		this.tokens.close();
+	void stopTime() {
+		this.time.close();
 	}
 
 	@Test
-	void wrongPasswordUnderContinuousCallsReachesTheServerAtMostMaxRejectionsTimes() throws Exception {
-		rejectWith(403, INVALID_GRANT);
+	void wrongPasswordUnderContinuousCallsReachesTheServerAtMostMaxRejectionsTimes() {
+		this.time.endpoint.always(PASSWORD, oauth2Error("invalid_grant"));
 		PosTokenState state = state(3);
-		List<ClientAuthorizationException> failures = callContinuously(state, Duration.ofSeconds(3));
-
-		List<LoggedRequest> requests = this.tokens.requests();
-		assertThat(requests).hasSize(3).allMatch((request) -> "password".equals(LifecycleFixture.grantType(request)));
-		// spaced out exponentially: 200 ms, then 400 ms
-		long first = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
-		long second = requests.get(2).getLoggedDate().getTime() - requests.get(1).getLoggedDate().getTime();
-		assertThat(first).isGreaterThanOrEqualTo(190);
-		assertThat(second).isGreaterThanOrEqualTo(390);
+		List<Call> calls = callContinuously(state, Duration.ofMinutes(10));
+		Instant start = VirtualTimeFixture.START;
+		assertThat(this.time.endpoint.requestTimes()).containsExactly(start, start.plus(REJECTION_BACKOFF),
+				start.plus(REJECTION_BACKOFF.multipliedBy(3)));
 		assertThat(state.isStopped()).isTrue();
 		assertThat(state.getCredentialRejection().getErrorCode()).isEqualTo("invalid_grant");
-		assertThat(failures).isNotEmpty().allSatisfy((ex) -> {
-			assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant");
-			assertThat(String.valueOf(ex.getMessage())).doesNotContain(LifecycleFixture.PASSWORD);
+		assertThat(calls).allSatisfy((call) -> {
+			assertThat(call.took()).isZero();
+			assertThat(call.errorCode()).isEqualTo("invalid_grant");
+			assertThat(String.valueOf(call.error().getMessage())).doesNotContain(VirtualTimeFixture.PASSWORD);
 		});
-		assertThat(state.toString()).doesNotContain(LifecycleFixture.PASSWORD);
+		assertThat(state.toString()).doesNotContain(VirtualTimeFixture.PASSWORD);
 
 		// reset: exactly one new attempt reaches the server
 		state.reset();
 		assertThat(state.isStopped()).isFalse();
-		assertThatExceptionOfType(ClientAuthorizationException.class)
-			.isThrownBy(() -> state.authorizedClient().block(Duration.ofSeconds(5)))
-			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
-		assertThat(this.tokens.count()).isEqualTo(4);
+		Call afterReset = this.time.call(state);
+		assertThat(afterReset.errorCode()).isEqualTo("invalid_grant");
+		assertThat(this.time.endpoint.requests()).hasSize(4);
 
-		// the credentials are corrected on the server side: after the pause and a reset,
-		// a token
-		this.tokens.issuing(60, 0, false);
+		// the credentials are corrected on the server side: after a reset, a token
+		this.time.endpoint.always(PASSWORD, token(Duration.ofMinutes(1)));
 		state.reset();
-		assertThat(state.authorizedClient().block(Duration.ofSeconds(5)).getAccessToken().getTokenValue())
-			.isEqualTo("at-1");
+		assertThat(this.time.tokenNow(state)).isEqualTo("at-1");
 		assertThat(state.getCredentialRejection()).isNull();
-		assertThat(this.tokens.count()).isEqualTo(5);
+		assertThat(this.time.endpoint.requests()).hasSize(5);
 	}
 
 	@Test
-	void tooManyAttemptsStopsAtOnce() throws Exception {
-		rejectWith(429, "{\"error\":\"too_many_attempts\",\"error_description\":\"Your account has been blocked.\"}");
+	void tooManyAttemptsStopsAtOnce() {
+		this.time.endpoint.always(PASSWORD, oauth2Error(PosTokenResponseClient.TOO_MANY_ATTEMPTS));
 		PosTokenState state = state(3);
-		List<ClientAuthorizationException> failures = callContinuously(state, Duration.ofSeconds(1));
-		assertThat(this.tokens.count()).isEqualTo(1);
+		List<Call> calls = callContinuously(state, Duration.ofMinutes(5));
+		assertThat(this.time.endpoint.requests()).hasSize(1);
 		assertThat(state.isStopped()).isTrue();
-		assertThat(failures).isNotEmpty()
-			.allSatisfy((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("too_many_attempts"));
+		assertThat(calls)
+			.allSatisfy((call) -> assertThat(call.errorCode()).isEqualTo(PosTokenResponseClient.TOO_MANY_ATTEMPTS));
 		state.reset();
-		assertThatExceptionOfType(ClientAuthorizationException.class)
-			.isThrownBy(() -> state.authorizedClient().block(Duration.ofSeconds(5)));
-		assertThat(this.tokens.count()).isEqualTo(2);
+		assertThat(this.time.call(state).error()).isNotNull();
+		assertThat(this.time.endpoint.requests()).hasSize(2);
 	}
 
 	/**
 	 * A limit of 1 stops after the first rejection.
 	 */
 	@Test
-	void aLimitOfOneStopsAfterTheFirstRejection() throws Exception {
-		rejectWith(403, INVALID_GRANT);
+	void aLimitOfOneStopsAfterTheFirstRejection() {
+		this.time.endpoint.always(PASSWORD, oauth2Error("invalid_grant"));
 		PosTokenState state = state(1);
-		callContinuously(state, Duration.ofMillis(800));
-		assertThat(this.tokens.count()).isEqualTo(1);
+		callContinuously(state, Duration.ofMinutes(5));
+		assertThat(this.time.endpoint.requests()).hasSize(1);
 		assertThat(state.isStopped()).isTrue();
 	}
 
-	private void rejectWith(int status, String body) {
-		this.tokens.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH))
-			.willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
-	}
-
 	private PosTokenState state(int maxRejections) {
-		return LifecycleFixture.tokenState(
-				this.tokens.uri(), null, LifecycleFixture.settings(Duration.ofSeconds(1), Duration.ofSeconds(1),
-						Duration.ofMillis(100), Duration.ofMillis(200), maxRejections),
-				Duration.ofMillis(500), Duration.ofMillis(500));
+		return this.time.state(VirtualTimeFixture.settings(Duration.ofSeconds(30), Duration.ofSeconds(20),
+				Duration.ofSeconds(1), Duration.ofMinutes(2), REJECTION_BACKOFF, maxRejections));
 	}
 
 	/**
-	 * Four threads call without pause for the given time; every call must fail with a
-	 * {@link ClientAuthorizationException} in bounded time.
+	 * A call every 100 ms (virtual) for the given time; every call must have failed by
+	 * the time the next one starts.
 	 */
-	private static List<ClientAuthorizationException> callContinuously(PosTokenState state, Duration duration)
-			throws InterruptedException {
-		List<ClientAuthorizationException> failures = Collections.synchronizedList(new ArrayList<>());
-		List<Throwable> unexpected = Collections.synchronizedList(new ArrayList<>());
-		AtomicInteger calls = new AtomicInteger();
-		long end = System.nanoTime() + duration.toNanos();
-		ExecutorService pool = Executors.newFixedThreadPool(4);
-		for (int i = 0; i < 4; i++) {
-			pool.submit(() -> {
-				while (System.nanoTime() < end) {
-					calls.incrementAndGet();
-					try {
-						state.authorizedClient().block(Duration.ofSeconds(3));
-						unexpected.add(new AssertionError("a call got a token"));
-					}
-					catch (ClientAuthorizationException ex) {
-						failures.add(ex);
-					}
-					catch (Throwable ex) {
-						unexpected.add(ex);
-					}
-					LifecycleFixture.sleep(2);
-				}
-			});
+	private List<Call> callContinuously(PosTokenState state, Duration duration) {
+		List<Call> calls = new ArrayList<>();
+		Instant end = this.time.now().plus(duration);
+		while (this.time.now().isBefore(end)) {
+			Call call = this.time.call(state);
+			calls.add(call);
+			this.time.advance(Duration.ofMillis(100));
+			assertThat(call.error()).as("%s", call).isNotNull();
 		}
-		pool.shutdown();
-		assertThat(pool.awaitTermination(duration.toSeconds() + 10, TimeUnit.SECONDS)).isTrue();
-		assertThat(unexpected).isEmpty();
-		assertThat(failures).hasSize(calls.get());
-		return failures;
+		return calls;
 	}
 
 }

@@ -6,37 +6,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.http.Fault;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import com.chimpy.pos.auth.token.LifecycleFixture.TokenServer;
+import com.chimpy.pos.auth.token.ScriptedTokenEndpoint.Answer;
+import com.chimpy.pos.auth.token.VirtualTimeFixture.Call;
 
-import org.springframework.security.oauth2.client.ClientAuthorizationException;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The token endpoint fails in nine ways, in three phases of the token's life. Settings of
- * every cell: {@code max-wait} 800 ms, {@code request-timeout} 1 s, {@code read-timeout}
- * and {@code connect-timeout} 300 ms, {@code retry-backoff} 100 ms (doubling, with
- * jitter, up to 800 ms), tokens of 2 s (1 s for the expiry phase), refresh-ahead and
- * expiry margin capped at half and a tenth of the lifetime. The fault is in place from
- * before the first attempt; it is lifted 150 ms after the first failed background attempt
- * (renewal while valid) or once the failing call has returned (cold start, after expiry).
- * Every cell then also checks that the state recovers by itself.
+ * The token endpoint fails in nine ways, in three phases of the token's life, in virtual
+ * time. Settings of every cell: {@code max-wait} 800 ms, {@code request-timeout} 1 s,
+ * {@code retry-backoff} 100 ms (doubling, with jitter of ±20 %, up to 800 ms), tokens of
+ * 2 s (1 s for the expiry phase), refresh-ahead and expiry margin capped at half and a
+ * tenth of the lifetime. Each fault is what the token response client reports for it
+ * ({@link TokenEndpointFaultClassificationTests} checks that over HTTP): a read timeout
+ * is a failure 300 ms after the request was sent, the others fail as they are answered.
+ * The fault is in place from before the first attempt; it is lifted 150 ms after the
+ * first failed background attempt (renewal while valid) or once the failing call has
+ * returned (cold start, after expiry). Every cell then also checks that the state
+ * recovers by itself.
  *
  * <pre>
  * | fault                           | cold start                         | renewal while valid                  | renewal after expiry               |
@@ -60,16 +54,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * |                                 | a token response: transient)       |                                      |                                    |
  * | 200 without access_token        | as malformed JSON                  | B                                    | as malformed JSON                  |
  * | 200 with token_type "mac"       | as malformed JSON                  | B                                    | as malformed JSON                  |
- * </pre>
- *
- * Nothing hangs: every failing call returns within max-wait plus one request timeout, and
- * every cell ends with a successful call once the endpoint answers again.
- * Connection-refused and timeout cells cannot count attempts (no server to log them, or a
- * log entry only when the late answer goes out); all others check the attempts in the
- * token server's journal. The cells run concurrently (each with its own servers and token
- * state) to keep the suite short.
+ * </pre> * Nothing hangs: every failing call returns at or before its {@code max-wait}
+ * (exactly, in virtual time), and every cell ends with a successful call once the
+ * endpoint answers again. Attempts are counted and timed from the scripted endpoint's
+ * journal.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class TokenEndpointFaultMatrixTests {
 
 	private static final Duration MAX_WAIT = Duration.ofMillis(800);
@@ -78,31 +67,43 @@ class TokenEndpointFaultMatrixTests {
 
 	private static final Duration READ_TIMEOUT = Duration.ofMillis(300);
 
-	private static final Duration BOUND = MAX_WAIT.plus(REQUEST_TIMEOUT).plusMillis(300);
+	private static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
+
+	private static final Duration MAX_RETRY_BACKOFF = Duration.ofMillis(800);
+
+	private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
 	enum TokenFault {
 
-		CONNECTION_REFUSED(null), CONNECTION_RESET(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
-		TIMEOUT(json("{\"access_token\":\"at-late\",\"token_type\":\"Bearer\",\"expires_in\":60}")
-			.withFixedDelay(1500)),
-		HTTP_500(aResponse().withStatus(500).withBody("Internal Server Error")),
-		HTTP_503_RETRY_AFTER(aResponse().withStatus(503).withHeader("Retry-After", "1")),
-		HTTP_429_RETRY_AFTER(aResponse().withStatus(429)
-			.withHeader("Retry-After", "1")
-			.withHeader("Content-Type", "application/json")
-			.withBody("{\"error\":\"too_many_requests\",\"error_description\":\"Global limit has been reached\"}")),
-		MALFORMED_JSON(json("{\"access_token\":\"at-x\",\"token_type\":")),
-		MISSING_ACCESS_TOKEN(json("{\"token_type\":\"Bearer\",\"expires_in\":60}")),
-		TOKEN_TYPE_NOT_BEARER(json("{\"access_token\":\"at-x\",\"token_type\":\"mac\",\"expires_in\":60}"));
+		CONNECTION_REFUSED(ScriptedTokenEndpoint.failure(TokenEndpointException.Kind.UNAVAILABLE, false, 0, null)),
+		CONNECTION_RESET(ScriptedTokenEndpoint.failure(TokenEndpointException.Kind.UNAVAILABLE, true, 0, null)),
+		TIMEOUT(ScriptedTokenEndpoint.delayed(READ_TIMEOUT,
+				ScriptedTokenEndpoint.failure(TokenEndpointException.Kind.UNAVAILABLE, true, 0, null))),
+		HTTP_500(ScriptedTokenEndpoint.failure(TokenEndpointException.Kind.UNAVAILABLE, true, 500, null,
+				OAuth2ErrorCodes.SERVER_ERROR)),
+		HTTP_503_RETRY_AFTER(
+				ScriptedTokenEndpoint.failure(TokenEndpointException.Kind.UNAVAILABLE, true, 503, RETRY_AFTER)),
+		HTTP_429_RETRY_AFTER(ScriptedTokenEndpoint.failure(TokenEndpointException.Kind.UNAVAILABLE, true, 429,
+				RETRY_AFTER, "too_many_requests")),
+		MALFORMED_JSON(ScriptedTokenEndpoint.failure(TokenEndpointException.Kind.UNEXPECTED_RESPONSE, true, 200, null)),
+		MISSING_ACCESS_TOKEN(
+				ScriptedTokenEndpoint.failure(TokenEndpointException.Kind.UNEXPECTED_RESPONSE, true, 200, null)),
+		TOKEN_TYPE_NOT_BEARER(
+				ScriptedTokenEndpoint.failure(TokenEndpointException.Kind.UNEXPECTED_RESPONSE, true, 200, null));
 
-		private final ResponseDefinitionBuilder answer;
+		private final Answer answer;
 
-		TokenFault(ResponseDefinitionBuilder answer) {
+		TokenFault(Answer answer) {
 			this.answer = answer;
 		}
 
 		boolean retryAfter() {
 			return this == HTTP_503_RETRY_AFTER || this == HTTP_429_RETRY_AFTER;
+		}
+
+		/** How long after it was sent an attempt fails. */
+		Duration latency() {
+			return (this == TIMEOUT) ? READ_TIMEOUT : Duration.ZERO;
 		}
 
 		/**
@@ -114,46 +115,22 @@ class TokenEndpointFaultMatrixTests {
 					? PosTokenResponseClient.INVALID_TOKEN_RESPONSE : OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE;
 		}
 
-		/**
-		 * Whether the token server's journal shows a failed attempt soon after it
-		 * arrived: not when nothing listens, and not for the slow answer, which WireMock
-		 * logs only when it goes out, 1.5 s later, long after the client gave up.
-		 */
-		boolean logged() {
-			return this != CONNECTION_REFUSED && this != TIMEOUT;
-		}
-
-		void apply(TokenServer tokens) {
-			if (this.answer == null) {
-				tokens.refuseConnections();
-			}
-			else {
-				tokens.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).willReturn(this.answer));
-			}
-		}
-
-		private static ResponseDefinitionBuilder json(String body) {
-			return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+		void apply(ScriptedTokenEndpoint endpoint) {
+			endpoint.always(this.answer);
 		}
 
 	}
 
-	/**
-	 * Loads and initializes the HTTP client and server code once, before the cells run
-	 * side by side with their tight timeouts.
-	 */
-	@BeforeAll
-	static void warmUp() {
-		try (TokenServer tokens = new TokenServer()) {
-			tokens.issuing(60, 0, false);
-			LifecycleFixture
-				.tokenState(tokens.uri(), null,
-						LifecycleFixture.settings(Duration.ofSeconds(10), Duration.ofSeconds(10),
-								Duration.ofMillis(100), Duration.ofSeconds(1), 3),
-						Duration.ofSeconds(5), Duration.ofSeconds(5))
-				.authorizedClient()
-				.block(Duration.ofSeconds(20));
-		}
+	private VirtualTimeFixture time;
+
+	@BeforeEach
+	void startTime() {
+		this.time = new VirtualTimeFixture();
+	}
+
+	@AfterEach
+	void stopTime() {
+		this.time.close();
 	}
 
 	static Stream<Arguments> faults() {
@@ -165,27 +142,25 @@ class TokenEndpointFaultMatrixTests {
 	 */
 	@ParameterizedTest(name = "cold start: {0}")
 	@MethodSource("faults")
-	void coldStart(TokenFault fault) throws Exception {
-		try (TokenServer tokens = new TokenServer()) {
-			tokens.issuing(2, 0, false);
-			fault.apply(tokens);
-			PosTokenState state = state(tokens);
-			Instant start = Instant.now();
-			ClientAuthorizationException ex = failsInBoundedTime(state);
-			Duration took = Duration.between(start, Instant.now());
-			assertThat(ex.getError().getErrorCode()).isEqualTo(fault.errorCode());
-			assertThat(ex.getMessage()).contains("'pos'").contains("last failure");
-			assertThat(state.getExpiresAt()).isNull();
-			if (fault.retryAfter()) {
-				assertThat(took).as("fails at once: Retry-After lies beyond max-wait")
-					.isLessThan(Duration.ofMillis(400));
-				assertThat(tokens.count()).isEqualTo(1);
-			}
-			else if (fault.logged()) {
-				assertThat(tokens.count()).as("retried with backoff within max-wait").isBetween(2, 8);
-			}
-			recover(tokens, fault, state);
+	void coldStart(TokenFault fault) {
+		fault.apply(this.time.endpoint);
+		PosTokenState state = state();
+		Call call = this.time.call(state);
+		this.time.advance(MAX_WAIT);
+		assertFailedWithinMaxWait(call, fault);
+		assertThat(call.error().getMessage()).contains("'pos'").contains("last failure");
+		assertThat(state.getExpiresAt()).isNull();
+		List<Instant> attempts = this.time.endpoint.requestTimes();
+		if (fault.retryAfter()) {
+			assertThat(call.took()).as("fails at once: Retry-After lies beyond max-wait").isZero();
+			assertThat(attempts).hasSize(1);
 		}
+		else {
+			assertThat(attempts).as("retried with backoff within max-wait").hasSizeBetween(2, 8);
+			assertBackoffBetween(attempts, fault, 0);
+			assertThat(attempts).allSatisfy((at) -> assertThat(at).isBefore(call.start().plus(MAX_WAIT)));
+		}
+		recover(fault, state);
 	}
 
 	/**
@@ -194,94 +169,64 @@ class TokenEndpointFaultMatrixTests {
 	 */
 	@ParameterizedTest(name = "renewal while valid: {0}")
 	@MethodSource("faults")
-	void renewalWhileValid(TokenFault fault) throws Exception {
-		try (TokenServer tokens = new TokenServer()) {
-			tokens.issuing(2, 0, false);
-			PosTokenState state = state(tokens);
-			// Normally at-1 after one request; on a loaded machine the first answer may
-			// miss the tight read
-			// timeout and the retry brings at-2: everything below is relative to what the
-			// first call got.
-			String first = token(state);
-			String next = nextToken(first);
-			int before = tokens.count();
-			Instant expiresAt = state.getExpiresAt();
-			Instant hardAt = expiresAt.minusMillis(200);
-			fault.apply(tokens);
-			TokenConcurrencyTests.sleepUntil(expiresAt.minusMillis(950));
-			Instant restoreAt = Instant.now().plusMillis(150);
-			boolean restored = false;
-			List<Call> calls = new ArrayList<>();
-			Instant end = expiresAt.plusSeconds(3);
-			while (Instant.now().isBefore(end)) {
-				// lifted 150 ms after the first call, and only once the server has
-				// answered the first background
-				// attempt with the fault (under load that attempt may take longer than
-				// 150 ms to arrive)
-				if (!restored && !Instant.now().isBefore(restoreAt)
-						&& (!fault.logged() || tokens.journal().size() >= 2)) {
-					restore(tokens);
-					restored = true;
-				}
-				Instant callStart = Instant.now();
-				try {
-					String value = state.authorizedClient()
-						.map((client) -> client.getAccessToken().getTokenValue())
-						.block(BOUND.plusSeconds(1));
-					calls.add(new Call(callStart, Duration.between(callStart, Instant.now()), value, null));
-				}
-				catch (RuntimeException ex) {
-					calls.add(new Call(callStart, Duration.between(callStart, Instant.now()), null, ex));
-				}
-				if (restored && callStart.isAfter(expiresAt) && next.equals(calls.get(calls.size() - 1).token)) {
-					break;
-				}
-				Thread.sleep(25);
+	void renewalWhileValid(TokenFault fault) {
+		this.time.endpoint.always(ScriptedTokenEndpoint.token(Duration.ofSeconds(2)));
+		PosTokenState state = state();
+		assertThat(this.time.tokenNow(state)).isEqualTo("at-1");
+		Instant expiresAt = state.getExpiresAt();
+		Instant refreshAt = expiresAt.minusSeconds(1);
+		Instant hardAt = expiresAt.minusMillis(200);
+		fault.apply(this.time.endpoint);
+		this.time.advanceTo(refreshAt);
+		Instant restoreAt = null;
+		List<Call> calls = new ArrayList<>();
+		while (this.time.now().isBefore(expiresAt.plusSeconds(3))) {
+			if (restoreAt == null && this.time.endpoint.requests().size() >= 2) {
+				restoreAt = this.time.now().plusMillis(150);
 			}
-			List<Long> attemptsSeen = tokens.requests().stream().map((r) -> r.getLoggedDate().getTime()).toList();
-			assertThat(calls)
-				.as("no call fails (token requests at %s, expiry %s)", attemptsSeen, expiresAt.toEpochMilli())
-				.allSatisfy((call) -> assertThat(call.failure).isNull());
-			assertThat(calls).as("before expiry: the old or the new token")
-				.filteredOn((call) -> call.start.isBefore(expiresAt))
-				.allSatisfy((call) -> assertThat(call.token).isIn(first, next));
-			assertThat(calls).as("after expiry: the new token")
-				.filteredOn((call) -> call.start.isAfter(expiresAt))
-				.isNotEmpty()
-				.allSatisfy((call) -> assertThat(call.token).isEqualTo(next));
-			assertThat(calls).as("no call waits before the hard point")
-				.filteredOn((call) -> call.start.isBefore(hardAt))
-				.isNotEmpty()
-				.allSatisfy((call) -> assertThat(call.took).isLessThan(Duration.ofMillis(250)));
-			List<Long> attempts = tokens.requests()
-				.stream()
-				.skip(before - 1)
-				.map((r) -> r.getLoggedDate().getTime())
-				.toList();
-			if (fault.retryAfter()) {
-				assertThat(calls)
-					.as("the old token is served until it expires (token requests at %s, expiry %s)", attempts,
-							expiresAt.toEpochMilli())
-					// a call that starts a moment before the expiry may be looked at just
-					// after it
-					.filteredOn((call) -> call.start.isBefore(expiresAt.minusMillis(20)))
-					.allSatisfy((call) -> assertThat(call.token).isEqualTo(first));
-				assertThat(attempts).hasSize(3);
-				assertThat(attempts.get(2) - attempts.get(1)).as("Retry-After honoured").isGreaterThanOrEqualTo(995);
+			if (restoreAt != null && !this.time.now().isBefore(restoreAt)) {
+				restore();
+				restoreAt = Instant.MAX;
 			}
-			else {
-				assertThat(calls).as("the new token arrives while the old is still valid").anySatisfy((call) -> {
-					assertThat(call.start).isBefore(expiresAt);
-					assertThat(call.token).isEqualTo(next);
-				});
-				if (fault.logged()) {
-					assertThat(attempts.size()).as("initial + failed attempts + success").isGreaterThanOrEqualTo(3);
-					for (int i = 2; i < attempts.size(); i++) {
-						assertThat(attempts.get(i) - attempts.get(i - 1)).as("backoff between attempts")
-							.isGreaterThanOrEqualTo(75);
-					}
-				}
+			Call call = this.time.call(state);
+			calls.add(call);
+			this.time.advance(Duration.ofMillis(25));
+			if (call.start().isAfter(expiresAt) && "at-2".equals(call.token())) {
+				break;
 			}
+		}
+		List<Instant> attempts = this.time.endpoint.requestTimes();
+		assertThat(calls).as("no call fails (token requests at %s, expiry %s)", attempts, expiresAt)
+			.allSatisfy((call) -> {
+				assertThat(call.isDone()).isTrue();
+				assertThat(call.error()).isNull();
+			});
+		assertThat(calls).as("before expiry: the old or the new token")
+			.filteredOn((call) -> call.start().isBefore(expiresAt))
+			.allSatisfy((call) -> assertThat(call.token()).isIn("at-1", "at-2"));
+		assertThat(calls).as("from expiry on: the new token")
+			.filteredOn((call) -> !call.start().isBefore(expiresAt))
+			.isNotEmpty()
+			.allSatisfy((call) -> assertThat(call.token()).isEqualTo("at-2"));
+		assertThat(calls).as("no call waits before the hard point")
+			.filteredOn((call) -> call.start().isBefore(hardAt))
+			.isNotEmpty()
+			.allSatisfy((call) -> assertThat(call.took()).isZero());
+		assertThat(attempts.get(1)).as("the first renewal starts at the refresh-ahead point").isEqualTo(refreshAt);
+		if (fault.retryAfter()) {
+			assertThat(calls).as("the old token is served until it expires")
+				.filteredOn((call) -> call.start().isBefore(expiresAt))
+				.allSatisfy((call) -> assertThat(call.token()).isEqualTo("at-1"));
+			assertThat(attempts).as("initial, failed renewal, renewal after Retry-After").hasSize(3);
+			assertThat(attempts.get(2)).as("Retry-After honoured").isEqualTo(refreshAt.plus(RETRY_AFTER));
+		}
+		else {
+			assertThat(calls).as("the new token arrives while the old is still valid").anySatisfy((call) -> {
+				assertThat(call.start()).isBefore(expiresAt);
+				assertThat(call.token()).isEqualTo("at-2");
+			});
+			assertThat(attempts.size()).as("initial + failed attempts + success").isGreaterThanOrEqualTo(3);
+			assertBackoffBetween(attempts, fault, 1);
 		}
 	}
 
@@ -291,81 +236,69 @@ class TokenEndpointFaultMatrixTests {
 	 */
 	@ParameterizedTest(name = "renewal after expiry: {0}")
 	@MethodSource("faults")
-	void renewalAfterExpiry(TokenFault fault) throws Exception {
-		try (TokenServer tokens = new TokenServer()) {
-			tokens.issuing(1, 0, false);
-			PosTokenState state = state(tokens);
-			assertThat(token(state)).startsWith("at-");
-			int before = tokens.count();
-			fault.apply(tokens);
-			TokenConcurrencyTests.sleepUntil(state.getExpiresAt().plusMillis(20));
-			Instant start = Instant.now();
-			ClientAuthorizationException ex = failsInBoundedTime(state);
-			Duration took = Duration.between(start, Instant.now());
-			assertThat(ex.getError().getErrorCode()).isEqualTo(fault.errorCode());
-			if (fault.retryAfter()) {
-				assertThat(took).isLessThan(Duration.ofMillis(400));
-				assertThat(tokens.count() - before).isEqualTo(1);
-			}
-			else if (fault.logged()) {
-				assertThat(tokens.count() - before).isBetween(2, 8);
-			}
-			recover(tokens, fault, state);
+	void renewalAfterExpiry(TokenFault fault) {
+		this.time.endpoint.always(ScriptedTokenEndpoint.token(Duration.ofSeconds(1)));
+		PosTokenState state = state();
+		assertThat(this.time.tokenNow(state)).isEqualTo("at-1");
+		fault.apply(this.time.endpoint);
+		this.time.advanceTo(state.getExpiresAt().plusMillis(20));
+		Call call = this.time.call(state);
+		this.time.advance(MAX_WAIT);
+		assertFailedWithinMaxWait(call, fault);
+		List<Instant> attempts = this.time.endpoint.requestTimes();
+		if (fault.retryAfter()) {
+			assertThat(call.took()).isZero();
+			assertThat(attempts).hasSize(2);
 		}
+		else {
+			assertThat(attempts.size() - 1).isBetween(2, 8);
+			assertBackoffBetween(attempts, fault, 1);
+		}
+		recover(fault, state);
 	}
 
-	private static PosTokenState state(TokenServer tokens) {
-		return LifecycleFixture.tokenState(tokens.uri(), null,
-				LifecycleFixture.settings(MAX_WAIT, REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(1), 3),
-				READ_TIMEOUT, READ_TIMEOUT);
+	private PosTokenState state() {
+		return this.time.state(VirtualTimeFixture.settings(MAX_WAIT, REQUEST_TIMEOUT, RETRY_BACKOFF, MAX_RETRY_BACKOFF,
+				Duration.ofSeconds(1), 3));
 	}
 
-	private static String nextToken(String token) {
-		return "at-" + (Integer.parseInt(token.substring("at-".length())) + 1);
-	}
-
-	private static String token(PosTokenState state) {
-		OAuth2AuthorizedClient client = state.authorizedClient().block(BOUND);
-		return client.getAccessToken().getTokenValue();
-	}
-
-	private static ClientAuthorizationException failsInBoundedTime(PosTokenState state) {
-		Instant start = Instant.now();
-		ClientAuthorizationException[] failure = new ClientAuthorizationException[1];
-		assertThatExceptionOfType(ClientAuthorizationException.class)
-			.isThrownBy(() -> state.authorizedClient().block(BOUND.plusSeconds(2)))
-			.satisfies((ex) -> failure[0] = ex);
-		assertThat(Duration.between(start, Instant.now())).as("bounded failure").isLessThan(BOUND);
-		assertThat(failure[0].getMessage()).doesNotContain(LifecycleFixture.PASSWORD);
-		return failure[0];
+	private static void assertFailedWithinMaxWait(Call call, TokenFault fault) {
+		assertThat(call.isDone()).as("the call has failed by max-wait").isTrue();
+		assertThat(call.took()).as("bounded failure").isLessThanOrEqualTo(MAX_WAIT);
+		assertThat(call.errorCode()).isEqualTo(fault.errorCode());
+		assertThat(call.error().getMessage()).doesNotContain(VirtualTimeFixture.PASSWORD);
 	}
 
 	/**
-	 * The endpoint answers again: after the pending backoff (at most 1 s) the next call
-	 * gets a token.
+	 * The pause between consecutive failed attempts from {@code first} on: the attempt's
+	 * own latency plus the backoff, which starts at {@code retry-backoff} and doubles
+	 * (±20 % jitter) up to {@code max-retry-backoff}.
 	 */
-	private static void recover(TokenServer tokens, TokenFault fault, PosTokenState state) throws InterruptedException {
-		restore(tokens);
-		Thread.sleep(1100);
-		// A connection the fault left behind may still break once (a transient failure
-		// with its own backoff):
-		// recovery means a token within a few seconds, not on the very first call.
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(5))
-			.ignoreExceptions()
-			.untilAsserted(() -> assertThat(token(state)).as("recovers after %s", fault)
-				.startsWith("at-")
-				.isNotEqualTo("at-late"));
-		assertThat(state.getExpiresAt()).isAfter(Instant.now());
+	private static void assertBackoffBetween(List<Instant> attempts, TokenFault fault, int first) {
+		for (int i = first + 1; i < attempts.size(); i++) {
+			int failures = i - first;
+			long nominal = Math.min(RETRY_BACKOFF.toMillis() << (failures - 1), MAX_RETRY_BACKOFF.toMillis());
+			long gap = Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis() - fault.latency().toMillis();
+			assertThat(gap).as("backoff after failure %d (attempts at %s)", failures, attempts)
+				.isBetween(Math.round(nominal * 0.8) - 1, Math.round(nominal * 1.2) + 1);
+		}
 	}
 
-	private static void restore(TokenServer tokens) {
-		tokens.acceptConnections();
-		tokens.issuing(2, 0, false);
+	/**
+	 * The endpoint answers again: after the pending backoff (at most Retry-After, 1 s)
+	 * the next call gets a token at once.
+	 */
+	private void recover(TokenFault fault, PosTokenState state) {
+		restore();
+		this.time.advance(RETRY_AFTER);
+		Call call = this.time.call(state);
+		this.time.advance(Duration.ofMillis(1));
+		assertThat(call.token()).as("recovers after %s", fault).startsWith("at-");
+		assertThat(state.getExpiresAt()).isAfter(this.time.now());
 	}
 
-	private record Call(Instant start, Duration took, String token, Throwable failure) {
-
+	private void restore() {
+		this.time.endpoint.always(ScriptedTokenEndpoint.token(Duration.ofSeconds(2)));
 	}
 
 }
