@@ -1,6 +1,9 @@
 package com.chimpy.pos.auth.autoconfigure;
 
+import java.time.Clock;
+
 import io.micrometer.observation.ObservationRegistry;
+import reactor.core.scheduler.Schedulers;
 
 import com.chimpy.pos.auth.observation.ObservedTokenResponseClient;
 import com.chimpy.pos.auth.observation.PosTokenRequestObservationConvention;
@@ -10,6 +13,8 @@ import com.chimpy.pos.auth.token.PosAuthorizedClientManager;
 import com.chimpy.pos.auth.token.PosReactiveAuthorizedClientManager;
 import com.chimpy.pos.auth.token.PosTokenResponseClient;
 import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.token.PosTokenStore;
+import com.chimpy.pos.auth.token.TokenStoreKey;
 import com.chimpy.pos.auth.token.RefreshTokenGrantReactiveAuthorizedClientProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -91,7 +96,10 @@ public final class PosAuthAutoConfiguration {
 	PosTokenState posTokenState(PosAuthProperties auth,
 			@Qualifier("posAccessTokenResponseClient") ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> posAccessTokenResponseClient,
 			ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<PosTokenRequestObservationConvention> observationConvention) {
+			ObjectProvider<PosTokenRequestObservationConvention> observationConvention,
+			@Qualifier("posTokenStore") ObjectProvider<PosTokenStore> posTokenStore, ResourceLoader resourceLoader) {
+		PosTokenStore store = PosTokenStores.select(auth, posTokenStore.getIfAvailable(),
+				resourceLoader.getClassLoader());
 		ObservedTokenResponseClient responseClient = new ObservedTokenResponseClient(posAccessTokenResponseClient,
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		observationConvention.ifAvailable(responseClient::setObservationConvention);
@@ -106,11 +114,14 @@ public final class PosAuthAutoConfiguration {
 		if (StringUtils.hasText(auth.getScope())) {
 			registration.scope(StringUtils.tokenizeToStringArray(auth.getScope(), " ,"));
 		}
-		return new PosTokenState(registration.build(),
-				new PasswordGrantReactiveAuthorizedClientProvider(responseClient,
-						PosPropertiesValidator.validated("pos.auth.username", auth.getUsername()),
+		String username = PosPropertiesValidator.validated("pos.auth.username", auth.getUsername());
+		ClientRegistration built = registration.build();
+		return new PosTokenState(built,
+				new PasswordGrantReactiveAuthorizedClientProvider(responseClient, username,
 						PosPropertiesValidator.validated("pos.auth.password", auth.getPassword())),
-				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), auth.toRenewalSettings());
+				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), auth.toRenewalSettings(),
+				Clock.systemUTC(), Schedulers.parallel(), store, TokenStoreKey.of(built, auth.getAudience(), username),
+				REGISTRATION_ID);
 	}
 
 	@Bean(defaultCandidate = false)

@@ -1,7 +1,12 @@
 package com.chimpy.pos.auth.autoconfigure;
 
 import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
+import com.chimpy.pos.auth.token.InMemoryPosTokenStore;
 import com.chimpy.pos.auth.token.PosTokenState;
+import com.chimpy.pos.auth.token.PosTokenStore;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -23,8 +28,10 @@ public final class PosAuthHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "posAuthHealthIndicator")
-	PosAuthHealthIndicator posAuthHealthIndicator(PosTokenState posTokenState) {
-		return new PosAuthHealthIndicator(posTokenState);
+	PosAuthHealthIndicator posAuthHealthIndicator(PosTokenState posTokenState,
+			@Qualifier("posTokenStore") ObjectProvider<PosTokenStore> posTokenStore) {
+		return new PosAuthHealthIndicator(posTokenState,
+				posTokenStore.getIfAvailable(() -> InMemoryPosTokenStore.INSTANCE));
 	}
 
 }

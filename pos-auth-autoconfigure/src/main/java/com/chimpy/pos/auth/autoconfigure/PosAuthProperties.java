@@ -151,6 +151,14 @@ public class PosAuthProperties {
 	 */
 	private boolean warmUp;
 
+	/**
+	 * Where the token lives between renewals: 'memory' (one token per application
+	 * instance) or 'redis' (one token, one renewal at a time and one credential guard for
+	 * all instances that share a Redis server; needs Spring Data Redis, see
+	 * pos.auth.redis.*).
+	 */
+	private TokenStore tokenStore = TokenStore.MEMORY;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -335,6 +343,14 @@ public class PosAuthProperties {
 		this.warmUp = warmUp;
 	}
 
+	public TokenStore getTokenStore() {
+		return this.tokenStore;
+	}
+
+	public void setTokenStore(TokenStore tokenStore) {
+		this.tokenStore = tokenStore;
+	}
+
 	/**
 	 * The renewal settings these properties describe.
 	 * @return the settings
@@ -355,6 +371,25 @@ public class PosAuthProperties {
 
 	static String mask(@Nullable String secret) {
 		return (secret != null) ? "'[PROTECTED]'" : "null";
+	}
+
+	/**
+	 * Where the token of an account lives between renewals.
+	 */
+	public enum TokenStore {
+
+		/**
+		 * In the memory of each application instance: every instance renews its own
+		 * token.
+		 */
+		MEMORY,
+
+		/**
+		 * In Redis, shared by every instance: one instance renews, the others take its
+		 * token.
+		 */
+		REDIS
+
 	}
 
 }
