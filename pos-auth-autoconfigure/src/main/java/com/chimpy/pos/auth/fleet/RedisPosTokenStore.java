@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -179,7 +180,10 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 	@Override
 	public Disposable attach(PosTokenRenewal renewal) {
 		Keys keys = new Keys(this.settings.prefix(), renewal.key());
-		return this.redis.listenToChannel(keys.channel())
+		// Subscribing connects (blocking, and failing while Redis is down): deferred to
+		// the bounded elastic scheduler and retried, so that an application starts
+		// without Redis.
+		return Flux.defer(() -> this.redis.listenToChannel(keys.channel()))
 			.subscribeOn(Schedulers.boundedElastic())
 			.filter((message) -> !this.instanceId.equals(message.getMessage()))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))

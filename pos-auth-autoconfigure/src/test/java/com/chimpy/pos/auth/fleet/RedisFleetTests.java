@@ -69,7 +69,7 @@ class RedisFleetTests {
 
 	@AfterEach
 	void closeFleet() {
-		this.fleet.forEach(ConfigurableApplicationContext::close);
+		this.fleet.parallelStream().forEach(ConfigurableApplicationContext::close);
 		if (this.sandbox != null) {
 			this.sandbox.close();
 		}
@@ -306,6 +306,8 @@ class RedisFleetTests {
 		ReactorResourceFactory reactorResourceFactory() {
 			ReactorResourceFactory factory = new ReactorResourceFactory();
 			factory.setUseGlobalResources(false);
+			factory.setShutdownQuietPeriod(Duration.ZERO);
+			factory.setShutdownTimeout(Duration.ofSeconds(1));
 			return factory;
 		}
 
