@@ -466,7 +466,7 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 				FleetFailure previous = shared.failure();
 				int count = ((previous != null) ? previous.count() : 0) + 1;
 				Duration pause = outagePause(count, tee.getRetryAfter());
-				FleetFailure next = new FleetFailure(UUID.randomUUID().toString(), count, now().plus(pause),
+				FleetFailure next = new FleetFailure(this.owner + ":" + count, count, now().plus(pause),
 						tee.getKind().name(), tee.getError().getErrorCode(), tee.getError().getDescription(),
 						tee.isTransient(), tee.getStatusCode());
 				failure = RedisPosTokenStore.this.codec.encodeFailure(next);

@@ -3,6 +3,7 @@ package com.chimpy.pos.auth.fleet;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -28,10 +29,27 @@ public final class TokenCipher {
 
 	private final SecretKeySpec key;
 
-	private final SecureRandom random = new SecureRandom();
+	private final SecureRandom random;
 
 	private TokenCipher(byte[] key) {
 		this.key = new SecretKeySpec(key, "AES");
+		this.random = nonceSource();
+	}
+
+	/**
+	 * A generator seeded here, at start-up: drawing nonces later reads no entropy source,
+	 * so encrypting never blocks the (event loop) thread that stores a renewed token.
+	 */
+	private static SecureRandom nonceSource() {
+		SecureRandom random;
+		try {
+			random = SecureRandom.getInstance("DRBG");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			random = new SecureRandom();
+		}
+		random.nextBytes(new byte[NONCE_BYTES]);
+		return random;
 	}
 
 	/**

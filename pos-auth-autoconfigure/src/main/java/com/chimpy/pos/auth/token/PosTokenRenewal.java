@@ -11,7 +11,7 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
  * The renewal of one account's token as a {@link PosTokenStore} sees it: what is being
  * renewed, the grant that renews it on this instance, and the state a fleet shares (the
  * refresh token and the credential guard). It reveals no password or client secret;
- * {@link #toString()} names no token.
+ * {@code toString()} names no token.
  */
 public interface PosTokenRenewal {
 
