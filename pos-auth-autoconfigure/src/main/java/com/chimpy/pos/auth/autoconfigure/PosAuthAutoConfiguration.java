@@ -10,7 +10,6 @@ import com.chimpy.pos.auth.account.PosAccountResolver;
 import com.chimpy.pos.auth.account.PosTokenStates;
 import com.chimpy.pos.auth.observation.ObservedTokenResponseClient;
 import com.chimpy.pos.auth.observation.PosTokenRequestObservationConvention;
-import com.chimpy.pos.auth.token.InMemoryPosTokenStore;
 import com.chimpy.pos.auth.token.PosAuthorizedClientManager;
 import com.chimpy.pos.auth.token.PosReactiveAuthorizedClientManager;
 import com.chimpy.pos.auth.token.PosTokenResponseClient;
@@ -96,16 +95,16 @@ public final class PosAuthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "posTokenStateFactory")
 	PosAccountTokenStateFactory posTokenStateFactory(PosAuthProperties auth,
-			ObjectProvider<PosTokenStore> posTokenStore,
 			@Qualifier("posAccessTokenResponseClient") ReactiveOAuth2AccessTokenResponseClient<AbstractOAuth2AuthorizationGrantRequest> posAccessTokenResponseClient,
 			ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<PosTokenRequestObservationConvention> observationConvention) {
+			ObjectProvider<PosTokenRequestObservationConvention> observationConvention,
+			@Qualifier("posTokenStore") ObjectProvider<PosTokenStore> posTokenStore, ResourceLoader resourceLoader) {
+		PosTokenStore store = PosTokenStores.select(auth, posTokenStore.getIfAvailable(),
+				resourceLoader.getClassLoader());
 		ObservedTokenResponseClient responseClient = new ObservedTokenResponseClient(posAccessTokenResponseClient,
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		observationConvention.ifAvailable(responseClient::setObservationConvention);
-		return new PosAccountTokenStateFactory(auth, responseClient,
-				posTokenStore.getIfAvailable(() -> InMemoryPosTokenStore.INSTANCE), Clock.systemUTC(),
-				Schedulers.parallel());
+		return new PosAccountTokenStateFactory(auth, responseClient, store, Clock.systemUTC(), Schedulers.parallel());
 	}
 
 	@Bean

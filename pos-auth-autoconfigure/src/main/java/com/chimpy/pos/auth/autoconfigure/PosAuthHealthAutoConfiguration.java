@@ -2,7 +2,11 @@ package com.chimpy.pos.auth.autoconfigure;
 
 import com.chimpy.pos.auth.account.PosTokenStates;
 import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
+import com.chimpy.pos.auth.token.InMemoryPosTokenStore;
+import com.chimpy.pos.auth.token.PosTokenStore;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,8 +27,10 @@ public final class PosAuthHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "posAuthHealthIndicator")
-	PosAuthHealthIndicator posAuthHealthIndicator(PosTokenStates posTokenStates) {
-		return new PosAuthHealthIndicator(posTokenStates);
+	PosAuthHealthIndicator posAuthHealthIndicator(PosTokenStates posTokenStates,
+			@Qualifier("posTokenStore") ObjectProvider<PosTokenStore> posTokenStore) {
+		return new PosAuthHealthIndicator(posTokenStates,
+				posTokenStore.getIfAvailable(() -> InMemoryPosTokenStore.INSTANCE));
 	}
 
 }

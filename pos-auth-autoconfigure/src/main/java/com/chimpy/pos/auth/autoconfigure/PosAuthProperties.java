@@ -169,6 +169,14 @@ public class PosAuthProperties {
 	 */
 	private Duration accountIdleTimeout = Duration.ofMinutes(30);
 
+	/**
+	 * Where the token lives between renewals: 'memory' (one token per application
+	 * instance) or 'redis' (one token, one renewal at a time and one credential guard for
+	 * all instances that share a Redis server; needs Spring Data Redis, see
+	 * pos.auth.redis.*).
+	 */
+	private TokenStore tokenStore = TokenStore.MEMORY;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -365,6 +373,14 @@ public class PosAuthProperties {
 		this.accountIdleTimeout = accountIdleTimeout;
 	}
 
+	public TokenStore getTokenStore() {
+		return this.tokenStore;
+	}
+
+	public void setTokenStore(TokenStore tokenStore) {
+		this.tokenStore = tokenStore;
+	}
+
 	/**
 	 * The renewal settings these properties describe.
 	 * @return the settings
@@ -478,6 +494,25 @@ public class PosAuthProperties {
 					+ this.clientId + "', clientSecret=" + mask(this.clientSecret) + ", audience='" + this.audience
 					+ "', scope='" + this.scope + "'}";
 		}
+
+	}
+
+	/**
+	 * Where the token of an account lives between renewals.
+	 */
+	public enum TokenStore {
+
+		/**
+		 * In the memory of each application instance: every instance renews its own
+		 * token.
+		 */
+		MEMORY,
+
+		/**
+		 * In Redis, shared by every instance: one instance renews, the others take its
+		 * token.
+		 */
+		REDIS
 
 	}
 

@@ -54,6 +54,18 @@ public interface PosTokenRenewal {
 	Mono<OAuth2AuthorizedClient> renew(@Nullable OAuth2RefreshToken refreshToken);
 
 	/**
+	 * Renew on this instance as {@link #renew(OAuth2RefreshToken)} does, renewing the
+	 * given access token (the fleet's current one, which this instance may not hold yet)
+	 * with the given refresh token.
+	 * @param accessToken the access token the refresh token came with, or {@code null}
+	 * for {@link #currentToken()}
+	 * @param refreshToken the current refresh token of the account, or {@code null}
+	 * @return the new authorized client, or an error
+	 */
+	Mono<OAuth2AuthorizedClient> renew(@Nullable OAuth2AccessToken accessToken,
+			@Nullable OAuth2RefreshToken refreshToken);
+
+	/**
 	 * The authorized client for a token that another instance obtained.
 	 * @param accessToken the access token
 	 * @param refreshToken the refresh token that came with it, or {@code null}

@@ -1,5 +1,7 @@
 package com.chimpy.pos.auth.token;
 
+import java.util.Map;
+
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
@@ -46,6 +48,15 @@ public interface PosTokenStore {
 	 */
 	default Disposable attach(PosTokenRenewal renewal) {
 		return Disposables.disposed();
+	}
+
+	/**
+	 * What a health check shows of the store: at least its {@code type}; a shared store
+	 * also says whether it has fallen back to the state of this instance.
+	 * @return the details, free of secrets
+	 */
+	default Map<String, Object> getDetails() {
+		return Map.of("type", "memory");
 	}
 
 }

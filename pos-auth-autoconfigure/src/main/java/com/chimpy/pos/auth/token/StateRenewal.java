@@ -66,9 +66,15 @@ final class StateRenewal implements PosTokenRenewal {
 
 	@Override
 	public Mono<OAuth2AuthorizedClient> renew(@Nullable OAuth2RefreshToken refreshToken) {
+		return renew(null, refreshToken);
+	}
+
+	@Override
+	public Mono<OAuth2AuthorizedClient> renew(@Nullable OAuth2AccessToken accessToken,
+			@Nullable OAuth2RefreshToken refreshToken) {
 		return Mono.defer(() -> {
 			this.attempt.adopt(refreshToken);
-			return this.attempt.renew(this.current);
+			return this.attempt.renew((accessToken != null) ? accessToken : this.current);
 		});
 	}
 
