@@ -43,7 +43,7 @@ class SampleApplicationAotIT {
 			assertThat(process.exitValue()).as("exit status; output:%n%s", output).isZero();
 			assertThat(output).contains("Starting AOT-processed SampleApplication")
 				.contains("1. GET /stores -> 3 stores; token requests: 1 (password grant)")
-				.contains("2. 10 x GET /products -> 200; token requests still 1")
+				.contains("2. 10 x GET /products -> 200; password grants still 1")
 				.containsPattern(
 						"3\\. \\d+ calls over .* -> all 200; renewed [1-9]\\d* time\\(s\\) with the refresh token")
 				.containsPattern("4\\. The server revoked every token; POST /orders -> order ord-\\d+ after 1 x 401")

@@ -21,7 +21,7 @@ class SampleApplicationTests {
 
 		assertThat(exitCode).isZero();
 		assertThat(output).contains("1. GET /stores -> 3 stores; token requests: 1 (password grant)")
-			.contains("2. 10 x GET /products -> 200; token requests still 1")
+			.contains("2. 10 x GET /products -> 200; password grants still 1")
 			.containsPattern("2b\\. PosApiClient \\(@ImportHttpServices group \"pos\"\\) -> 3 stores, 4 products, "
 					+ "store-001 is Chimpy Central, placed order ord-\\d+ \\(created\\); password grants still 1")
 			.containsPattern("3\\. \\d+ calls over .* -> all 200; renewed [1-9]\\d* time\\(s\\) with the refresh token")
