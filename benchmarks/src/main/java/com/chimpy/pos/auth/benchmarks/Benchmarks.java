@@ -730,7 +730,7 @@ public final class Benchmarks {
 				Duration.ofSeconds(2), 5, Duration.ofSeconds(2), 64, Duration.ofSeconds(4), 1_000_000,
 				Duration.ofSeconds(15), 32, Duration.ofSeconds(3),
 				new FleetSize(8, Duration.ofSeconds(3), 3, 800, 32, 3, Duration.ofMillis(1500)),
-				new AccountsSize(1000, 5, 32, 3, Duration.ofMillis(1500), Duration.ofSeconds(5)));
+				new AccountsSize(1000, 5, 32, 3, Duration.ofSeconds(1), Duration.ofSeconds(6)));
 
 		static final Params QUICK = new Params(1000, Duration.ofSeconds(2), 300, Duration.ofSeconds(2), 16,
 				Duration.ofMillis(200), 2, Duration.ofMillis(500), 64, Duration.ofMillis(1500), 10_000,

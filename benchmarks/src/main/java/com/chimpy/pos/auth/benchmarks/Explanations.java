@@ -153,14 +153,16 @@ final class Explanations {
 				   500 ms, then a full GC: *before the accounts*. Then %,d first calls, %d per account, one account's
 				   calls following each other (so they are in flight together while its first token is requested),
 				   closed loop of %d concurrent calls. *Token requests per account*: what the server received for each
-				   account's user (password and refresh-token grants) after these calls. Then %d interleaved round(s) of
-				   %s per path, closed loop of %d concurrent calls, single account vs. calls spread over all accounts
-				   (the account of call *i* is *i* modulo %,d); *ratio*: accounts / single account of the same round;
-				   *token requests during the rounds*: any would be an account dropped as idle and looked up again. *Heap*: `MemoryMXBean` heap in use
-				   after three `System.gc()`; before that measurement the fake server forgets the tokens it issued to
+				   account's user (password and refresh-token grants) after these calls. Then every account is used once
+				   more (`PosTokenStates.held`, so that none is idle yet) and %d interleaved round(s) of
+				   %s per path, closed loop of %d concurrent calls, calls spread over all accounts (the account of call
+				   *i* is *i* modulo %,d, these first) vs. the single account; *ratio*: accounts / single account of the
+				   same round; *token requests during the rounds*: any would be an account dropped as idle and looked
+				   up again. *Heap*: `MemoryMXBean` heap in use after three `System.gc()`; before that measurement the fake server forgets the tokens it issued to
 				   this client (otherwise its copies would count as the accounts' memory) and every account is used once
-				   more (so none is idle yet). *Per held account*: (held - before) / %,d, which includes whatever else
-				   the run left on the heap, and (held - after eviction) / %,d, the accounts' states alone. *After
+				   more (so none is idle yet). *Per held account*: (held - before) / accounts held (%,d unless the
+				   table says fewer), which includes whatever else the run left on the heap, and (held - after
+				   eviction) / accounts held, the accounts' states alone. *After
 				   eviction*: the run waits until no account is held (at most 4 idle timeouts) plus one more idle timeout
 				   plus 500 ms (a dropped state is closed one idle timeout after it was dropped), then measures again.
 				"""
@@ -170,7 +172,7 @@ final class Explanations {
 					human(f.lifetime().plusMillis(500)), f.rounds(), human(f.round()), f.concurrency(), a.accounts(),
 					human(a.idleTimeout()), AccountsScenario.TOKEN_LATENCY.toMillis(), a.concurrency(),
 					a.accounts() * a.callsPerAccount(), a.callsPerAccount(), a.concurrency(), a.rounds(),
-					human(a.round()), a.concurrency(), a.accounts(), a.accounts(), a.accounts());
+					human(a.round()), a.concurrency(), a.accounts(), a.accounts());
 	}
 
 	private static String cadence(int ratePerSecond) {
