@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import com.chimpy.pos.auth.account.PosAccount;
@@ -98,6 +100,14 @@ final class AccountsScenario {
 				.attribute(PosAccounts.ATTRIBUTE, this.names[(int) ((id / p.callsPerAccount()) % this.names.length)])
 				.retrieve()
 				.bodyToMono(String.class);
+			// The idle timeout is for the eviction at the end: until then every held
+			// account
+			// is used at least every 500 ms, however slowly the load reaches it.
+			Disposable keeper = Flux.interval(Duration.ofMillis(500)).subscribe((tick) -> {
+				for (String name : this.names) {
+					states.held(name);
+				}
+			});
 			Samples cold = new Samples(1);
 			long coldStart = System.nanoTime();
 			Load.closedLoop(first, cold, p.concurrency(), p.accounts() * p.callsPerAccount(), Duration.ofSeconds(60));
@@ -109,12 +119,6 @@ final class AccountsScenario {
 				total += perAccount[i];
 			}
 
-			// The first calls went through the accounts one after the other: note a use
-			// of
-			// every account now, so that none turns idle before the rounds reach it.
-			for (String name : this.names) {
-				states.held(name);
-			}
 			List<Double> ratios = new ArrayList<>();
 			List<List<Double>> throughput = List.of(new ArrayList<>(), new ArrayList<>());
 			List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
@@ -123,7 +127,6 @@ final class AccountsScenario {
 			for (int round = 0; round < p.rounds(); round++) {
 				double[] roundThroughput = new double[2];
 				for (int i = 0; i < 2; i++) {
-					// The accounts first, while every one was used a moment ago.
 					int which = (round % 2 == 0) ? 1 - i : i;
 					System.gc();
 					Samples samples = new Samples(1);
@@ -146,6 +149,7 @@ final class AccountsScenario {
 				afterRounds += this.server.tokenRequestsOfUser(username);
 			}
 
+			keeper.dispose();
 			// The server's copies of the tokens would count as the accounts' memory.
 			this.server.forgetTokens(CLIENT_ID);
 			for (String name : this.names) {

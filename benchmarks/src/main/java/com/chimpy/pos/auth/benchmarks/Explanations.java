@@ -153,11 +153,12 @@ final class Explanations {
 				   500 ms, then a full GC: *before the accounts*. Then %,d first calls, %d per account, one account's
 				   calls following each other (so they are in flight together while its first token is requested),
 				   closed loop of %d concurrent calls. *Token requests per account*: what the server received for each
-				   account's user (password and refresh-token grants) after these calls. Then every account is used once
-				   more (`PosTokenStates.held`, so that none is idle yet) and %d interleaved round(s) of
+				   account's user (password and refresh-token grants) after these calls. Until the heap is measured, every held account is
+				   also used every 500 ms (`PosTokenStates.held`), so that none is dropped as idle before the end
+				   however slowly the load reaches it. Then %d interleaved round(s) of
 				   %s per path, closed loop of %d concurrent calls, calls spread over all accounts (the account of call
-				   *i* is *i* modulo %,d, these first) vs. the single account; *ratio*: accounts / single account of the
-				   same round; *token requests during the rounds*: any would be an account dropped as idle and looked
+				   *i* is *i* modulo %,d; these first in rounds 1, 3, ...) vs. the single account; *ratio*: accounts /
+				   single account of the same round; *token requests during the rounds*: any would be an account dropped as idle and looked
 				   up again. *Heap*: `MemoryMXBean` heap in use after three `System.gc()`; before that measurement the fake server forgets the tokens it issued to
 				   this client (otherwise its copies would count as the accounts' memory) and every account is used once
 				   more (so none is idle yet). *Per held account*: (held - before) / accounts held (%,d unless the
