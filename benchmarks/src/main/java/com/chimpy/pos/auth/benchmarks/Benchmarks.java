@@ -27,12 +27,13 @@ import org.springframework.security.core.SpringSecurityCoreVersion;
 
 /**
  * Runs the five scenarios of the benchmark against the three contenders and one fake
- * server, prints the results table and writes it, with the machine and what each number
- * means, to {@code RESULTS.md}.
+ * server, and two scenarios of pos-auth alone (a fleet of instances with and without the
+ * shared token store, many accounts in one instance), prints the results tables and
+ * writes them, with the machine and what each number means, to {@code RESULTS.md}.
  * <p>
- * Arguments: {@code --quick} scales every scenario down to a smoke run of under 30
- * seconds (written to {@code RESULTS-quick.md}); {@code --out <file>} chooses the output
- * file.
+ * Arguments: {@code --quick} scales every scenario down to a smoke run (written to
+ * {@code RESULTS-quick.md}); {@code --only 67} runs only the scenarios of the given
+ * numbers; {@code --out <file>} chooses the output file.
  */
 public final class Benchmarks {
 
@@ -61,7 +62,7 @@ public final class Benchmarks {
 	public static void main(String[] args) throws IOException {
 		boolean quick = false;
 		Path out = null;
-		String only = "12345";
+		String only = "1234567";
 		for (int i = 0; i < args.length; i++) {
 			if ("--quick".equals(args[i])) {
 				quick = true;
@@ -73,7 +74,7 @@ public final class Benchmarks {
 				out = Path.of(args[++i]);
 			}
 			else {
-				System.err.println("Usage: java -jar benchmarks.jar [--quick] [--out RESULTS.md]");
+				System.err.println("Usage: java -jar benchmarks.jar [--quick] [--only 1234567] [--out RESULTS.md]");
 				System.exit(2);
 			}
 		}
@@ -102,10 +103,17 @@ public final class Benchmarks {
 			if (only.contains("5")) {
 				benchmarks.memory();
 			}
+			if (only.contains("6")) {
+				new FleetScenario(server, params.fleet, benchmarks.report, Benchmarks::progress).run();
+			}
+			if (only.contains("7")) {
+				new AccountsScenario(server, params.accounts, benchmarks.report, Benchmarks::progress).run();
+			}
 			Duration took = Duration.ofNanos(System.nanoTime() - began);
 			results = benchmarks.results(took);
 			System.out.println();
 			System.out.println(benchmarks.report.table());
+			System.out.println(benchmarks.report.tables());
 			System.out.println("All scenarios took " + took.toSeconds() + " s; written to " + out.toAbsolutePath());
 		}
 		Files.writeString(out, results);
@@ -633,9 +641,10 @@ public final class Benchmarks {
 		md.append("Command (from the repository root):\n\n```bash\n")
 			.append("./mvnw -B -q -Pbenchmarks -pl benchmarks -am install -DskipTests && ")
 			.append("java -jar benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar\n```\n\n");
-		md.append("## Results\n\n").append(this.report.table()).append('\n');
+		md.append("## Results\n\n").append(this.report.table()).append('\n').append(this.report.tables());
 		md.append("## Targets for (a)\n\n").append(this.report.verdicts()).append('\n');
 		md.append(Explanations.text(p, Contender.stockClockSkew(p.expiryLifetime)));
+		md.append(Explanations.fleetAndAccounts(p));
 		return md.toString();
 	}
 
@@ -709,20 +718,55 @@ public final class Benchmarks {
 	 * @param memoryMaxTime the time limit of the memory scenario
 	 * @param memoryConcurrency the concurrency of the memory scenario
 	 * @param warmUp the warm-up of each contender
+	 * @param fleet the size of the fleet scenario
+	 * @param accounts the size of the many-accounts scenario
 	 */
 	record Params(int stampedeCalls, Duration expiryLifetime, int expiryRate, Duration expiryDuration,
 			int overheadConcurrency, Duration overheadWarmup, int overheadRounds, Duration overheadRound,
 			int stormConcurrency, Duration stormDuration, int memoryCalls, Duration memoryMaxTime,
-			int memoryConcurrency, Duration warmUp) {
+			int memoryConcurrency, Duration warmUp, FleetSize fleet, AccountsSize accounts) {
 
 		static final Params FULL = new Params(1000, Duration.ofSeconds(5), 1000, Duration.ofSeconds(15), 32,
 				Duration.ofSeconds(2), 5, Duration.ofSeconds(2), 64, Duration.ofSeconds(4), 1_000_000,
-				Duration.ofSeconds(15), 32, Duration.ofSeconds(3));
+				Duration.ofSeconds(15), 32, Duration.ofSeconds(3),
+				new FleetSize(8, Duration.ofSeconds(3), 3, 800, 32, 3, Duration.ofMillis(1500)),
+				new AccountsSize(1000, 5, 32, 3, Duration.ofSeconds(1), Duration.ofSeconds(6)));
 
 		static final Params QUICK = new Params(1000, Duration.ofSeconds(2), 300, Duration.ofSeconds(2), 16,
 				Duration.ofMillis(200), 2, Duration.ofMillis(500), 64, Duration.ofMillis(1500), 10_000,
-				Duration.ofSeconds(1), 16, Duration.ofMillis(600));
+				Duration.ofSeconds(1), 16, Duration.ofMillis(600),
+				new FleetSize(8, Duration.ofSeconds(2), 2, 200, 16, 1, Duration.ofMillis(500)),
+				new AccountsSize(1000, 2, 16, 1, Duration.ofMillis(500), Duration.ofSeconds(3)));
 
+	}
+
+	/**
+	 * The size of the fleet scenario.
+	 *
+	 * @param instances the application instances of each fleet
+	 * @param lifetime the token lifetime
+	 * @param lifetimes how many lifetimes the load runs
+	 * @param rate the calls per second of the load, over the whole fleet
+	 * @param concurrency the concurrency of the hot-path rounds
+	 * @param rounds the hot-path rounds
+	 * @param round the length of one hot-path round, per fleet
+	 */
+	record FleetSize(int instances, Duration lifetime, int lifetimes, int rate, int concurrency, int rounds,
+			Duration round) {
+	}
+
+	/**
+	 * The size of the many-accounts scenario.
+	 *
+	 * @param accounts the accounts
+	 * @param callsPerAccount the calls per account that first spread over them
+	 * @param concurrency the concurrency of all its loads
+	 * @param rounds the rounds against the single-account path
+	 * @param round the length of one round, per path
+	 * @param idleTimeout {@code pos.auth.account-idle-timeout}
+	 */
+	record AccountsSize(int accounts, int callsPerAccount, int concurrency, int rounds, Duration round,
+			Duration idleTimeout) {
 	}
 
 }

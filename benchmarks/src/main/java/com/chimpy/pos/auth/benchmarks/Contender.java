@@ -40,7 +40,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * settings for all) and its own {@code client_id}, so that the fake server counts each
  * separately.
  */
-final class Contender implements AutoCloseable {
+final class Contender implements Caller, AutoCloseable {
 
 	/**
 	 * The kinds of contender.
@@ -147,7 +147,8 @@ final class Contender implements AutoCloseable {
 	 * @param id the id
 	 * @return the body of the answer
 	 */
-	Mono<String> call(long id) {
+	@Override
+	public Mono<String> call(long id) {
 		return this.webClient.get().uri("/stores/{id}", id).retrieve().bodyToMono(String.class);
 	}
 

@@ -111,6 +111,71 @@ final class Explanations {
 					human(p.memoryMaxTime()));
 	}
 
+	/**
+	 * What scenarios 6 and 7 do and what their numbers mean.
+	 * @param p the sizes of the run
+	 * @return the markdown
+	 */
+	static String fleetAndAccounts(Benchmarks.Params p) {
+		Benchmarks.FleetSize f = p.fleet();
+		Benchmarks.AccountsSize a = p.accounts();
+		return """
+
+				## Scenarios 6 and 7: pos-auth alone
+
+				These two compare pos-auth with itself, so they have tables of their own. Each application instance is
+				a Spring Boot application context in this JVM (no web server) with pos-auth's auto-configuration,
+				its own `ReactorResourceFactory` (event loops of its own, as a separate process has) and `posWebClient`
+				against the same fake server; the other two contenders have no counterpart of these features.
+
+				6. **Fleet**: two fleets of %d instances each, one after the other: `pos.auth.token-store=memory` (each
+				   instance its own token) and `pos.auth.token-store=redis` (one token for the fleet) against a real Redis
+				   server (the binary of `com.github.codemonstur:embedded-redis`, started on a free loopback port, no
+				   persistence). Each fleet has its own `client_id`, so the server counts each separately; the renewal
+				   settings are the defaults (renewal ahead at half the lifetime for these short tokens). Token lifetime
+				   %s, token latency %d ms. *Cold start*: %d calls at once, 4 per instance, on a freshly started fleet.
+				   Then an open-loop load of %d calls/s over the whole fleet (the instances in turn) for %d lifetimes
+				   (%s). *Token requests per lifetime*: token requests during the load divided by %d. *Rejected*: token
+				   requests the server answered with an error; a refresh token sent a second time (after another
+				   instance had used it) would be one. *Steady*: calls started after the first second and not within
+				   %d ms after a token request arrived; *after each token request*: calls started within those %d ms
+				   (the renewal points). *Hot path*: the server then issues 1 h tokens with no latency; each fleet runs
+				   a closed loop of %d concurrent calls for %s so that every instance renews into a 1 h token, then %d
+				   interleaved round(s) of %s per fleet (the order alternating, a full GC before each), closed loop of
+				   %d concurrent calls. *Ratio*: throughput with the store divided by throughput without it in the same
+				   round, median over rounds with the smallest and largest in brackets; *CPU per call* as in scenario 3.
+				   No token request is expected during these rounds (the row says how many there were), so they measure
+				   the per-call path only: the read of the token an instance holds.
+				7. **Many accounts**: one instance with a default account (`pos.auth.username`) and %,d further accounts
+				   supplied by a `PosAccountResolver` bean (each its own user at the fake server), chosen per call with the
+				   request attribute `pos.account`; `pos.auth.account-idle-timeout=%s`; token lifetime 1 h, token latency
+				   %d ms. First a closed loop of %d concurrent calls on the single-account path (no attribute) for
+				   500 ms, then a full GC: *before the accounts*. Then %,d first calls, %d per account, one account's
+				   calls following each other (so they are in flight together while its first token is requested),
+				   closed loop of %d concurrent calls. *Token requests per account*: what the server received for each
+				   account's user (password and refresh-token grants) after these calls. Until the heap is measured, every held account is
+				   also used every 500 ms (`PosTokenStates.held`), so that none is dropped as idle before the end
+				   however slowly the load reaches it. Then %d interleaved round(s) of
+				   %s per path, closed loop of %d concurrent calls, calls spread over all accounts (the account of call
+				   *i* is *i* modulo %,d; these first in rounds 1, 3, ...) vs. the single account; *ratio*: accounts /
+				   single account of the same round; *token requests during the rounds*: any would be an account dropped as idle and looked
+				   up again. *Heap*: `MemoryMXBean` heap in use after three `System.gc()`; before that measurement the fake server forgets the tokens it issued to
+				   this client (otherwise its copies would count as the accounts' memory) and every account is used once
+				   more (so none is idle yet). *Per held account*: (held - before) / accounts held (%,d unless the
+				   table says fewer), which includes whatever else the run left on the heap, and (held - after
+				   eviction) / accounts held, the accounts' states alone. *After
+				   eviction*: the run waits until no account is held (at most 4 idle timeouts) plus one more idle timeout
+				   plus 500 ms (a dropped state is closed one idle timeout after it was dropped), then measures again.
+				"""
+			.formatted(f.instances(), human(f.lifetime()), FleetScenario.TOKEN_LATENCY.toMillis(), f.instances() * 4,
+					f.rate(), f.lifetimes(), human(f.lifetime().multipliedBy(f.lifetimes())), f.lifetimes(),
+					FleetScenario.RENEWAL_WINDOW.toMillis(), FleetScenario.RENEWAL_WINDOW.toMillis(), f.concurrency(),
+					human(f.lifetime().plusMillis(500)), f.rounds(), human(f.round()), f.concurrency(), a.accounts(),
+					human(a.idleTimeout()), AccountsScenario.TOKEN_LATENCY.toMillis(), a.concurrency(),
+					a.accounts() * a.callsPerAccount(), a.callsPerAccount(), a.concurrency(), a.rounds(),
+					human(a.round()), a.concurrency(), a.accounts(), a.accounts());
+	}
+
 	private static String cadence(int ratePerSecond) {
 		return (ratePerSecond <= 1000)
 				? "one call every " + String.format(java.util.Locale.ROOT, "%.1f", 1000.0 / ratePerSecond) + " ms"

@@ -37,7 +37,10 @@ import tools.jackson.databind.json.JsonMapper;
  * issued, has not expired and was not revoked, and 401 otherwise.
  * <p>
  * Everything is counted here, per {@code client_id}: token requests by grant type, token
- * requests in flight, API requests and 401 answers. Clients count nothing.
+ * requests in flight, rejected token requests, API requests and 401 answers; and token
+ * requests per user (password and refresh-token grants). Clients count nothing.
+ * <p>
+ * It knows {@link #USERNAME} and any number of further users ({@link #addUsers(Map)}).
  */
 final class FakePosServer implements AutoCloseable {
 
@@ -57,7 +60,11 @@ final class FakePosServer implements AutoCloseable {
 
 	private final Map<String, Issued> accessTokens = new ConcurrentHashMap<>();
 
-	private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
+	private final Map<String, Owner> refreshTokens = new ConcurrentHashMap<>();
+
+	private final Map<String, String> users = new ConcurrentHashMap<>(Map.of(USERNAME, PASSWORD));
+
+	private final Map<String, LongAdder> userTokenRequests = new ConcurrentHashMap<>();
 
 	private final Map<String, Counters> counters = new ConcurrentHashMap<>();
 
@@ -115,6 +122,38 @@ final class FakePosServer implements AutoCloseable {
 		return issue(clientId, lifetime, "fixed").accessToken;
 	}
 
+	/**
+	 * Accept more users, each with its password; their token request counters exist from
+	 * now on, so that counting them later allocates nothing.
+	 * @param passwords the passwords by username
+	 */
+	void addUsers(Map<String, String> passwords) {
+		this.users.putAll(passwords);
+		passwords.keySet().forEach((user) -> this.userTokenRequests.computeIfAbsent(user, (u) -> new LongAdder()));
+	}
+
+	/**
+	 * Token requests (password and refresh-token grants) the server received for a user.
+	 * @param username the user
+	 * @return the count
+	 */
+	long tokenRequestsOfUser(String username) {
+		LongAdder adder = this.userTokenRequests.get(username);
+		return (adder != null) ? adder.sum() : 0;
+	}
+
+	/**
+	 * Forget every access and refresh token issued to a client id (the counts stay), so
+	 * that a heap measurement sees the client's state without the server's copy of its
+	 * tokens. Calls with a forgotten token are answered 401.
+	 * @param clientId the client id
+	 */
+	void forgetTokens(String clientId) {
+		this.accessTokens.values().removeIf((issued) -> issued.clientId.equals(clientId));
+		this.refreshTokens.values().removeIf((owner) -> owner.clientId.equals(clientId));
+		counters(clientId).issued.clear();
+	}
+
 	Counters counters(String clientId) {
 		return this.counters.computeIfAbsent(clientId, (id) -> new Counters());
 	}
@@ -160,18 +199,23 @@ final class FakePosServer implements AutoCloseable {
 		Duration lifetime = this.tokenLifetime;
 		switch (grantType) {
 			case "password" -> {
-				if (!USERNAME.equals(parameters.get("username")) || !PASSWORD.equals(parameters.get("password"))) {
-					return error(response, 403, "invalid_grant", "Wrong email or password.");
+				String username = parameters.getOrDefault("username", "");
+				countUser(username);
+				String expected = this.users.get(username);
+				if (expected == null || !expected.equals(parameters.get("password"))) {
+					return rejected(response, clientId, "invalid_grant", "Wrong email or password.");
 				}
 				boolean offline = parameters.getOrDefault("scope", "").contains("offline_access");
-				return issued(response, issue(clientId, lifetime, grantType), offline ? refresh(clientId) : null);
+				return issued(response, issue(clientId, lifetime, grantType),
+						offline ? refresh(clientId, username) : null);
 			}
 			case "refresh_token" -> {
-				String owner = this.refreshTokens.remove(parameters.getOrDefault("refresh_token", ""));
-				if (owner == null || !owner.equals(clientId)) {
-					return error(response, 403, "invalid_grant", "Unknown or invalid refresh token.");
+				Owner owner = this.refreshTokens.remove(parameters.getOrDefault("refresh_token", ""));
+				if (owner == null || !owner.clientId.equals(clientId)) {
+					return rejected(response, clientId, "invalid_grant", "Unknown or invalid refresh token.");
 				}
-				return issued(response, issue(clientId, lifetime, grantType), refresh(clientId));
+				countUser(owner.username);
+				return issued(response, issue(clientId, lifetime, grantType), refresh(clientId, owner.username));
 			}
 			case "client_credentials" -> {
 				if (!CLIENT_SECRET.equals(secret)) {
@@ -194,10 +238,22 @@ final class FakePosServer implements AutoCloseable {
 		return issued;
 	}
 
-	private String refresh(String clientId) {
+	private String refresh(String clientId, String username) {
 		String token = "rt-" + this.sequence.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
-		this.refreshTokens.put(token, clientId);
+		this.refreshTokens.put(token, new Owner(clientId, username));
 		return token;
+	}
+
+	private void countUser(String username) {
+		LongAdder adder = this.userTokenRequests.get(username);
+		if (adder != null) {
+			adder.increment();
+		}
+	}
+
+	private Mono<Void> rejected(HttpServerResponse response, String clientId, String code, String description) {
+		counters(clientId).rejected.increment();
+		return error(response, 403, code, description);
 	}
 
 	private static Mono<Void> issued(HttpServerResponse response, Issued issued, String refreshToken) {
@@ -294,6 +350,15 @@ final class FakePosServer implements AutoCloseable {
 	}
 
 	/**
+	 * Whom a refresh token was issued to.
+	 *
+	 * @param clientId the client id
+	 * @param username the user
+	 */
+	private record Owner(String clientId, String username) {
+	}
+
+	/**
 	 * What the server saw of one client id.
 	 */
 	static final class Counters {
@@ -311,6 +376,11 @@ final class FakePosServer implements AutoCloseable {
 		final LongAdder apiRequests = new LongAdder();
 
 		final LongAdder unauthorized = new LongAdder();
+
+		/**
+		 * Token requests answered with an error (a reused refresh token, for example).
+		 */
+		final LongAdder rejected = new LongAdder();
 
 		private void tokenRequest(String grantType, long arrival) {
 			this.tokenRequests.computeIfAbsent(grantType, (g) -> new LongAdder()).increment();

@@ -32,12 +32,12 @@ final class Load {
 	/**
 	 * One call, timed from subscription to the end of its body; failures are recorded,
 	 * never propagated.
-	 * @param contender the contender
+	 * @param contender what makes the calls
 	 * @param id the id
 	 * @param samples the samples
 	 * @return the timed call, completing when its body is read or it failed
 	 */
-	static Mono<Void> timed(Contender contender, long id, Samples samples) {
+	static Mono<Void> timed(Caller contender, long id, Samples samples) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return contender.call(id)
@@ -51,23 +51,23 @@ final class Load {
 
 	/**
 	 * All calls at once: {@code calls} concurrent calls.
-	 * @param contender the contender
+	 * @param contender what makes the calls
 	 * @param samples the samples
 	 * @param calls the calls
 	 */
-	static void burst(Contender contender, Samples samples, int calls) {
+	static void burst(Caller contender, Samples samples, int calls) {
 		Flux.range(0, calls).flatMap((i) -> timed(contender, i, samples), calls).then().block(CALL_TIMEOUT.plus(GRACE));
 	}
 
 	/**
 	 * Open loop: calls started at a fixed rate whatever the answers do, for
 	 * {@code duration}.
-	 * @param contender the contender
+	 * @param contender what makes the calls
 	 * @param samples the samples
 	 * @param ratePerSecond the rate per second
 	 * @param duration the duration
 	 */
-	static void openLoop(Contender contender, Samples samples, int ratePerSecond, Duration duration) {
+	static void openLoop(Caller contender, Samples samples, int ratePerSecond, Duration duration) {
 		long periodMicros = Math.max(1000, 1_000_000L / ratePerSecond);
 		int perTick = (int) Math.max(1, ratePerSecond * periodMicros / 1_000_000L);
 		long ticks = duration.toNanos() / (periodMicros * 1000);
@@ -84,13 +84,13 @@ final class Load {
 	/**
 	 * Closed loop: {@code concurrency} calls outstanding at all times, until
 	 * {@code maxCalls} calls were started or {@code maxTime} passed.
-	 * @param contender the contender
+	 * @param contender what makes the calls
 	 * @param samples the samples
 	 * @param concurrency the concurrency
 	 * @param maxCalls the max calls
 	 * @param maxTime the max time
 	 */
-	static void closedLoop(Contender contender, Samples samples, int concurrency, int maxCalls, Duration maxTime) {
+	static void closedLoop(Caller contender, Samples samples, int concurrency, int maxCalls, Duration maxTime) {
 		long deadline = System.nanoTime() + maxTime.toNanos();
 		Flux.range(0, maxCalls)
 			.takeWhile((i) -> System.nanoTime() - deadline < 0)

@@ -15,6 +15,32 @@ final class Report {
 
 	private final List<String> verdicts = new ArrayList<>();
 
+	private final List<Table> tables = new ArrayList<>();
+
+	/**
+	 * Start a table of its own for a scenario whose columns are not the three contenders.
+	 * @param title the heading of the table
+	 * @param columns the headings of the value columns
+	 * @return the table, to add rows to
+	 */
+	Table table(String title, String... columns) {
+		Table table = new Table(title, columns);
+		this.tables.add(table);
+		return table;
+	}
+
+	/**
+	 * The tables of the scenarios with columns of their own, each under its heading.
+	 * @return the markdown of the tables
+	 */
+	String tables() {
+		StringBuilder out = new StringBuilder();
+		for (Table table : this.tables) {
+			out.append("### ").append(table.title).append("\n\n").append(table.markdown()).append('\n');
+		}
+		return out.toString();
+	}
+
 	Row row(String scenario, String figure) {
 		return new Row(scenario, figure);
 	}
@@ -102,6 +128,52 @@ final class Report {
 				.add(new String[] { this.scenario, this.figure, this.values.getOrDefault(Contender.Kind.POS_AUTH, ""),
 						this.values.getOrDefault(Contender.Kind.STOCK, ""),
 						this.values.getOrDefault(Contender.Kind.FIXED, ""), this.target });
+		}
+
+	}
+
+	/**
+	 * A table of one scenario: a row per figure, a column per variant, and the target.
+	 */
+	static final class Table {
+
+		private final String title;
+
+		private final String[] columns;
+
+		private final List<String[]> rows = new ArrayList<>();
+
+		private Table(String title, String[] columns) {
+			this.title = title;
+			this.columns = columns;
+		}
+
+		/**
+		 * Add a row.
+		 * @param figure the figure's name
+		 * @param target the target, or an empty string
+		 * @param values one value per column
+		 * @return this table
+		 */
+		Table row(String figure, String target, String... values) {
+			String[] row = new String[this.columns.length + 2];
+			row[0] = figure;
+			for (int i = 0; i < this.columns.length; i++) {
+				row[i + 1] = (i < values.length) ? values[i] : "";
+			}
+			row[row.length - 1] = target;
+			this.rows.add(row);
+			return this;
+		}
+
+		String markdown() {
+			StringBuilder out = new StringBuilder("| figure | ").append(String.join(" | ", this.columns))
+				.append(" | target |\n|---|");
+			out.append("---|".repeat(this.columns.length + 1)).append('\n');
+			for (String[] row : this.rows) {
+				out.append("| ").append(String.join(" | ", row)).append(" |\n");
+			}
+			return out.toString();
 		}
 
 	}
