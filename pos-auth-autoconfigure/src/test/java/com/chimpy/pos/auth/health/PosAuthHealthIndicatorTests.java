@@ -27,6 +27,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code posAuth} health indicator: UP before any token request and after a
@@ -139,9 +140,15 @@ class PosAuthHealthIndicatorTests {
 					PosTokenState state = context.getBean(PosTokenState.class);
 					assertThatExceptionOfType(ClientAuthorizationException.class)
 						.isThrownBy(() -> state.authorizedClient().block(TIMEOUT));
-					Thread.sleep(5);
-					assertThatExceptionOfType(ClientAuthorizationException.class)
-						.isThrownBy(() -> state.authorizedClient().block(TIMEOUT));
+					assertThat(blocking.tokenRequests("password")).isEqualTo(1);
+					// calls within the rejection backoff fail at once and send nothing;
+					// the first call after it sends the second password grant, which
+					// the server answers too_many_attempts
+					await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(2)).until(() -> {
+						assertThatExceptionOfType(ClientAuthorizationException.class)
+							.isThrownBy(() -> state.authorizedClient().block(TIMEOUT));
+						return state.isStopped();
+					});
 					Health health = context.getBean(PosAuthHealthIndicator.class).health();
 					assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 					assertThat(health.getDetails()).containsEntry("error", "too_many_attempts")

@@ -2,24 +2,20 @@ package com.chimpy.pos.auth.token;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
-import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import com.chimpy.pos.auth.token.LifecycleFixture.TokenServer;
+import com.chimpy.pos.auth.token.VirtualTimeFixture.Call;
 
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -27,27 +23,27 @@ import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClient
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2Error;
 
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.PASSWORD;
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.token;
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.tokenWithRefreshToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every flight completes: whatever a provider does (throw from {@code authorize(..)}
  * instead of returning an error, fail with a {@link TokenEndpointException} whose
  * {@code getRetryAfter()} is absurd or throws, fail with an exception whose
- * {@code getMessage()} throws), every caller gets an answer (a token or an error) within
- * {@code max-wait} and a margin, and once the provider behaves again the next call gets a
- * token from the server.
+ * {@code getMessage()} throws), every caller gets an answer (a token or an error) by
+ * {@code max-wait}, and once the provider behaves again the next call gets a token from
+ * the endpoint.
  * <p>
- * The token states are built with {@code new} as the auto-configuration wires them, with
- * the providers wrapped so that a test can switch a fault on and off; the real providers
- * talk to a WireMock token endpoint, whose journal is the only source of counts. Every
- * wait is bounded: a hang fails the test.
+ * In virtual time: the token states are built through their public constructor with the
+ * real providers on a {@link ScriptedTokenEndpoint}, wrapped so that a test can switch a
+ * fault on and off; the endpoint's journal is the only source of counts. A caller that
+ * has no answer once {@code max-wait} has passed fails the test.
  */
 class FlightCompletionTests {
 
 	private static final Duration MAX_WAIT = Duration.ofSeconds(2);
-
-	/** How long a caller may take at most: max-wait plus a generous margin. */
-	private static final Duration LIMIT = MAX_WAIT.plusSeconds(4);
 
 	private static final int CALLERS = 20;
 
@@ -55,160 +51,144 @@ class FlightCompletionTests {
 
 	private final AtomicReference<@Nullable ReactiveOAuth2AuthorizedClientProvider> refreshFault = new AtomicReference<>();
 
-	private TokenServer tokens;
-
-	/**
-	 * One token request before the tests, so that a cold JVM (class loading, Reactor
-	 * Netty's event loops) does not make the first request of a test take longer than
-	 * {@code max-wait}.
-	 */
-	@BeforeAll
-	static void warmUp() {
-		try (TokenServer server = new TokenServer()) {
-			server.issuing(60, 0, false);
-			LifecycleFixture
-				.tokenState(server.uri(), null, settings(Duration.ofSeconds(20)), Duration.ofSeconds(20),
-						Duration.ofSeconds(20))
-				.authorizedClient()
-				.block(Duration.ofSeconds(30));
-		}
-	}
+	private VirtualTimeFixture time;
 
 	@BeforeEach
-	void startServer() {
-		this.tokens = new TokenServer();
+	void startTime() {
+		this.time = new VirtualTimeFixture();
 	}
 
 	@AfterEach
-	void stopServer() {
-		this.tokens.close();
+	void stopTime() {
+		this.time.close();
 	}
 
 	/**
-	 * Cold start with a misbehaving password provider: 20 concurrent callers all
-	 * complete; after the provider recovers the next call gets the server's first token.
+	 * Cold start with a misbehaving password provider: 20 callers waiting at once all
+	 * complete by {@code max-wait}; after the provider recovers the next call gets the
+	 * endpoint's first token.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(Misbehaviour.class)
 	void coldStartWithAMisbehavingPasswordProviderCompletesEveryCaller(Misbehaviour misbehaviour) {
-		this.tokens.issuing(60, 0, false);
-		PosTokenState state = state(null);
+		this.time.endpoint.always(PASSWORD, token(Duration.ofMinutes(1)));
+		PosTokenState state = state();
 		this.passwordFault.set(misbehaviour.provider());
 		assertEveryCallerCompletes(callers(state::authorizedClient));
-		assertThat(this.tokens.journal()).as("token requests while the provider misbehaved").isEmpty();
+		assertThat(this.time.endpoint.requests()).as("token requests while the provider misbehaved").isEmpty();
 		this.passwordFault.set(null);
-		assertThat(tokenValueOnceRecovered(state)).isEqualTo("at-1");
-		assertThat(this.tokens.count("password")).isEqualTo(1);
+		assertThat(tokenOnceRecovered(state)).isEqualTo("at-1");
+		assertThat(this.time.endpoint.requests(PASSWORD)).hasSize(1);
 	}
 
 	/**
 	 * A renewal in the background (a valid token held, past its refresh-ahead point) with
-	 * a misbehaving refresh provider: 20 concurrent callers all complete; after the
-	 * provider recovers and the token has expired, the next call gets a new token from
-	 * the server.
+	 * a misbehaving refresh provider: 20 callers are all served the current token at
+	 * once; after the provider recovers and the token has expired, the next call gets a
+	 * new token from the endpoint.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(Misbehaviour.class)
-	void backgroundRenewalWithAMisbehavingRefreshProviderCompletesEveryCaller(Misbehaviour misbehaviour)
-			throws Exception {
-		this.tokens.issuing(1, 0, true);
-		PosTokenState state = state("offline_access");
-		assertThat(tokenValue(state.authorizedClient())).isEqualTo("at-1");
+	void backgroundRenewalWithAMisbehavingRefreshProviderCompletesEveryCaller(Misbehaviour misbehaviour) {
+		this.time.endpoint.always(tokenWithRefreshToken(Duration.ofSeconds(1)));
+		PosTokenState state = state();
+		assertThat(this.time.tokenNow(state)).isEqualTo("at-1");
 		Instant expiresAt = state.getExpiresAt();
 		assertThat(expiresAt).isNotNull();
 		// past the refresh-ahead point (half of the 1 s lifetime), before the hard point
 		// (100 ms before expiry)
-		TokenConcurrencyTests.sleepUntil(expiresAt.minusMillis(400));
+		this.time.advanceTo(expiresAt.minusMillis(400));
 		this.refreshFault.set(misbehaviour.provider());
-		assertEveryCallerCompletes(callers(state::authorizedClient));
+		List<Call> calls = callers(state::authorizedClient);
+		assertThat(calls).as("callers served from memory while the renewal misbehaves")
+			.allSatisfy((call) -> assertThat(call.token()).isEqualTo("at-1"));
+		assertEveryCallerCompletes(calls);
 		this.refreshFault.set(null);
-		TokenConcurrencyTests.sleepUntil(expiresAt.plusMillis(50));
-		assertThat(tokenValue(state.authorizedClient())).as("token after recovery").isNotEqualTo("at-1");
-		assertThat(this.tokens.count()).as("token requests").isGreaterThanOrEqualTo(2);
+		this.time.advanceTo(expiresAt.plusMillis(50));
+		assertThat(tokenOnceRecovered(state)).as("token after recovery").startsWith("at-").isNotEqualTo("at-1");
+		assertThat(this.time.endpoint.requests()).as("token requests").hasSizeGreaterThanOrEqualTo(2);
 	}
 
 	/**
 	 * A refresh provider that throws instead of returning an error, on the renewal after
-	 * a 401: the caller that reported the 401 and 19 concurrent callers all complete;
-	 * once the provider recovers the next call gets a new token (never the rejected one).
+	 * a 401: the caller that reported the 401 and 19 callers waiting with it all complete
+	 * by {@code max-wait}; once the provider recovers the next call gets a new token
+	 * (never the rejected one).
 	 */
 	@Test
 	void refreshProviderThrowingOnA401RenewalCompletesEveryCallerAndTheNextCallWorks() {
-		this.tokens.issuing(60, 0, true);
-		PosTokenState state = state("offline_access");
-		OAuth2AccessToken rejected = state.authorizedClient().block(LIMIT).getAccessToken();
-		assertThat(rejected.getTokenValue()).isEqualTo("at-1");
+		this.time.endpoint.always(tokenWithRefreshToken(Duration.ofMinutes(1)));
+		PosTokenState state = state();
+		assertThat(this.time.tokenNow(state)).isEqualTo("at-1");
+		OAuth2AccessToken rejected = state.readyAuthorizedClient().getAccessToken();
 		this.refreshFault.set(Misbehaviour.THROWS_FROM_AUTHORIZE.provider());
-		List<Object> outcomes = new ArrayList<>();
-		outcomes.add(outcome(state.authorizedClientReplacing(rejected)).block(LIMIT));
-		assertThat(outcomes.get(0)).as("outcome of the replacing call").isNotNull();
-		assertEveryCallerCompletes(callers(state::authorizedClient));
+		Call replacing = this.time.call(state.authorizedClientReplacing(rejected));
+		List<Call> callers = callers(state::authorizedClient);
+		this.time.advance(MAX_WAIT);
+		assertThat(replacing.isDone()).as("the replacing call completed: %s", replacing).isTrue();
+		assertThat(replacing.token()).as("the replacing call never gets the rejected token").isNotEqualTo("at-1");
+		assertEveryCallerCompletes(callers);
 		this.refreshFault.set(null);
-		assertThat(tokenValueOnceRecovered(state)).as("token after recovery").startsWith("at-").isNotEqualTo("at-1");
+		assertThat(tokenOnceRecovered(state)).as("token after recovery").startsWith("at-").isNotEqualTo("at-1");
 	}
 
-	private PosTokenState state(@Nullable String scope) {
-		return LifecycleFixture.tokenState(this.tokens.uri(), scope, settings(MAX_WAIT), Duration.ofSeconds(5),
-				Duration.ofSeconds(5), (real) -> (context) -> {
-					ReactiveOAuth2AuthorizedClientProvider fault = this.passwordFault.get();
-					return (fault != null) ? fault.authorize(context) : real.authorize(context);
-				}, (real) -> (context) -> {
-					ReactiveOAuth2AuthorizedClientProvider fault = this.refreshFault.get();
-					return (fault != null) ? fault.authorize(context) : real.authorize(context);
-				});
+	private PosTokenState state() {
+		return this.time.state(settings(), (real) -> (context) -> {
+			ReactiveOAuth2AuthorizedClientProvider fault = this.passwordFault.get();
+			return (fault != null) ? fault.authorize(context) : real.authorize(context);
+		}, (real) -> (context) -> {
+			ReactiveOAuth2AuthorizedClientProvider fault = this.refreshFault.get();
+			return (fault != null) ? fault.authorize(context) : real.authorize(context);
+		});
 	}
 
 	/**
 	 * Short waits and retries: refresh-ahead and expiry margin at their defaults (capped
-	 * for short tokens), the given max-wait, 5 s per renewal (a cold JVM can be slow on
-	 * the first request), retry after 100 ms doubling up to 400 ms.
+	 * for short tokens), {@value #CALLERS} callers' max-wait of 2 s, 5 s per renewal,
+	 * retry after 100 ms doubling up to 400 ms.
 	 */
-	private static TokenRenewalSettings settings(Duration maxWait) {
-		return new TokenRenewalSettings(Duration.ofMinutes(5), Duration.ofSeconds(30), maxWait, Duration.ofSeconds(5),
-				Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(100), 3);
+	private static TokenRenewalSettings settings() {
+		return VirtualTimeFixture.settings(MAX_WAIT, Duration.ofSeconds(5), Duration.ofMillis(100),
+				Duration.ofMillis(400), Duration.ofMillis(100), 3);
 	}
 
-	/** {@value #CALLERS} concurrent calls, each on its own worker. */
-	private static Flux<Object> callers(Supplier<Mono<OAuth2AuthorizedClient>> call) {
-		return Flux.range(0, CALLERS)
-			.flatMap((i) -> outcome(Mono.defer(call)).subscribeOn(Schedulers.parallel()), CALLERS);
+	/** {@value #CALLERS} calls started now, all waiting at once. */
+	private List<Call> callers(Supplier<Mono<OAuth2AuthorizedClient>> call) {
+		return IntStream.range(0, CALLERS).mapToObj((i) -> this.time.call(Mono.defer(call))).toList();
 	}
 
 	/**
-	 * A token or an error as a value; an empty completion shows up as the string "empty".
+	 * Lets {@code max-wait} pass (unless every caller has its answer before) and checks
+	 * that every caller got a token or an error, none an empty completion.
 	 */
-	private static Mono<Object> outcome(Mono<OAuth2AuthorizedClient> call) {
-		return call.<Object>map((client) -> client).onErrorResume(Mono::just).defaultIfEmpty("empty");
-	}
-
-	private static void assertEveryCallerCompletes(Flux<Object> callers) {
-		List<Object> outcomes = callers.collectList()
-			.timeout(LIMIT, Mono.error(() -> new AssertionError("Callers did not complete within " + LIMIT)))
-			.block(LIMIT.plusSeconds(1));
-		assertThat(outcomes).hasSize(CALLERS)
-			.allSatisfy(
-					(outcome) -> assertThat(outcome).isInstanceOfAny(OAuth2AuthorizedClient.class, Throwable.class));
-	}
-
-	private static String tokenValue(Mono<OAuth2AuthorizedClient> call) {
-		OAuth2AuthorizedClient client = call.block(LIMIT);
-		assertThat(client).isNotNull();
-		return client.getAccessToken().getTokenValue();
+	private void assertEveryCallerCompletes(List<Call> callers) {
+		Instant deadline = this.time.now().plus(MAX_WAIT);
+		if (!callers.stream().allMatch(Call::isDone)) {
+			this.time.advanceTo(deadline);
+		}
+		assertThat(callers).hasSize(CALLERS).allSatisfy((call) -> {
+			assertThat(call.isDone()).as("%s done by max-wait", call).isTrue();
+			assertThat(call.isEmpty()).as("%s completed empty", call).isFalse();
+			assertThat(call.token() != null || call.error() != null).as("%s has a token or an error", call).isTrue();
+		});
 	}
 
 	/**
 	 * The token of the first call that gets one: after a failed flight the state spaces
-	 * out token requests with the retry backoff (at most 400 ms here), and calls within
-	 * it fail at once.
+	 * out token requests with the retry backoff (at most 400 ms + 20 % here), and calls
+	 * within it fail at once. One call every 50 ms of virtual time, for at most
+	 * {@code max-wait}.
 	 */
-	private static String tokenValueOnceRecovered(PosTokenState state) {
-		AtomicReference<String> token = new AtomicReference<>();
-		Awaitility.await().atMost(LIMIT).pollInterval(Duration.ofMillis(50)).until(() -> {
-			OAuth2AuthorizedClient client = state.authorizedClient().onErrorResume((ex) -> Mono.empty()).block(LIMIT);
-			token.set((client != null) ? client.getAccessToken().getTokenValue() : null);
-			return client != null;
-		});
-		return token.get();
+	private String tokenOnceRecovered(PosTokenState state) {
+		Instant deadline = this.time.now().plus(MAX_WAIT);
+		while (true) {
+			Call call = this.time.call(state);
+			this.time.advance(Duration.ofMillis(50));
+			if (call.token() != null) {
+				return call.token();
+			}
+			assertThat(this.time.now()).as("a token by %s (last call: %s)", deadline, call).isBefore(deadline);
+		}
 	}
 
 	/**

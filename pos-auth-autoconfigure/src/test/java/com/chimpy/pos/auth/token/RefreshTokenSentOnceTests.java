@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,13 +41,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * password grant. Only a request that provably never left (connection refused) may reuse
  * it.
  * <p>
- * Each run calls for 1.8 s (2.6 s when the fault is a timeout) with 1 s tokens (renewal
- * from 0.5 s) that come with rotating refresh tokens ({@code rt-1}, {@code rt-2}, ...)
- * from password grants, while every refresh request fails; so several refreshes fail in
- * one run. The token server's journal must show each refresh token value in at most one
- * request. The state is the auto-configured one, so the token connector is the
- * application's (Reactor Netty's own resend of a broken request is part of what is
- * checked).
+ * Each run calls every 20 ms, with 1 s tokens (renewal from 0.5 s) that come with
+ * rotating refresh tokens ({@code rt-1}, {@code rt-2}, ...) from password grants while
+ * every refresh request fails, until the journal shows two failed refreshes each followed
+ * by a password grant (bounded: 10 s). The token server's journal must show each refresh
+ * token value in at most one request. The state is the auto-configured one, so the token
+ * connector is the application's (Reactor Netty's own resend of a broken request is part
+ * of what is checked).
  */
 class RefreshTokenSentOnceTests {
 
@@ -134,26 +136,15 @@ class RefreshTokenSentOnceTests {
 					grant("refresh_token").willReturn(fault.answer));
 			runner(tokens, fault.properties).run((context) -> {
 				PosTokenState state = context.getBean(PosTokenState.class);
-				long end = System.nanoTime() + Duration.ofMillis(fault.slow() ? 2600 : 1800).toNanos();
-				while (System.nanoTime() < end) {
-					try {
-						state.authorizedClient().block(Duration.ofSeconds(5));
-					}
-					catch (ClientAuthorizationException ex) {
-						// a caller may fail while no token is held; what counts is what
-						// was sent
-					}
-					LifecycleFixture.sleep(20);
-				}
-				if (fault.slow()) {
-					LifecycleFixture.sleep(DELAY_MILLIS + 300);
-				}
+				boolean seen = callUntil(state, () -> twoRefreshesAndAPasswordGrantAfterTheLast(tokens.journal()));
 				List<LoggedRequest> requests = tokens.requests();
 				List<String> sent = requests.stream().map(RefreshTokenSentOnceTests::describe).toList();
 				Map<String, Integer> refreshTokens = new LinkedHashMap<>();
 				requests.stream()
 					.filter((request) -> "refresh_token".equals(LifecycleFixture.grantType(request)))
 					.forEach((request) -> refreshTokens.merge(refreshToken(request), 1, Integer::sum));
+				assertThat(seen).as("two failed refreshes and a password grant after them (token requests: %s)", sent)
+					.isTrue();
 				assertThat(refreshTokens.values().stream().mapToInt(Integer::intValue).sum())
 					.as("refresh requests that failed in this run (token requests: %s)", sent)
 					.isGreaterThanOrEqualTo(2);
@@ -187,15 +178,19 @@ class RefreshTokenSentOnceTests {
 				assertThat(first).isEqualTo("at-1");
 				Instant expiresAt = state.getExpiresAt();
 				tokens.refuseConnections();
-				TokenConcurrencyTests.sleepUntil(expiresAt.minusMillis(900));
-				// from the refresh-ahead point: each call is served at-1 and starts a
-				// background refresh, refused
-				long restoreAt = System.nanoTime() + Duration.ofMillis(400).toNanos();
-				while (System.nanoTime() < restoreAt) {
+				// the refresh-ahead point (half of the 2 s lifetime)
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(5))
+					.pollInterval(Duration.ofMillis(10))
+					.until(() -> state.readyAuthorizedClient() == null);
+				// from there each call is served at-1 and starts a background refresh,
+				// refused, until the refusal is recorded
+				Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
 					assertThat(state.authorizedClient().block(Duration.ofSeconds(5)).getAccessToken().getTokenValue())
 						.isEqualTo("at-1");
-					LifecycleFixture.sleep(20);
-				}
+					return state.getTokenEndpointFailure() != null;
+				});
+				assertThat(Instant.now()).as("the refused refresh happened while at-1 was valid").isBefore(expiresAt);
 				tokens.acceptConnections();
 				Awaitility.await()
 					.atMost(Duration.ofSeconds(5))
@@ -212,6 +207,42 @@ class RefreshTokenSentOnceTests {
 					.isLessThanOrEqualTo(1);
 			});
 		}
+	}
+
+	/**
+	 * Calls, one every 20 ms, until the condition holds, for at most 10 s (a run takes
+	 * about 2 s).
+	 * @return whether the condition held
+	 */
+	private static boolean callUntil(PosTokenState state, BooleanSupplier condition) {
+		try {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+				try {
+					state.authorizedClient().block(Duration.ofSeconds(5));
+				}
+				catch (ClientAuthorizationException ex) {
+					// a caller may fail while no token is held; what counts is what was
+					// sent
+				}
+				return condition.getAsBoolean();
+			});
+			return true;
+		}
+		catch (ConditionTimeoutException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Whether the journal (in the order the requests arrived) shows at least two refresh
+	 * requests and a password grant after the last of them. A refresh that timed out is
+	 * journaled only when its late answer goes out, so this waits for that too.
+	 */
+	private static boolean twoRefreshesAndAPasswordGrantAfterTheLast(List<LoggedRequest> journal) {
+		List<String> grantTypes = journal.stream().map(LifecycleFixture::grantType).toList();
+		int lastRefresh = grantTypes.lastIndexOf("refresh_token");
+		return grantTypes.stream().filter("refresh_token"::equals).count() >= 2
+				&& grantTypes.subList(lastRefresh + 1, grantTypes.size()).contains("password");
 	}
 
 	private static String refreshToken(LoggedRequest request) {

@@ -75,7 +75,7 @@ class RejectedTokenPendingRenewalTests {
 			Mono<String> rejected = get(client, "/orders/rejected").cache();
 			rejected.subscribe(null, (ex) -> {
 			});
-			long batchAt = awaitRejection();
+			long batchAt = awaitRejection(context.getBean(PosTokenState.class));
 			Mono<List<String>> calls = Flux.range(0, CALLS)
 				.flatMap((i) -> get(client, "/orders/" + i), CALLS)
 				.collectList();
@@ -120,7 +120,7 @@ class RejectedTokenPendingRenewalTests {
 				revoke("at-1");
 				Mono<Object> rejected = outcome(get(client, "/orders/rejected")).cache();
 				rejected.subscribe();
-				awaitRejection();
+				awaitRejection(context.getBean(PosTokenState.class));
 				Mono<List<Object>> calls = Flux.range(0, CALLS)
 					.flatMap((i) -> outcome(get(client, "/orders/" + i)), CALLS)
 					.collectList();
@@ -148,13 +148,14 @@ class RejectedTokenPendingRenewalTests {
 	}
 
 	/**
-	 * Waits until the journal shows the rejected request (logged once its 401 was sent),
-	 * then gives the client a moment to receive it; returns the time the next calls
-	 * start.
+	 * Waits until the journal shows the rejected request (logged once its 401 was sent)
+	 * and the client has reported the 401 to the token state, which then renews the
+	 * token; returns the time the next calls start.
 	 */
-	private long awaitRejection() {
-		await().atMost(Duration.ofSeconds(5)).until(() -> apiJournal().size() >= 2);
-		LifecycleFixture.sleep(300);
+	private long awaitRejection(PosTokenState state) {
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> apiJournal().size() >= 2 && state.getUnauthorizedReplays() >= 1);
 		return System.currentTimeMillis();
 	}
 

@@ -2,90 +2,96 @@ package com.chimpy.pos.auth.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.chimpy.pos.auth.token.LifecycleFixture.TokenServer;
+import com.chimpy.pos.auth.token.VirtualTimeFixture.Call;
 
-import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.PASSWORD;
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.delayed;
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.token;
+import static com.chimpy.pos.auth.token.ScriptedTokenEndpoint.unavailable;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * When the application context closes, the token state stops its background renewals and
- * retries: with a valid token held and the token endpoint failing with 503, retries run
- * in the background every 100 to 200 ms; after the context is closed the token endpoint's
- * journal does not grow over several backoff periods, while the token would still have
- * been valid (so without the close the retries would have gone on).
+ * retries. In virtual time: with a valid token held and the token endpoint failing,
+ * retries run in the background every 100 to 240 ms; {@link PosTokenState#close()} gives
+ * up the request in flight at that instant and no request follows over the rest of the
+ * token's life. In real time, once: closing the context closes the state.
  */
 class TokenStateShutdownTests {
 
-	private TokenServer tokens;
+	private static final Duration LIFETIME = Duration.ofSeconds(8);
 
-	private WireMockServer api;
+	private static final Duration LATENCY = Duration.ofMillis(50);
 
-	@BeforeEach
-	void startServers() {
-		this.tokens = new TokenServer();
-		this.api = LifecycleFixture.okApiServer();
-	}
-
-	@AfterEach
-	void stopServers() {
-		this.tokens.close();
-		this.api.stop();
+	@Test
+	void closeStopsBackgroundRetriesAndGivesUpTheRequestInFlight() {
+		try (VirtualTimeFixture time = new VirtualTimeFixture()) {
+			// the first token lives 8 s; every later token request fails after 50 ms
+			time.endpoint.then(PASSWORD, token(LIFETIME)).always(delayed(LATENCY, unavailable()));
+			PosTokenState state = time.state(VirtualTimeFixture.settings(Duration.ofSeconds(30), Duration.ofSeconds(20),
+					Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMinutes(1), 3));
+			assertThat(time.tokenNow(state)).isEqualTo("at-1");
+			Instant expiresAt = state.getExpiresAt();
+			assertThat(expiresAt).isEqualTo(VirtualTimeFixture.START.plus(LIFETIME));
+			// the refresh-ahead point (half of the 8 s lifetime): this call starts the
+			// background renewal
+			time.advanceTo(expiresAt.minus(LIFETIME.dividedBy(2)));
+			assertThat(time.tokenNow(state)).isEqualTo("at-1");
+			// on until the first request + 3 retries, and the close while the last one
+			// waits for its answer
+			Instant limit = time.now().plusSeconds(2);
+			while (time.endpoint.requests().size() < 5 || !lastRequestAt(time).equals(time.now())) {
+				assertThat(time.now()).as("requests: %s", time.endpoint.requests()).isBefore(limit);
+				time.advance(Duration.ofMillis(1));
+			}
+			Instant closedAt = time.now();
+			assertThat(time.endpoint.cancellations()).isEmpty();
+			state.close();
+			assertThat(time.endpoint.cancellations()).as("the request in flight is given up at the close")
+				.containsExactly(closedAt);
+			List<ScriptedTokenEndpoint.Request> atClose = time.endpoint.requests();
+			// the token would still be valid, so without the close retries would go on
+			time.advanceTo(expiresAt.minusMillis(1));
+			assertThat(time.endpoint.requests()).as("token requests after the close").isEqualTo(atClose);
+			Call later = time.call(state);
+			assertThat(later.isDone()).isTrue();
+			assertThat(time.endpoint.requests()).as("token requests after the close").isEqualTo(atClose);
+		}
 	}
 
 	@Test
-	void closingTheContextStopsBackgroundRetries() {
-		// the first token lives 8 s; every later token request gets 503
-		this.tokens.replaceStubs(
-				post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).inScenario("outage")
-					.whenScenarioStateIs(Scenario.STARTED)
-					.willSetStateTo("down")
-					.willReturn(TokenServer.issue(8, 0, false)),
-				post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).inScenario("outage")
-					.whenScenarioStateIs("down")
-					.willReturn(aResponse().withStatus(503)));
-		Instant[] expiresAt = new Instant[1];
-		LifecycleFixture.contextRunner(this.tokens, this.api)
-			.withPropertyValues("pos.auth.retry-backoff=100ms", "pos.auth.max-retry-backoff=200ms")
-			.run((context) -> {
-				WebClient client = context.getBean("posWebClient", WebClient.class);
-				PosTokenState state = context.getBean(PosTokenState.class);
-				assertThat(get(client)).contains("ok");
-				expiresAt[0] = state.getExpiresAt();
-				assertThat(expiresAt[0]).isNotNull();
-				// past the refresh-ahead point (half of the 8 s lifetime): this call
-				// starts the background renewal
-				TokenConcurrencyTests.sleepUntil(expiresAt[0].minusMillis(3900));
-				assertThat(get(client)).contains("ok");
-				await().atMost(Duration.ofSeconds(3))
-					.pollInterval(Duration.ofMillis(50))
-					.untilAsserted(
-							() -> assertThat(this.tokens.journal().size()).as("token requests: first + 3 retries")
-								.isGreaterThanOrEqualTo(4));
-				context.close();
-			});
-		// a request in flight at the close may still arrive; after that nothing more
-		LifecycleFixture.sleep(300);
-		int atClose = this.tokens.journal().size();
-		LifecycleFixture.sleep(1500);
-		assertThat(Instant.now()).as("the token is still valid, so retries would go on").isBefore(expiresAt[0]);
-		assertThat(this.tokens.journal().size()).as("token requests %d ms after the context closed", 1800)
-			.isEqualTo(atClose);
+	void closingTheContextClosesTheTokenState() {
+		try (TokenServer tokens = new TokenServer()) {
+			WireMockServer api = LifecycleFixture.okApiServer();
+			try {
+				tokens.issuing(60, 0, false);
+				LifecycleFixture.contextRunner(tokens, api).run((context) -> {
+					PosTokenState state = context.getBean(PosTokenState.class);
+					context.close();
+					assertThatExceptionOfType(ClientAuthorizationException.class)
+						.isThrownBy(() -> state.authorizedClient().block(Duration.ofSeconds(5)))
+						.withMessageContaining("is closed");
+				});
+				assertThat(tokens.journal()).as("token requests of a closed state").isEmpty();
+			}
+			finally {
+				api.stop();
+			}
+		}
 	}
 
-	private static String get(WebClient client) {
-		return client.get().uri("/orders").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+	private static Instant lastRequestAt(VirtualTimeFixture time) {
+		List<Instant> times = time.endpoint.requestTimes();
+		return times.get(times.size() - 1);
 	}
 
 }

@@ -3,6 +3,7 @@ package com.chimpy.pos.auth.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -11,6 +12,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 
@@ -52,6 +54,17 @@ final class VirtualTimeFixture implements AutoCloseable {
 	 * of the scripted endpoint.
 	 */
 	PosTokenState state(TokenRenewalSettings settings) {
+		return state(settings, UnaryOperator.identity(), UnaryOperator.identity());
+	}
+
+	/**
+	 * A token state on this fixture's clock and scheduler, with the real providers on top
+	 * of the scripted endpoint passed through the given wrappers, so that a test can make
+	 * them misbehave and recover; what reaches the endpoint is still in its journal.
+	 */
+	PosTokenState state(TokenRenewalSettings settings,
+			UnaryOperator<ReactiveOAuth2AuthorizedClientProvider> passwordWrapper,
+			UnaryOperator<ReactiveOAuth2AuthorizedClientProvider> refreshWrapper) {
 		ClientRegistration registration = ClientRegistration.withRegistrationId("pos")
 			.clientId("pos-client")
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
@@ -59,9 +72,10 @@ final class VirtualTimeFixture implements AutoCloseable {
 			.tokenUri("http://127.0.0.1:9/oauth/token")
 			.build();
 		return new PosTokenState(registration,
-				new PasswordGrantReactiveAuthorizedClientProvider(this.endpoint, USERNAME, PASSWORD),
-				new RefreshTokenGrantReactiveAuthorizedClientProvider(this.endpoint), settings, this.clock,
-				this.scheduler);
+				passwordWrapper
+					.apply(new PasswordGrantReactiveAuthorizedClientProvider(this.endpoint, USERNAME, PASSWORD)),
+				refreshWrapper.apply(new RefreshTokenGrantReactiveAuthorizedClientProvider(this.endpoint)), settings,
+				this.clock, this.scheduler);
 	}
 
 	Instant now() {
@@ -88,6 +102,11 @@ final class VirtualTimeFixture implements AutoCloseable {
 	/** A call of {@link PosTokenState#authorizedClient()}, started now. */
 	Call call(PosTokenState state) {
 		return new Call(state.authorizedClient(), this.clock);
+	}
+
+	/** A subscription to the given call, started now. */
+	Call call(Mono<OAuth2AuthorizedClient> call) {
+		return new Call(call, this.clock);
 	}
 
 	/**
