@@ -61,7 +61,8 @@ public final class PosRedisTokenStoreAutoConfiguration {
 					"Set a prefix, or remove the property for the default 'pos-auth'");
 		}
 		RedisTokenStoreSettings settings = new RedisTokenStoreSettings(redis.getKeyPrefix(), redis.getTimeout(), lease,
-				redis.getPollInterval(), renewal.retryBackoff(), renewal.maxRetryBackoff());
+				redis.getPollInterval(), renewal.retryBackoff(), renewal.maxRetryBackoff(),
+				renewal.unauthorizedBackoff(), renewal.maxUnauthorizedBackoff());
 		return new RedisPosTokenStore(new ReactiveStringRedisTemplate(factory), settings,
 				cipher(redis.getEncryptionKey()));
 	}

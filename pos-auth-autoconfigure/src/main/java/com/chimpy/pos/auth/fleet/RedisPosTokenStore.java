@@ -53,7 +53,10 @@ import org.springframework.util.Assert;
  * lock taken polls, on the given scheduler, until the token changes, the fleet records a
  * failure or the lock is free (at the latest when its lease ends); meanwhile the token
  * state keeps serving its still-valid token. A rejected token is replaced only while it
- * is the fleet's current one (compared by value).
+ * is the fleet's current one (compared by value). The 401 backoff is the fleet's too: a
+ * token stored by a renewal that replaced a rejected one is protected, for a pause that
+ * doubles while fresh tokens keep being rejected, from being replaced because of a 401 on
+ * any instance; such a renewal answers with that token, and the caller gets the 401.
  * <p>
  * When Redis cannot be reached within the command timeout, a renewal is done with this
  * instance's own state (one WARN until Redis answers again); a refresh token that came
@@ -64,6 +67,7 @@ import org.springframework.util.Assert;
  * Keys: {@code <prefix>:<account>:token} (the access token, its lifetime and the refresh
  * token, encrypted with a {@link TokenCipher} when one is given),
  * {@code <prefix>:<account>:guard}, {@code <prefix>:<account>:failure},
+ * {@code <prefix>:<account>:unauthorized} (naming the protected token by a digest),
  * {@code <prefix>:<account>:lock} and the channel {@code <prefix>:<account>:reset}, where
  * the account is a digest that names no credential. The password and the client secret
  * are never stored.
@@ -75,15 +79,17 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 	private static final RedisScript<Long> RELEASE = RedisScript
 		.of("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", Long.class);
 
-	// KEYS: token, guard, failure, lock. ARGV: owner, token ('' leaves it), guard (''
-	// leaves
-	// it), failure ('' deletes it, '=' leaves it), the failure's time to live in ms.
+	// KEYS: token, guard, failure, lock, unauthorized. ARGV: owner, token ('' leaves it),
+	// guard ('' leaves it), failure ('' deletes it, '=' leaves it), the failure's time to
+	// live in ms, the 401 backoff ('' deletes it, '=' leaves it), its time to live in ms.
 	private static final RedisScript<Long> STORE_AND_RELEASE = RedisScript.of("""
 			if redis.call('get', KEYS[4]) ~= ARGV[1] then return 0 end
 			if ARGV[2] ~= '' then redis.call('set', KEYS[1], ARGV[2]) end
 			if ARGV[3] ~= '' then redis.call('set', KEYS[2], ARGV[3]) end
 			if ARGV[4] == '' then redis.call('del', KEYS[3])
 			elseif ARGV[4] ~= '=' then redis.call('set', KEYS[3], ARGV[4], 'px', ARGV[5]) end
+			if ARGV[6] == '' then redis.call('del', KEYS[5])
+			elseif ARGV[6] ~= '=' then redis.call('set', KEYS[5], ARGV[6], 'px', ARGV[7]) end
 			redis.call('del', KEYS[4])
 			return 1
 			""", Long.class);
@@ -93,6 +99,10 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 	private static final String KEEP_FAILURE = "=";
 
 	private static final String DELETE_FAILURE = "";
+
+	private static final String KEEP_UNAUTHORIZED = "=";
+
+	private static final String DELETE_UNAUTHORIZED = "";
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -121,6 +131,8 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 	private final LongAdder lockWaits = new LongAdder();
 
 	private final LongAdder localFallbacks = new LongAdder();
+
+	private final LongAdder unauthorizedHeldBack = new LongAdder();
 
 	private volatile boolean disposed;
 
@@ -238,6 +250,15 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 	}
 
 	/**
+	 * 401-driven renewals that renewed nothing because the rejected token had only just
+	 * replaced another rejected one (the fleet's 401 backoff).
+	 * @return the count since start-up
+	 */
+	public long getUnauthorizedHeldBack() {
+		return this.unauthorizedHeldBack.sum();
+	}
+
+	/**
 	 * Renewals done with this instance's own state because Redis was unavailable.
 	 * @return the count since start-up
 	 */
@@ -305,16 +326,16 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 	/**
 	 * The keys of one account.
 	 */
-	private record Keys(String token, String guard, String failure, String lock, String channel) {
+	private record Keys(String token, String guard, String failure, String lock, String unauthorized, String channel) {
 
 		Keys(String prefix, String account) {
 			this(prefix + ":" + account + ":token", prefix + ":" + account + ":guard",
 					prefix + ":" + account + ":failure", prefix + ":" + account + ":lock",
-					prefix + ":" + account + ":reset");
+					prefix + ":" + account + ":unauthorized", prefix + ":" + account + ":reset");
 		}
 
 		List<String> all() {
-			return List.of(this.token, this.guard, this.failure, this.lock);
+			return List.of(this.token, this.guard, this.failure, this.lock, this.unauthorized);
 		}
 
 	}
@@ -371,6 +392,9 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 		private Mono<OAuth2AuthorizedClient> once() {
 			return read().flatMap((shared) -> {
 				OAuth2AuthorizedClient taken = take(shared);
+				if (taken == null) {
+					taken = protectedReplacement(shared);
+				}
 				if (taken != null) {
 					return Mono.just(taken);
 				}
@@ -404,6 +428,9 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 				return Mono.error(ex);
 			}).flatMap((shared) -> {
 				OAuth2AuthorizedClient taken = take(shared);
+				if (taken == null) {
+					taken = protectedReplacement(shared);
+				}
 				if (taken != null) {
 					return release().thenReturn(taken);
 				}
@@ -429,7 +456,7 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 				return storeFailure(shared, ex).then(Mono.error(ex));
 			}).flatMap((client) -> {
 				completed.set(true);
-				return storeSuccess(client).thenReturn(client);
+				return storeSuccess(shared, client).thenReturn(client);
 			}).switchIfEmpty(Mono.defer(() -> {
 				completed.set(true);
 				return release().then(Mono.error(() -> new IllegalStateException("No authorized client was obtained")));
@@ -438,20 +465,40 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 					// Cancelled mid-renewal (request timeout, shutdown): the refresh
 					// token may have reached the server, so the fleet forgets it.
 					SharedToken spent = (token != null) ? token.withRefresh(null) : null;
-					store(spent, renewal.guardState(), KEEP_FAILURE, Duration.ZERO).subscribe(null,
-							(ex) -> fellBack(ex));
+					store(spent, renewal.guardState(), KEEP_FAILURE, Duration.ZERO, KEEP_UNAUTHORIZED, Duration.ZERO)
+						.subscribe(null, (ex) -> fellBack(ex));
 				}
 			});
 		}
 
-		private Mono<Void> storeSuccess(OAuth2AuthorizedClient client) {
+		private Mono<Void> storeSuccess(SharedState shared, OAuth2AuthorizedClient client) {
 			RedisPosTokenStore.this.renewedHere.increment();
 			SharedToken token = SharedToken.of(client);
 			rememberRefresh(token);
-			return store(token, CredentialGuardState.CLEAR, DELETE_FAILURE, Duration.ZERO).onErrorResume((ex) -> {
-				fellBack(ex);
-				return Mono.empty();
-			});
+			String unauthorized = DELETE_UNAUTHORIZED;
+			Duration unauthorizedTtl = Duration.ZERO;
+			if (this.renewal.replacesRejected() && token != null) {
+				// A 401 replaced the token: the new one is protected from 401-driven
+				// replacement for a pause that doubles while fresh tokens keep being
+				// rejected; a renewal for any other reason ends the backoff.
+				RedisTokenStoreSettings settings = RedisPosTokenStore.this.settings;
+				UnauthorizedHold previous = shared.unauthorized();
+				int count = ((previous != null) ? previous.count() : 0) + 1;
+				Duration pause = settings.unauthorizedBackoff().multipliedBy(1L << Math.min(count - 1, 20));
+				if (pause.compareTo(settings.maxUnauthorizedBackoff()) > 0) {
+					pause = settings.maxUnauthorizedBackoff();
+				}
+				UnauthorizedHold hold = new UnauthorizedHold(
+						UnauthorizedHold.digest(client.getAccessToken().getTokenValue()), count, now().plus(pause));
+				unauthorized = RedisPosTokenStore.this.codec.encodeUnauthorized(hold);
+				unauthorizedTtl = pause.plus(settings.maxUnauthorizedBackoff());
+			}
+			return store(token, CredentialGuardState.CLEAR, DELETE_FAILURE, Duration.ZERO, unauthorized,
+					unauthorizedTtl)
+				.onErrorResume((ex) -> {
+					fellBack(ex);
+					return Mono.empty();
+				});
 		}
 
 		private Mono<Void> storeFailure(SharedState shared, Throwable ex) {
@@ -475,18 +522,20 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 				failure = RedisPosTokenStore.this.codec.encodeFailure(next);
 				ttl = RedisPosTokenStore.this.settings.maxRetryBackoff().plus(pause).plus(Duration.ofMinutes(1));
 			}
-			return store(kept, this.renewal.guardState(), failure, ttl).onErrorResume((storing) -> {
-				fellBack(storing);
-				return Mono.empty();
-			});
+			return store(kept, this.renewal.guardState(), failure, ttl, KEEP_UNAUTHORIZED, Duration.ZERO)
+				.onErrorResume((storing) -> {
+					fellBack(storing);
+					return Mono.empty();
+				});
 		}
 
 		private Mono<Void> store(@Nullable SharedToken token, CredentialGuardState guard, String failure,
-				Duration failureTtl) {
+				Duration failureTtl, String unauthorized, Duration unauthorizedTtl) {
 			RedisPosTokenStore store = RedisPosTokenStore.this;
 			List<String> args = Arrays.asList(this.owner,
 					(token != null) ? store.codec.encodeToken(token, this.keys.token()) : LEAVE,
-					store.codec.encodeGuard(guard), failure, Long.toString(Math.max(1, failureTtl.toMillis())));
+					store.codec.encodeGuard(guard), failure, Long.toString(Math.max(1, failureTtl.toMillis())),
+					unauthorized, Long.toString(Math.max(1, unauthorizedTtl.toMillis())));
 			return command(store.redis.execute(STORE_AND_RELEASE, this.keys.all(), args).next()).then();
 		}
 
@@ -508,13 +557,15 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 		private Mono<SharedState> read() {
 			RedisPosTokenStore store = RedisPosTokenStore.this;
 			return command(store.redis.opsForValue()
-				.multiGet(List.of(this.keys.token(), this.keys.guard(), this.keys.failure()))).map((values) -> {
+				.multiGet(List.of(this.keys.token(), this.keys.guard(), this.keys.failure(), this.keys.unauthorized())))
+				.map((values) -> {
 					List<@Nullable String> padded = new ArrayList<>(values);
-					while (padded.size() < 3) {
+					while (padded.size() < 4) {
 						padded.add(null);
 					}
 					return new SharedState(store.codec.decodeToken(padded.get(0), this.keys.token()),
-							store.codec.decodeGuard(padded.get(1)), store.codec.decodeFailure(padded.get(2)));
+							store.codec.decodeGuard(padded.get(1)), store.codec.decodeFailure(padded.get(2)),
+							store.codec.decodeUnauthorized(padded.get(3)));
 				});
 		}
 
@@ -538,6 +589,27 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 				}
 			}
 			RedisPosTokenStore.this.takenFromFleet.increment();
+			rememberRefresh(token);
+			return this.renewal.authorizedClient(token.accessToken(), token.refreshToken());
+		}
+
+		/**
+		 * The fleet's token when a 401 rejected it but it replaced a rejected token only
+		 * moments ago (the fleet's 401 backoff): it is not replaced now, and the caller
+		 * gets the resource server's 401 as on a single instance.
+		 * @param shared what the fleet holds
+		 * @return the authorized client with the fleet's token, or {@code null}
+		 */
+		private @Nullable OAuth2AuthorizedClient protectedReplacement(SharedState shared) {
+			OAuth2AccessToken rejected = this.renewal.currentToken();
+			SharedToken token = shared.token();
+			UnauthorizedHold hold = shared.unauthorized();
+			Instant now = now();
+			if (!this.renewal.replacesRejected() || rejected == null || token == null || hold == null
+					|| !token.isAlive(now) || !token.hasAccess(rejected) || !hold.protects(rejected, now)) {
+				return null;
+			}
+			RedisPosTokenStore.this.unauthorizedHeldBack.increment();
 			rememberRefresh(token);
 			return this.renewal.authorizedClient(token.accessToken(), token.refreshToken());
 		}

@@ -17,9 +17,29 @@ import org.springframework.util.Assert;
  * @param retryBackoff the pause after the fleet's first transient failure of the token
  * endpoint, doubling with each further one
  * @param maxRetryBackoff the longest such pause
+ * @param unauthorizedBackoff how long a token that replaced one the resource server
+ * rejected is protected, fleet-wide, from being replaced because of a 401, doubling with
+ * each further such replacement
+ * @param maxUnauthorizedBackoff the longest such protection
  */
 public record RedisTokenStoreSettings(String prefix, Duration timeout, Duration lockLease, Duration pollInterval,
-		Duration retryBackoff, Duration maxRetryBackoff) {
+		Duration retryBackoff, Duration maxRetryBackoff, Duration unauthorizedBackoff,
+		Duration maxUnauthorizedBackoff) {
+
+	/**
+	 * Settings with the default 401 backoff (10 s, doubling up to 5 min).
+	 * @param prefix the key prefix
+	 * @param timeout the command timeout
+	 * @param lockLease the lock lease
+	 * @param pollInterval the poll interval
+	 * @param retryBackoff the first outage pause
+	 * @param maxRetryBackoff the longest outage pause
+	 */
+	public RedisTokenStoreSettings(String prefix, Duration timeout, Duration lockLease, Duration pollInterval,
+			Duration retryBackoff, Duration maxRetryBackoff) {
+		this(prefix, timeout, lockLease, pollInterval, retryBackoff, maxRetryBackoff, Duration.ofSeconds(10),
+				Duration.ofMinutes(5));
+	}
 
 	/**
 	 * Check the settings.
@@ -29,6 +49,8 @@ public record RedisTokenStoreSettings(String prefix, Duration timeout, Duration 
 	 * @param pollInterval the poll interval
 	 * @param retryBackoff the first outage pause
 	 * @param maxRetryBackoff the longest outage pause
+	 * @param unauthorizedBackoff the first 401 pause
+	 * @param maxUnauthorizedBackoff the longest 401 pause
 	 */
 	public RedisTokenStoreSettings {
 		Assert.hasText(prefix, "prefix must not be empty");
@@ -37,6 +59,9 @@ public record RedisTokenStoreSettings(String prefix, Duration timeout, Duration 
 		Assert.isTrue(!pollInterval.isNegative() && !pollInterval.isZero(), "pollInterval must be positive");
 		Assert.isTrue(!retryBackoff.isNegative(), "retryBackoff must not be negative");
 		Assert.isTrue(!maxRetryBackoff.isNegative(), "maxRetryBackoff must not be negative");
+		Assert.isTrue(!unauthorizedBackoff.isNegative(), "unauthorizedBackoff must not be negative");
+		Assert.isTrue(maxUnauthorizedBackoff.compareTo(unauthorizedBackoff) >= 0,
+				"maxUnauthorizedBackoff must not be shorter than unauthorizedBackoff");
 	}
 
 }

@@ -17,9 +17,9 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 
 /**
  * Writes and reads the values a {@link RedisPosTokenStore} keeps, as JSON. Token values
- * are encrypted when a {@link TokenCipher} is given; the guard state and the failure hold
- * no secret (counts, times and OAuth2 error codes) and stay readable. A value that cannot
- * be read (another format, another key) reads as absent.
+ * are encrypted when a {@link TokenCipher} is given; the guard state, the failure and the
+ * 401 backoff hold no secret (counts, times and OAuth2 error codes) and stay readable. A
+ * value that cannot be read (another format, another key) reads as absent.
  */
 final class SharedStateCodec {
 
@@ -122,6 +122,23 @@ final class SharedStateCodec {
 		return new FleetFailure(id, number(map, "count"), until, kind, code,
 				(map.get("description") instanceof String d) ? d : null, Boolean.TRUE.equals(map.get("transient")),
 				number(map, "status"));
+	}
+
+	String encodeUnauthorized(UnauthorizedHold hold) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("digest", hold.digest());
+		map.put("count", hold.count());
+		putInstant(map, "until", hold.until());
+		return JsonMapper.shared().writeValueAsString(map);
+	}
+
+	@Nullable UnauthorizedHold decodeUnauthorized(@Nullable String value) {
+		Map<?, ?> map = (value != null) ? read(value) : null;
+		if (map == null || !(map.get("digest") instanceof String digest)) {
+			return null;
+		}
+		Instant until = instant(map, "until");
+		return (until != null) ? new UnauthorizedHold(digest, number(map, "count"), until) : null;
 	}
 
 	private static @Nullable Map<?, ?> read(String json) {

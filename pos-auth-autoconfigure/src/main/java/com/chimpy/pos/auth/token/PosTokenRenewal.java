@@ -37,6 +37,15 @@ public interface PosTokenRenewal {
 	@Nullable OAuth2AccessToken currentToken();
 
 	/**
+	 * Whether the renewal replaces a token the resource server rejected (a 401), rather
+	 * than one that reached its refresh-ahead point or none.
+	 * @return whether {@link #currentToken()} was rejected by the resource server
+	 */
+	default boolean replacesRejected() {
+		return false;
+	}
+
+	/**
 	 * The refresh token this instance holds.
 	 * @return the refresh token, or {@code null}
 	 */

@@ -152,7 +152,7 @@ public final class PosTokenState implements AutoCloseable {
 		this.schedule = new RetrySchedule("client registration '" + name + "'",
 				new FailureBackoff(settings, this.guard, this.errors), scheduler);
 		RenewalAttempt attempt = new RenewalAttempt(registration, passwordProvider, refreshProvider, this.guard, clock);
-		this.renewal = new StateRenewal(storeKey, name, attempt, this.guard, this::resetHere, null);
+		this.renewal = new StateRenewal(storeKey, name, attempt, this.guard, this::resetHere, null, false);
 		this.flight = new TokenFlight(settings, clock, scheduler, store, this.renewal, attempt, this.guard,
 				this.schedule, this.errors);
 		this.waiting = new TokenWait(this.flight, this.schedule, this.errors, clock, scheduler);

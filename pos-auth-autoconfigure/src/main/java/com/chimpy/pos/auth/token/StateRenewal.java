@@ -25,23 +25,28 @@ final class StateRenewal implements PosTokenRenewal {
 
 	private final @Nullable OAuth2AccessToken current;
 
+	private final boolean rejected;
+
 	StateRenewal(String key, String name, RenewalAttempt attempt, CredentialGuard guard, Runnable resetHere,
-			@Nullable OAuth2AccessToken current) {
+			@Nullable OAuth2AccessToken current, boolean rejected) {
 		this.key = key;
 		this.name = name;
 		this.attempt = attempt;
 		this.guard = guard;
 		this.resetHere = resetHere;
 		this.current = current;
+		this.rejected = rejected;
 	}
 
 	/**
 	 * The same renewal, starting from the given token.
 	 * @param token the access token being renewed, or {@code null}
+	 * @param rejected whether the resource server rejected that token
 	 * @return the renewal
 	 */
-	StateRenewal from(@Nullable OAuth2AccessToken token) {
-		return new StateRenewal(this.key, this.name, this.attempt, this.guard, this.resetHere, token);
+	StateRenewal from(@Nullable OAuth2AccessToken token, boolean rejected) {
+		return new StateRenewal(this.key, this.name, this.attempt, this.guard, this.resetHere, token,
+				rejected && token != null);
 	}
 
 	@Override
@@ -57,6 +62,11 @@ final class StateRenewal implements PosTokenRenewal {
 	@Override
 	public @Nullable OAuth2AccessToken currentToken() {
 		return this.current;
+	}
+
+	@Override
+	public boolean replacesRejected() {
+		return this.rejected;
 	}
 
 	@Override

@@ -189,7 +189,8 @@ final class TokenFlight {
 
 	private void launch(Sinks.One<OAuth2AuthorizedClient> sink, @Nullable HeldToken from) {
 		try {
-			StateRenewal fromHere = this.renewal.from((from != null) ? from.client().getAccessToken() : null);
+			StateRenewal fromHere = (from != null) ? this.renewal.from(from.client().getAccessToken(), from.rejected())
+					: this.renewal.from(null, false);
 			Disposable subscription = Mono.defer(() -> this.store.renew(fromHere))
 				.switchIfEmpty(Mono.error(() -> new IllegalStateException("No authorized client was obtained")))
 				.timeout(this.settings.requestTimeout(), this.scheduler)

@@ -195,6 +195,34 @@ class RedisFleetTests {
 		assertThat(new HashSet<>(refreshTokens)).as("no refresh token is sent twice").hasSameSizeAs(refreshTokens);
 	}
 
+	@Test
+	void anApiThatRejectsEveryTokenCostsTheFleetTheReplacementsOfOneInstance() throws Exception {
+		startFleet(PosSandbox.builder(), INSTANCES, "pos.auth.unauthorized-backoff=500ms",
+				"pos.auth.max-unauthorized-backoff=8s");
+		for (ConfigurableApplicationContext instance : this.fleet) {
+			instance.getBean(PosTokenState.class).authorizedClient().block(CALL_TIMEOUT);
+		}
+		this.sandbox.resetJournal();
+		this.sandbox.api().failAlways(Fault.status(401));
+		// The instances start calling one after the other, as after a rolling
+		// deploy: each meets the 401s at another point of the backoff.
+		List<Load> loads = new ArrayList<>();
+		for (ConfigurableApplicationContext instance : this.fleet) {
+			loads.add(Load.start(List.of(instance)));
+			Thread.sleep(1_600);
+		}
+		Thread.sleep(8_000 - 1_600 * INSTANCES);
+		for (Load load : loads) {
+			load.stop();
+			assertThat(load.failures()).as("every call gets the API's 401").isEqualTo(load.calls()).isPositive();
+		}
+		// One instance alone replaces the token at the first 401, then after pauses of
+		// 0.5, 1, 2 and 4 s (and 8 s, beyond the 8 s of calls): 5 token requests. With a
+		// backoff per instance, each instance that starts later would replace the shared
+		// token again after its own first, short pauses (8 token requests measured).
+		assertThat(this.sandbox.tokenRequests()).as("token requests of the fleet").isBetween(3, 6);
+	}
+
 	private boolean oneSharedToken() {
 		Set<String> tokens = new HashSet<>();
 		for (ConfigurableApplicationContext instance : this.fleet) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import com.chimpy.pos.auth.token.CredentialGuardState;
 
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2Error;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +59,25 @@ class SharedStateCodecTests {
 		assertThat(read.pausedUntil()).isEqualTo(Instant.ofEpochMilli(5000));
 		assertThat(read.stopped()).isTrue();
 		assertThat(read.lastError().getErrorCode()).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void unauthorizedHoldNamesTheProtectedTokenByDigestOnlyAndProtectsItUntilItsEnd() {
+		SharedStateCodec codec = new SharedStateCodec(null);
+		UnauthorizedHold hold = new UnauthorizedHold(UnauthorizedHold.digest("access-7"), 3,
+				Instant.ofEpochMilli(9000));
+		String encoded = codec.encodeUnauthorized(hold);
+		assertThat(encoded).doesNotContain("access-7");
+		UnauthorizedHold read = codec.decodeUnauthorized(encoded);
+		assertThat(read).isEqualTo(hold);
+		OAuth2AccessToken protectedToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "access-7",
+				Instant.ofEpochMilli(0), Instant.ofEpochMilli(60_000));
+		OAuth2AccessToken other = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "access-8",
+				Instant.ofEpochMilli(0), Instant.ofEpochMilli(60_000));
+		assertThat(read.protects(protectedToken, Instant.ofEpochMilli(8999))).isTrue();
+		assertThat(read.protects(protectedToken, Instant.ofEpochMilli(9000))).isFalse();
+		assertThat(read.protects(other, Instant.ofEpochMilli(8999))).isFalse();
+		assertThat(codec.decodeUnauthorized("{}")).isNull();
 	}
 
 	@Test

@@ -3,7 +3,6 @@ package com.chimpy.pos.auth.token;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import reactor.blockhound.BlockHound;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -43,8 +41,6 @@ import static org.assertj.core.api.Assertions.assertThatException;
 @EnabledIfSystemProperty(named = "pos.blockhound", matches = "true")
 class PosWebClientBlockHoundTests {
 
-	private static final List<String> blockingCalls = new CopyOnWriteArrayList<>();
-
 	private TokenServer tokens;
 
 	private WireMockServer api;
@@ -65,16 +61,12 @@ class PosWebClientBlockHoundTests {
 		finally {
 			server.stop();
 		}
-		BlockHound.install((builder) -> builder.blockingMethodCallback((method) -> {
-			blockingCalls.add(method + " on " + Thread.currentThread().getName() + " at "
-					+ java.util.Arrays.toString(new Throwable().getStackTrace()));
-			throw new BlockingOperationError(method);
-		}));
+		BlockingCalls.install();
 	}
 
 	@BeforeEach
 	void startServers() {
-		blockingCalls.clear();
+		BlockingCalls.clear();
 		this.tokens = new TokenServer();
 		this.api = LifecycleFixture.okApiServer();
 	}
@@ -90,7 +82,7 @@ class PosWebClientBlockHoundTests {
 		assertThatException()
 			.isThrownBy(() -> Mono.delay(Duration.ofMillis(1)).doOnNext((tick) -> LifecycleFixture.sleep(10)).block())
 			.withCauseInstanceOf(BlockingOperationError.class);
-		assertThat(blockingCalls).hasSize(1);
+		assertThat(BlockingCalls.detected()).hasSize(1);
 	}
 
 	@Test
@@ -134,7 +126,7 @@ class PosWebClientBlockHoundTests {
 					.anyMatch((request) -> "Bearer at-3".equals(request.getHeader("Authorization")))
 					.anyMatch((request) -> "Bearer at-4".equals(request.getHeader("Authorization")));
 			});
-		assertThat(blockingCalls).isEmpty();
+		assertThat(BlockingCalls.detected()).isEmpty();
 	}
 
 	private static Flux<String> burst(WebClient webClient, int calls) {
