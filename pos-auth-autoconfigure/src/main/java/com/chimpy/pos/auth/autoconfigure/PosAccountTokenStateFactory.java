@@ -52,6 +52,15 @@ final class PosAccountTokenStateFactory implements PosTokenStateFactory {
 	}
 
 	/**
+	 * The store every state of this factory renews through (also what the health
+	 * indicator reports).
+	 * @return the token store
+	 */
+	PosTokenStore store() {
+		return this.store;
+	}
+
+	/**
 	 * The state of the default account (top-level username and password).
 	 * @return the token state
 	 */

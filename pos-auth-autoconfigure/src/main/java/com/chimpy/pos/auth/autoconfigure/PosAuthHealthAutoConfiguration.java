@@ -1,5 +1,6 @@
 package com.chimpy.pos.auth.autoconfigure;
 
+import com.chimpy.pos.auth.account.PosTokenStateFactory;
 import com.chimpy.pos.auth.account.PosTokenStates;
 import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
 import com.chimpy.pos.auth.token.InMemoryPosTokenStore;
@@ -28,9 +29,13 @@ public final class PosAuthHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "posAuthHealthIndicator")
 	PosAuthHealthIndicator posAuthHealthIndicator(PosTokenStates posTokenStates,
+			@Qualifier("posTokenStateFactory") ObjectProvider<PosTokenStateFactory> posTokenStateFactory,
 			@Qualifier("posTokenStore") ObjectProvider<PosTokenStore> posTokenStore) {
-		return new PosAuthHealthIndicator(posTokenStates,
-				posTokenStore.getIfAvailable(() -> InMemoryPosTokenStore.INSTANCE));
+		// the store the states renew through; an application's own factory is opaque, so
+		// its store is the posTokenStore bean if there is one
+		PosTokenStore store = (posTokenStateFactory.getIfAvailable() instanceof PosAccountTokenStateFactory factory)
+				? factory.store() : posTokenStore.getIfAvailable(() -> InMemoryPosTokenStore.INSTANCE);
+		return new PosAuthHealthIndicator(posTokenStates, store);
 	}
 
 }
