@@ -1,6 +1,8 @@
 package com.chimpy.pos.auth.token;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +23,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -119,23 +122,26 @@ final class LifecycleFixture {
 	 */
 	static PosTokenState tokenState(String tokenUri, @Nullable String scope, TokenRenewalSettings settings,
 			Duration connectTimeout, Duration readTimeout) {
-		WebClient webClient = WebClient.builder()
-			.clientConnector(ClientHttpConnectorBuilder.reactor()
-				.build(new HttpClientSettings(null, connectTimeout, readTimeout, null)))
-			.build();
-		PosTokenResponseClient responseClient = new PosTokenResponseClient(webClient, TokenRequestFormat.JSON,
-				AUDIENCE);
-		ClientRegistration.Builder registration = ClientRegistration.withRegistrationId("pos")
-			.clientId(CLIENT_ID)
-			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
-			.authorizationGrantType(PasswordGrantRequest.PASSWORD)
-			.tokenUri(tokenUri);
-		if (scope != null) {
-			registration.scope(scope);
-		}
-		return new PosTokenState(registration.build(),
+		return tokenState(tokenUri, scope, settings, connectTimeout, readTimeout, UnaryOperator.identity(),
+				UnaryOperator.identity());
+	}
+
+	/**
+	 * A token state wired like
+	 * {@link #tokenState(String, String, TokenRenewalSettings, Duration, Duration)} that
+	 * reads the time from the given clock (and schedules its waits on Reactor's parallel
+	 * scheduler in real time): a test moves the clock past a token's expiry at once
+	 * instead of sleeping until it, while many real threads race for the renewal.
+	 */
+	static PosTokenState tokenState(String tokenUri, @Nullable String scope, TokenRenewalSettings settings,
+			Clock clock) {
+		PosTokenResponseClient responseClient = responseClient(Duration.ofSeconds(5), Duration.ofSeconds(5));
+		ClientRegistration registration = registration(tokenUri, scope);
+		return new PosTokenState(registration,
 				new PasswordGrantReactiveAuthorizedClientProvider(responseClient, USERNAME, PASSWORD),
-				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), settings);
+				new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient), settings, clock,
+				Schedulers.parallel(), InMemoryPosTokenStore.INSTANCE,
+				TokenStoreKey.of(registration, AUDIENCE, USERNAME), "pos");
 	}
 
 	/**
@@ -150,12 +156,22 @@ final class LifecycleFixture {
 			Duration connectTimeout, Duration readTimeout,
 			UnaryOperator<ReactiveOAuth2AuthorizedClientProvider> passwordWrapper,
 			UnaryOperator<ReactiveOAuth2AuthorizedClientProvider> refreshWrapper) {
+		PosTokenResponseClient responseClient = responseClient(connectTimeout, readTimeout);
+		return new PosTokenState(registration(tokenUri, scope),
+				passwordWrapper
+					.apply(new PasswordGrantReactiveAuthorizedClientProvider(responseClient, USERNAME, PASSWORD)),
+				refreshWrapper.apply(new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient)), settings);
+	}
+
+	private static PosTokenResponseClient responseClient(Duration connectTimeout, Duration readTimeout) {
 		WebClient webClient = WebClient.builder()
 			.clientConnector(ClientHttpConnectorBuilder.reactor()
 				.build(new HttpClientSettings(null, connectTimeout, readTimeout, null)))
 			.build();
-		PosTokenResponseClient responseClient = new PosTokenResponseClient(webClient, TokenRequestFormat.JSON,
-				AUDIENCE);
+		return new PosTokenResponseClient(webClient, TokenRequestFormat.JSON, AUDIENCE);
+	}
+
+	private static ClientRegistration registration(String tokenUri, @Nullable String scope) {
 		ClientRegistration.Builder registration = ClientRegistration.withRegistrationId("pos")
 			.clientId(CLIENT_ID)
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
@@ -164,10 +180,7 @@ final class LifecycleFixture {
 		if (scope != null) {
 			registration.scope(scope);
 		}
-		return new PosTokenState(registration.build(),
-				passwordWrapper
-					.apply(new PasswordGrantReactiveAuthorizedClientProvider(responseClient, USERNAME, PASSWORD)),
-				refreshWrapper.apply(new RefreshTokenGrantReactiveAuthorizedClientProvider(responseClient)), settings);
+		return registration.build();
 	}
 
 	/**
@@ -235,6 +248,19 @@ final class LifecycleFixture {
 			sleep(2);
 		}
 		return results;
+	}
+
+	/**
+	 * Waits until the wall clock has passed the given instant: only for the real-time
+	 * end-to-end tests that prove the wiring (timeouts of the real HTTP client,
+	 * BlockHound on Reactor's own threads); the lifecycle itself is checked on a
+	 * controlled clock.
+	 */
+	static void sleepUntil(Instant instant) throws InterruptedException {
+		long millis = Duration.between(Instant.now(), instant).toMillis();
+		if (millis > 0) {
+			Thread.sleep(millis);
+		}
 	}
 
 	/**

@@ -106,11 +106,11 @@ class PosWebClientBlockHoundTests {
 				Instant firstExpiry = state.getExpiresAt();
 				// refresh-ahead point: callers get the token and start the renewal in the
 				// background
-				TokenConcurrencyTests.sleepUntil(firstExpiry.minusMillis(900));
+				LifecycleFixture.sleepUntil(firstExpiry.minusMillis(900));
 				assertThat(onNonBlockingThread(burst(webClient, 20))).hasSize(20);
 				TokenConcurrencyTests.awaitNewToken(state, firstExpiry);
 				// after expiry: callers wait for the renewal
-				TokenConcurrencyTests.sleepUntil(state.getExpiresAt().plusMillis(20));
+				LifecycleFixture.sleepUntil(state.getExpiresAt().plusMillis(20));
 				assertThat(onNonBlockingThread(burst(webClient, 20))).hasSize(20);
 				// 401 for at-3: renewal and replay, chained from the event loop of an
 				// earlier response

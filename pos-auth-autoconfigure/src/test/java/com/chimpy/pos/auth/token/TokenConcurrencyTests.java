@@ -1,6 +1,7 @@
 package com.chimpy.pos.auth.token;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
+import com.chimpy.pos.auth.autoconfigure.PosAuthProperties;
 import com.chimpy.pos.auth.token.LifecycleFixture.TokenServer;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
@@ -218,25 +221,35 @@ class TokenConcurrencyTests {
 		this.api.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(1)
 			.withHeader("Authorization", equalTo("Bearer at-3"))
 			.willReturn(aResponse().withStatus(401).withFixedDelay(100)));
+		// the application's own posTokenState (the auto-configuration backs off by name),
+		// with the default settings and a clock that the test moves past the renewal
+		// points at once; the callers race on real threads
+		VirtualTimeScheduler time = VirtualTimeScheduler.create();
+		VirtualClock clock = new VirtualClock(time, Instant.parse("2026-01-01T00:00:00Z"));
 		LifecycleFixture.contextRunner(this.tokens, this.api)
 			.withPropertyValues("pos.auth.scope=offline_access")
+			.withBean("posTokenState", PosTokenState.class,
+					() -> LifecycleFixture.tokenState(this.tokens.uri(), "offline_access",
+							new PosAuthProperties().toRenewalSettings(), clock))
 			.run((context) -> {
 				WebClient webClient = context.getBean("posWebClient", WebClient.class);
 				OAuth2AuthorizedClientManager manager = context.getBean("posAuthorizedClientManager",
 						OAuth2AuthorizedClientManager.class);
 				PosTokenState state = context.getBean(PosTokenState.class);
 				assertThat(manager.authorize(request("warm")).getAccessToken().getTokenValue()).isEqualTo("at-1");
-				// past the refresh-ahead point of at-1 (half its 2 s lifetime): renewal
-				// in the background
-				java.time.Instant firstExpiry = state.getExpiresAt();
-				awaitRefreshAheadPoint(state);
+				// past the refresh-ahead point of at-1 (half its 2 s lifetime), before
+				// its
+				// hard point: renewal in the background
+				Instant firstExpiry = state.getExpiresAt();
+				time.advanceTimeBy(Duration.between(clock.instant(), firstExpiry.minusMillis(500)));
+				assertThat(state.readyAuthorizedClient()).as("at-1 is due for renewal").isNull();
 				// served at once: the current token, or its successor for callers that
 				// come after the renewal
 				assertThat(onThreads(100, (i) -> manager.authorize(request("a-" + i)))).contains("at-1")
 					.isSubsetOf("at-1", "at-2");
 				awaitNewToken(state, firstExpiry);
 				// after expiry of at-2: everybody waits for one renewal
-				sleepUntil(state.getExpiresAt().plusMillis(50));
+				time.advanceTimeBy(Duration.between(clock.instant(), state.getExpiresAt().plusMillis(50)));
 				assertThat(onThreads(100, (i) -> manager.authorize(request("b-" + i)))).containsOnly("at-3");
 				// 100 concurrent 401s for at-3: one renewal
 				List<String> bodies = Flux.range(0, 100)
@@ -271,34 +284,11 @@ class TokenConcurrencyTests {
 		return LifecycleFixture.settled(() -> this.api.findAll(anyRequestedFor(urlPathMatching("/api/v2/.*"))));
 	}
 
-	static void awaitNewToken(PosTokenState state, java.time.Instant previousExpiry) {
+	static void awaitNewToken(PosTokenState state, Instant previousExpiry) {
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(5))
 			.pollInterval(Duration.ofMillis(10))
 			.until(() -> !previousExpiry.equals(state.getExpiresAt()));
-	}
-
-	/**
-	 * Waits (at most 5 s) until the held token is past its refresh-ahead point, where the
-	 * token state no longer serves it from memory without renewal work.
-	 */
-	static void awaitRefreshAheadPoint(PosTokenState state) {
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(5))
-			.pollInterval(Duration.ofMillis(5))
-			.until(() -> state.readyAuthorizedClient() == null);
-	}
-
-	/**
-	 * Waits until the wall clock has passed the given instant: for the real-time race
-	 * tests whose subject is many threads meeting a token's expiry; the lifecycle itself
-	 * is checked in virtual time.
-	 */
-	static void sleepUntil(java.time.Instant instant) throws InterruptedException {
-		long millis = Duration.between(java.time.Instant.now(), instant).toMillis();
-		if (millis > 0) {
-			Thread.sleep(millis);
-		}
 	}
 
 	static OAuth2AuthorizeRequest request(String principal) {

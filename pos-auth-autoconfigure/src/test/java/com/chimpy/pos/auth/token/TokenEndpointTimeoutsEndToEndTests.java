@@ -136,10 +136,10 @@ class TokenEndpointTimeoutsEndToEndTests {
 				Instant expiresAt = state.getExpiresAt();
 				this.tokens.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH))
 					.willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
-				TokenConcurrencyTests.sleepUntil(expiresAt.minusSeconds(2).plusMillis(50));
+				LifecycleFixture.sleepUntil(expiresAt.minusSeconds(2).plusMillis(50));
 				assertThat(state.authorizedClient().block(Duration.ofSeconds(10)).getAccessToken().getTokenValue())
 					.isEqualTo("at-1");
-				TokenConcurrencyTests.sleepUntil(expiresAt);
+				LifecycleFixture.sleepUntil(expiresAt);
 				List<Long> all = this.tokens.requests()
 					.stream()
 					.map((request) -> request.getLoggedDate().getTime())
