@@ -2,17 +2,10 @@ package com.chimpy.pos.auth.account;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -20,7 +13,6 @@ import reactor.core.scheduler.Schedulers;
 import com.chimpy.pos.auth.token.PosTokenState;
 
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
@@ -61,37 +53,17 @@ public final class PosTokenStates implements AutoCloseable {
 	 */
 	public static final String NO_DEFAULT_ACCOUNT = "no_default_pos_account";
 
-	private static final String REGISTRATION_ID = "pos";
-
-	private static final Log logger = LogFactory.getLog(PosTokenStates.class);
-
 	private final @Nullable PosTokenState defaultState;
 
-	private final PosAccountResolver resolver;
+	private final ConcurrentHashMap<String, HeldAccount> held = new ConcurrentHashMap<>();
 
-	private final PosTokenStateFactory factory;
+	private final IdleAccountEviction eviction;
 
-	private final long idleMillis;
+	private final AccountLookup lookup;
 
-	private final long touchMillis;
-
-	private final Clock clock;
-
-	private final Scheduler scheduler;
-
-	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
-
-	private final AtomicBoolean sweeping = new AtomicBoolean();
-
-	private final LongAdder created = new LongAdder();
-
-	private final LongAdder evicted = new LongAdder();
+	private final AccountCensus census = new AccountCensus(this.held.values());
 
 	private final boolean singleAccount;
-
-	private volatile @Nullable Disposable sweep;
-
-	private volatile boolean closed;
 
 	/**
 	 * Create the token states of all accounts.
@@ -117,12 +89,8 @@ public final class PosTokenStates implements AutoCloseable {
 		Assert.notNull(clock, "clock must not be null");
 		Assert.notNull(scheduler, "scheduler must not be null");
 		this.defaultState = defaultState;
-		this.resolver = resolver;
-		this.factory = factory;
-		this.idleMillis = idleTimeout.toMillis();
-		this.touchMillis = Math.max(1, Math.min(1000, this.idleMillis / 16));
-		this.clock = clock;
-		this.scheduler = scheduler;
+		this.eviction = new IdleAccountEviction(this.held, idleTimeout.toMillis(), clock, scheduler);
+		this.lookup = new AccountLookup(this.held, resolver, factory, clock, this.eviction);
 		this.singleAccount = singleAccount;
 	}
 
@@ -156,13 +124,13 @@ public final class PosTokenStates implements AutoCloseable {
 	 * @return the state, or {@code null}
 	 */
 	public @Nullable PosTokenState held(String accountName) {
-		Held entry = this.held.get(accountName);
+		HeldAccount entry = this.held.get(accountName);
 		if (entry == null) {
 			return null;
 		}
-		PosTokenState state = entry.state;
+		PosTokenState state = entry.getState();
 		if (state != null) {
-			touch(entry);
+			this.eviction.touch(entry);
 		}
 		return state;
 	}
@@ -185,7 +153,7 @@ public final class PosTokenStates implements AutoCloseable {
 	 */
 	public Mono<PosTokenState> defaultAccount() {
 		PosTokenState state = this.defaultState;
-		return (state != null) ? Mono.just(state) : Mono.error(noDefaultAccount());
+		return (state != null) ? Mono.just(state) : Mono.error(AccountErrors.noDefaultAccount());
 	}
 
 	/**
@@ -196,20 +164,13 @@ public final class PosTokenStates implements AutoCloseable {
 	 */
 	public Mono<PosTokenState> account(String accountName) {
 		if (this.singleAccount || !StringUtils.hasText(accountName)) {
-			return Mono.error(new UnknownAccountException(String.valueOf(accountName)));
+			return Mono.error(new AccountErrors.UnknownAccountException(String.valueOf(accountName)));
 		}
 		PosTokenState ready = held(accountName);
 		if (ready != null) {
 			return Mono.just(ready);
 		}
-		return Mono.defer(() -> {
-			if (this.closed) {
-				return Mono.error(new IllegalStateException("The PoS token states are closed"));
-			}
-			Held entry = this.held.computeIfAbsent(accountName, Held::new);
-			touch(entry);
-			return entry.pending;
-		});
+		return this.lookup.lookup(accountName);
 	}
 
 	/**
@@ -232,7 +193,8 @@ public final class PosTokenStates implements AutoCloseable {
 		if (fallback == null) {
 			return account(principalName);
 		}
-		return account(principalName).onErrorResume(UnknownAccountException.class, (ex) -> Mono.just(fallback));
+		return account(principalName).onErrorResume(AccountErrors.UnknownAccountException.class,
+				(ex) -> Mono.just(fallback));
 	}
 
 	/**
@@ -244,14 +206,14 @@ public final class PosTokenStates implements AutoCloseable {
 	 */
 	public boolean reset(String accountName) {
 		Assert.hasText(accountName, "accountName must not be empty");
-		Held entry = this.held.get(accountName);
-		PosTokenState state = (entry != null) ? entry.state : null;
+		HeldAccount entry = this.held.get(accountName);
+		PosTokenState state = (entry != null) ? entry.getState() : null;
 		if (entry == null || state == null) {
 			return false;
 		}
 		state.reset();
 		if (this.held.remove(accountName, entry)) {
-			closeLater(state);
+			this.eviction.closeLater(state);
 		}
 		return true;
 	}
@@ -263,21 +225,7 @@ public final class PosTokenStates implements AutoCloseable {
 	 * @return how many states were dropped
 	 */
 	public int evictIdle() {
-		long now = this.clock.millis();
-		int count = 0;
-		for (Held entry : this.held.values()) {
-			PosTokenState state = entry.state;
-			if (state != null && now - entry.lastUsed >= this.idleMillis && !isHoldingBack(state)
-					&& this.held.remove(entry.name, entry)) {
-				count++;
-				this.evicted.increment();
-				closeLater(state);
-				if (logger.isDebugEnabled()) {
-					logger.debug("Dropped the idle token state of PoS account '" + entry.name + "'");
-				}
-			}
-		}
-		return count;
+		return this.eviction.evictIdle();
 	}
 
 	/**
@@ -285,13 +233,7 @@ public final class PosTokenStates implements AutoCloseable {
 	 * @return the count
 	 */
 	public int getHeldCount() {
-		int count = 0;
-		for (Held entry : this.held.values()) {
-			if (entry.state != null) {
-				count++;
-			}
-		}
-		return count;
+		return this.census.getHeldCount();
 	}
 
 	/**
@@ -300,14 +242,7 @@ public final class PosTokenStates implements AutoCloseable {
 	 * @return the count
 	 */
 	public int getStoppedCount() {
-		int count = 0;
-		for (Held entry : this.held.values()) {
-			PosTokenState state = entry.state;
-			if (state != null && state.isStopped()) {
-				count++;
-			}
-		}
-		return count;
+		return this.census.getStoppedCount();
 	}
 
 	/**
@@ -316,15 +251,7 @@ public final class PosTokenStates implements AutoCloseable {
 	 * @return the count
 	 */
 	public int getBackingOffCount() {
-		int count = 0;
-		for (Held entry : this.held.values()) {
-			PosTokenState state = entry.state;
-			if (state != null && !state.isStopped()
-					&& (state.getCredentialRejection() != null || state.getTokenEndpointFailure() != null)) {
-				count++;
-			}
-		}
-		return count;
+		return this.census.getBackingOffCount();
 	}
 
 	/**
@@ -333,17 +260,7 @@ public final class PosTokenStates implements AutoCloseable {
 	 * @return up to {@code max} names
 	 */
 	public List<String> getStoppedAccounts(int max) {
-		List<String> names = new ArrayList<>();
-		for (Held entry : this.held.values()) {
-			PosTokenState state = entry.state;
-			if (names.size() >= max) {
-				break;
-			}
-			if (state != null && state.isStopped()) {
-				names.add(entry.name);
-			}
-		}
-		return names;
+		return this.census.getStoppedAccounts(max);
 	}
 
 	/**
@@ -351,7 +268,7 @@ public final class PosTokenStates implements AutoCloseable {
 	 * @return the count
 	 */
 	public long getCreatedCount() {
-		return this.created.sum();
+		return this.lookup.getCreatedCount();
 	}
 
 	/**
@@ -359,7 +276,7 @@ public final class PosTokenStates implements AutoCloseable {
 	 * @return the count
 	 */
 	public long getEvictedCount() {
-		return this.evicted.sum();
+		return this.eviction.getEvictedCount();
 	}
 
 	/**
@@ -368,126 +285,14 @@ public final class PosTokenStates implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.closed = true;
-		Disposable task = this.sweep;
-		if (task != null) {
-			task.dispose();
-		}
-		for (Held entry : this.held.values()) {
-			PosTokenState state = entry.state;
-			if (this.held.remove(entry.name, entry) && state != null) {
+		this.lookup.close();
+		this.eviction.stop();
+		for (HeldAccount entry : this.held.values()) {
+			PosTokenState state = entry.getState();
+			if (this.held.remove(entry.getName(), entry) && state != null) {
 				state.close();
 			}
 		}
-	}
-
-	private static boolean isHoldingBack(PosTokenState state) {
-		return state.isStopped() || state.getCredentialRejection() != null;
-	}
-
-	private void touch(Held entry) {
-		long now = this.clock.millis();
-		if (now - entry.lastUsed >= this.touchMillis) {
-			entry.lastUsed = now;
-		}
-	}
-
-	private PosTokenState open(Held entry, PosAccount account) {
-		if (this.closed) {
-			throw new IllegalStateException("The PoS token states are closed");
-		}
-		PosTokenState state = this.factory.create(account);
-		entry.lastUsed = this.clock.millis();
-		entry.state = state;
-		this.created.increment();
-		startSweeping();
-		if (logger.isDebugEnabled()) {
-			logger.debug("Holding a token state for PoS account '" + entry.name + "'");
-		}
-		return state;
-	}
-
-	private void startSweeping() {
-		if (this.sweeping.compareAndSet(false, true)) {
-			long period = Math.max(1, Math.min(this.idleMillis / 2, 60_000));
-			this.sweep = this.scheduler.schedulePeriodically(this::sweepQuietly, period, period, TimeUnit.MILLISECONDS);
-			if (this.closed) {
-				this.sweep.dispose();
-			}
-		}
-	}
-
-	private void sweepQuietly() {
-		try {
-			evictIdle();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not drop idle PoS account states: " + ex.getClass().getName());
-		}
-	}
-
-	private void closeLater(PosTokenState state) {
-		// Calls that took the state just before it was dropped may still use it: close it
-		// once they are done.
-		long grace = Math.min(this.idleMillis, 60_000);
-		try {
-			this.scheduler.schedule(state::close, grace, TimeUnit.MILLISECONDS);
-		}
-		catch (RuntimeException ex) {
-			state.close();
-		}
-	}
-
-	private static ClientAuthorizationException noDefaultAccount() {
-		return new ClientAuthorizationException(
-				new OAuth2Error(
-						NO_DEFAULT_ACCOUNT, "The call names no PoS account (request attribute or Reactor context '"
-								+ PosAccounts.ATTRIBUTE + "') and there is no default account (pos.auth.username)",
-						null),
-				REGISTRATION_ID);
-	}
-
-	private static ClientAuthorizationException lookupFailed(String name, Throwable cause) {
-		return new ClientAuthorizationException(
-				new OAuth2Error(ACCOUNT_LOOKUP_FAILED,
-						"The lookup of PoS account '" + name + "' failed (" + cause.getClass().getName() + ")", null),
-				REGISTRATION_ID, cause);
-	}
-
-	/**
-	 * A call named an account that no property and no resolver knows.
-	 */
-	static final class UnknownAccountException extends ClientAuthorizationException {
-
-		UnknownAccountException(String name) {
-			super(new OAuth2Error(UNKNOWN_ACCOUNT,
-					"No PoS account named '" + name
-							+ "' is known (pos.auth.accounts.* properties or a PosAccountResolver bean)",
-					null), REGISTRATION_ID);
-		}
-
-	}
-
-	private final class Held {
-
-		private final String name;
-
-		private final Mono<PosTokenState> pending;
-
-		private volatile @Nullable PosTokenState state;
-
-		private volatile long lastUsed;
-
-		Held(String name) {
-			this.name = name;
-			this.pending = Mono.defer(() -> PosTokenStates.this.resolver.resolve(name))
-				.onErrorMap((ex) -> lookupFailed(name, ex))
-				.switchIfEmpty(Mono.error(() -> new UnknownAccountException(name)))
-				.map((account) -> open(this, account))
-				.doOnError((ex) -> PosTokenStates.this.held.remove(name, this))
-				.cache();
-		}
-
 	}
 
 }

@@ -3,8 +3,6 @@ package com.chimpy.pos.auth.account;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +23,7 @@ import com.chimpy.pos.auth.token.InMemoryPosTokenStore;
 import com.chimpy.pos.auth.token.PasswordGrantRequest;
 import com.chimpy.pos.auth.token.PosTokenState;
 import com.chimpy.pos.auth.token.TokenRenewalSettings;
+import com.chimpy.pos.auth.token.VirtualClock;
 
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -46,7 +45,7 @@ class PosTokenStatesTests {
 
 	private final VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
 
-	private final Clock clock = new SchedulerClock(this.scheduler);
+	private final Clock clock = new VirtualClock(this.scheduler, Instant.EPOCH);
 
 	private final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
 
@@ -228,32 +227,6 @@ class PosTokenStatesTests {
 				Duration.ofMinutes(1), 3, Duration.ofSeconds(10), Duration.ofMinutes(5));
 		return new PosTokenState(registration, password, refresh, settings, this.clock, this.scheduler,
 				InMemoryPosTokenStore.INSTANCE, "key-" + username, "pos/" + account.getName());
-	}
-
-	/** The virtual time of the scheduler as a clock. */
-	private static final class SchedulerClock extends Clock {
-
-		private final VirtualTimeScheduler scheduler;
-
-		SchedulerClock(VirtualTimeScheduler scheduler) {
-			this.scheduler = scheduler;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(this.scheduler.now(TimeUnit.MILLISECONDS));
-		}
-
 	}
 
 }

@@ -11,15 +11,21 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /**
  * A clock that reads the time of a {@link VirtualTimeScheduler}: it stands still until
  * the scheduler is advanced, and then it has moved exactly as far as the scheduler, so
- * that the token state's notion of "now" and its scheduled waits never drift apart.
+ * that the token state's notion of "now" and its scheduled waits never drift apart. Its
+ * time is the origin plus the scheduler's time, in UTC.
  */
-final class VirtualClock extends Clock {
+public final class VirtualClock extends Clock {
 
 	private final VirtualTimeScheduler scheduler;
 
 	private final Instant origin;
 
-	VirtualClock(VirtualTimeScheduler scheduler, Instant origin) {
+	/**
+	 * Create a clock that reads the given scheduler.
+	 * @param scheduler the scheduler whose time the clock tells
+	 * @param origin the instant at the scheduler's time zero
+	 */
+	public VirtualClock(VirtualTimeScheduler scheduler, Instant origin) {
 		this.scheduler = scheduler;
 		this.origin = origin;
 	}
