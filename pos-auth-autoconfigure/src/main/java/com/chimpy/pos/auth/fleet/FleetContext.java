@@ -20,6 +20,6 @@ import reactor.core.scheduler.Scheduler;
  */
 record FleetContext(BoundedRedis redis, SharedStateCodec codec, SharedStateReader reader,
 		RedisTokenStoreSettings settings, Clock clock, Scheduler scheduler, OutageBackoff outage,
-		UnauthorizedBackoff unauthorized, LocalFallback fallback, FleetCounters counters) {
+		FleetUnauthorizedBackoff unauthorized, LocalFallback fallback, FleetCounters counters) {
 
 }

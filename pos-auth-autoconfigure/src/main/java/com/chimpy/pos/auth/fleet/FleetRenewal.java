@@ -118,7 +118,7 @@ final class FleetRenewal {
 		this.fleet.counters().renewedHere();
 		SharedToken token = SharedToken.of(client);
 		remember(token);
-		UnauthorizedBackoff.Hold hold = null;
+		FleetUnauthorizedBackoff.Hold hold = null;
 		if (this.renewal.replacesRejected() && token != null) {
 			hold = this.fleet.unauthorized()
 				.next(shared.unauthorized(), client.getAccessToken().getTokenValue(), now());

@@ -101,7 +101,7 @@ public final class RedisPosTokenStore implements PosTokenStore, Disposable {
 		this.codec = new SharedStateCodec(cipher);
 		this.redis = new BoundedRedis(redis, settings.timeout(), scheduler);
 		this.fleet = new FleetContext(this.redis, this.codec, new SharedStateReader(this.redis, this.codec), settings,
-				clock, scheduler, new OutageBackoff(settings), new UnauthorizedBackoff(settings),
+				clock, scheduler, new OutageBackoff(settings), new FleetUnauthorizedBackoff(settings),
 				new LocalFallback(this.redis, this.counters), this.counters);
 		this.resets = new ResetChannel(this.redis, this.codec, this.instanceId, scheduler, this::isDisposed);
 	}

@@ -54,7 +54,7 @@ final class RenewalLock {
 	 * @param hold the 401 backoff to set, or {@code null} to end it
 	 * @return completion
 	 */
-	Mono<Void> storeSuccess(@Nullable SharedToken token, UnauthorizedBackoff.@Nullable Hold hold) {
+	Mono<Void> storeSuccess(@Nullable SharedToken token, FleetUnauthorizedBackoff.@Nullable Hold hold) {
 		String unauthorized = (hold != null) ? this.codec.encodeUnauthorized(hold.hold())
 				: FleetScripts.DELETE_UNAUTHORIZED;
 		Duration unauthorizedTtl = (hold != null) ? hold.timeToLive() : Duration.ZERO;

@@ -10,11 +10,11 @@ import org.jspecify.annotations.Nullable;
  * 401-driven replacement for a pause that doubles while fresh tokens keep being rejected;
  * a renewal for any other reason ends the backoff.
  */
-final class UnauthorizedBackoff {
+final class FleetUnauthorizedBackoff {
 
 	private final RedisTokenStoreSettings settings;
 
-	UnauthorizedBackoff(RedisTokenStoreSettings settings) {
+	FleetUnauthorizedBackoff(RedisTokenStoreSettings settings) {
 		this.settings = settings;
 	}
 
