@@ -2,17 +2,15 @@ package com.chimpy.pos.auth.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.TraceLoggers;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
@@ -21,9 +19,6 @@ import com.chimpy.pos.auth.webclient.PosBearerExchangeFilterFunction;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
-import org.springframework.boot.logging.LogLevel;
-import org.springframework.boot.logging.LoggerConfiguration;
-import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -58,9 +53,8 @@ class PosRequestDetailsLoggingTests {
 	@RegisterExtension
 	static final PosSandboxExtension extension = PosSandboxFixture.sandbox();
 
-	private final LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
-
-	private final Map<String, LogLevel> previousLevels = new LinkedHashMap<>();
+	@RegisterExtension
+	final TraceLoggers traceLoggers = new TraceLoggers(TRACE_LOGGERS);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CodecsAutoConfiguration.class, WebClientAutoConfiguration.class,
@@ -71,20 +65,6 @@ class PosRequestDetailsLoggingTests {
 
 	private static PosSandbox sandbox() {
 		return extension.sandbox();
-	}
-
-	@BeforeEach
-	void traceWebClientLoggers() {
-		for (String logger : TRACE_LOGGERS) {
-			LoggerConfiguration configuration = this.loggingSystem.getLoggerConfiguration(logger);
-			this.previousLevels.put(logger, (configuration != null) ? configuration.getConfiguredLevel() : null);
-			this.loggingSystem.setLogLevel(logger, LogLevel.TRACE);
-		}
-	}
-
-	@AfterEach
-	void restoreLevels() {
-		this.previousLevels.forEach(this.loggingSystem::setLogLevel);
 	}
 
 	/**

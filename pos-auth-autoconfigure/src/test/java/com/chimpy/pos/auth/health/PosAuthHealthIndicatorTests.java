@@ -2,13 +2,13 @@ package com.chimpy.pos.auth.health;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.UnblockedUsers;
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
-import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
@@ -21,7 +21,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -43,18 +42,14 @@ class PosAuthHealthIndicatorTests {
 	@RegisterExtension
 	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
 
+	@RegisterExtension
+	static final UnblockedUsers unblockedUsers = new UnblockedUsers(extension);
+
 	private static final PosSandbox sandbox = extension.sandbox();
 
-	@BeforeEach
-	void unblockUsers() {
-		// The extension clears the faults and the journal; blocked users stay blocked.
-		sandbox.unblockUsers();
-	}
-
 	private static ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
-					PosWebClientAutoConfiguration.class, PosAuthHealthAutoConfiguration.class,
+		return PosSandboxFixture.contextRunner()
+			.withConfiguration(AutoConfigurations.of(PosAuthHealthAutoConfiguration.class,
 					HealthContributorRegistryAutoConfiguration.class))
 			.withPropertyValues(sandbox.springPropertyValues());
 	}

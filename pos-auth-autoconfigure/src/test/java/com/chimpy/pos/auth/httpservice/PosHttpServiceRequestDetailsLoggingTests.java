@@ -1,16 +1,13 @@
 package com.chimpy.pos.auth.httpservice;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.TraceLoggers;
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosHttpServiceClientAutoConfiguration;
 import com.chimpy.pos.auth.test.Fault;
@@ -21,9 +18,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration;
 import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
-import org.springframework.boot.logging.LogLevel;
-import org.springframework.boot.logging.LoggerConfiguration;
-import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -61,23 +55,8 @@ class PosHttpServiceRequestDetailsLoggingTests {
 	@RegisterExtension
 	static final PosSandboxExtension elsewhere = new PosSandboxExtension(PosSandbox.builder());
 
-	private final LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
-
-	private final Map<String, LogLevel> previousLevels = new LinkedHashMap<>();
-
-	@BeforeEach
-	void traceWebClientLoggers() {
-		for (String logger : TRACE_LOGGERS) {
-			LoggerConfiguration configuration = this.loggingSystem.getLoggerConfiguration(logger);
-			this.previousLevels.put(logger, (configuration != null) ? configuration.getConfiguredLevel() : null);
-			this.loggingSystem.setLogLevel(logger, LogLevel.TRACE);
-		}
-	}
-
-	@AfterEach
-	void restoreLevels() {
-		this.previousLevels.forEach(this.loggingSystem::setLogLevel);
-	}
+	@RegisterExtension
+	final TraceLoggers traceLoggers = new TraceLoggers(TRACE_LOGGERS);
 
 	@Test
 	void posGroupLogsRequestsWithoutHeadersAndOtherGroupsKeepTheSetting(CapturedOutput output) {

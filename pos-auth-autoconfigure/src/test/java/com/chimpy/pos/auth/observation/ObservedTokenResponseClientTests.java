@@ -13,22 +13,19 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
-import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
-import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.UnblockedUsers;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PasswordGrantRequest;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
@@ -56,20 +53,15 @@ class ObservedTokenResponseClientTests {
 	@RegisterExtension
 	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
 
+	@RegisterExtension
+	static final UnblockedUsers unblockedUsers = new UnblockedUsers(extension);
+
 	private static final PosSandbox sandbox = extension.sandbox();
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
-	@BeforeEach
-	void unblockUsers() {
-		// The extension clears the faults and the journal; blocked users stay blocked.
-		sandbox.unblockUsers();
-	}
-
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
-					PosWebClientAutoConfiguration.class))
+		return PosSandboxFixture.contextRunner()
 			.withBean(ObservationRegistry.class, () -> this.observations)
 			.withPropertyValues(sandbox.springPropertyValues())
 			.withPropertyValues("pos.auth.retry-backoff=50ms", "pos.auth.max-retry-backoff=50ms");
@@ -195,9 +187,7 @@ class ObservedTokenResponseClientTests {
 		MeterRegistry meters = new SimpleMeterRegistry();
 		ObservationRegistry registry = ObservationRegistry.create();
 		registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
-					PosWebClientAutoConfiguration.class))
+		PosSandboxFixture.contextRunner()
 			.withBean(ObservationRegistry.class, () -> registry)
 			.withPropertyValues(sandbox.springPropertyValues())
 			.withPropertyValues("pos.auth.retry-backoff=50ms", "pos.auth.max-retry-backoff=50ms")

@@ -5,13 +5,12 @@ import java.time.Duration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.UnblockedUsers;
 import com.chimpy.pos.auth.autoconfigure.PosAuthMetricsAutoConfiguration;
-import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PosTokenState;
@@ -19,7 +18,6 @@ import com.chimpy.pos.auth.token.PosTokenState;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -39,18 +37,14 @@ class PosAuthMeterBinderTests {
 	@RegisterExtension
 	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
 
+	@RegisterExtension
+	static final UnblockedUsers unblockedUsers = new UnblockedUsers(extension);
+
 	private static final PosSandbox sandbox = extension.sandbox();
 
-	@BeforeEach
-	void unblockUsers() {
-		// The extension clears the faults and the journal; blocked users stay blocked.
-		sandbox.unblockUsers();
-	}
-
 	private static ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
-					PosWebClientAutoConfiguration.class, PosAuthMetricsAutoConfiguration.class))
+		return PosSandboxFixture.contextRunner()
+			.withConfiguration(AutoConfigurations.of(PosAuthMetricsAutoConfiguration.class))
 			.withPropertyValues(sandbox.springPropertyValues());
 	}
 

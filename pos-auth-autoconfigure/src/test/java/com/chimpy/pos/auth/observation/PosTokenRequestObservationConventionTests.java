@@ -13,21 +13,18 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
-import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
-import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
+import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.UnblockedUsers;
 import com.chimpy.pos.auth.observation.PosTokenRequestObservationContext.Outcome;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
 import com.chimpy.pos.auth.token.PasswordGrantRequest;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
@@ -54,19 +51,15 @@ class PosTokenRequestObservationConventionTests {
 	@RegisterExtension
 	static final PosSandboxExtension extension = new PosSandboxExtension(PosSandbox.builder());
 
+	@RegisterExtension
+	static final UnblockedUsers unblockedUsers = new UnblockedUsers(extension);
+
 	private static final PosSandbox sandbox = extension.sandbox();
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
-	@BeforeEach
-	void unblockUsers() {
-		sandbox.unblockUsers();
-	}
-
 	private ApplicationContextRunner runner(ObservationRegistry registry) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, PosAuthAutoConfiguration.class,
-					PosWebClientAutoConfiguration.class))
+		return PosSandboxFixture.contextRunner()
 			.withBean(ObservationRegistry.class, () -> registry)
 			.withPropertyValues(sandbox.springPropertyValues());
 	}

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
+import com.chimpy.pos.auth.UnauthorizedBackoffFixture;
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosRestClientAutoConfiguration;
 import com.chimpy.pos.auth.autoconfigure.PosWebClientAutoConfiguration;
-import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
 
@@ -38,9 +38,6 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
-import static com.chimpy.pos.auth.PosSandboxFixture.apiAuthorizations;
-import static com.chimpy.pos.auth.PosSandboxFixture.bearers;
-import static com.chimpy.pos.auth.PosSandboxFixture.issuedAccessTokens;
 import static com.chimpy.pos.auth.PosSandboxFixture.settled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -75,22 +72,16 @@ class RestClientUnauthorizedBackoffTests {
 	 */
 	@Test
 	void thirtyCallsRejectedWithinTheBackoffSendTwoTokenRequests(CapturedOutput output) {
-		rejectEveryCall();
-		int before = warnings(output.getOut() + output.getErr());
+		UnauthorizedBackoffFixture.rejectEveryCall(sandbox());
+		int before = UnauthorizedBackoffFixture.rejectedFreshTokenWarnings(output);
 		run((context) -> {
 			RestClient client = posRestClient(context);
 			for (int i = 0; i < 30; i++) {
 				assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
 			}
-			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests for 30 rejected calls")
-				.isEqualTo(2);
-			List<String> authorizations = settled(() -> apiAuthorizations(sandbox()));
-			List<String> issued = bearers(issuedAccessTokens(sandbox()));
-			assertThat(issued).hasSize(2).doesNotHaveDuplicates();
-			assertThat(authorizations).hasSizeGreaterThanOrEqualTo(31).startsWith(issued.get(0), issued.get(1));
-			assertThat(authorizations.subList(1, authorizations.size())).containsOnly(issued.get(1));
+			UnauthorizedBackoffFixture.assertOneReplacementForThirtyRejectedCalls(sandbox());
 		});
-		assertThat(warnings(output.getOut() + output.getErr()) - before)
+		assertThat(UnauthorizedBackoffFixture.rejectedFreshTokenWarnings(output) - before)
 			.as("WARN lines naming audience, clock skew and key rollover in:%n%s", output)
 			.isEqualTo(1);
 	}
@@ -102,7 +93,7 @@ class RestClientUnauthorizedBackoffTests {
 	 */
 	@Test
 	void afterTheBackoffOneMoreReplacement() {
-		rejectEveryCall();
+		UnauthorizedBackoffFixture.rejectEveryCall(sandbox());
 		run((context) -> {
 			RestClient client = posRestClient(context);
 			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
@@ -177,7 +168,7 @@ class RestClientUnauthorizedBackoffTests {
 	 */
 	@Test
 	void anAcceptedReplacementEndsTheBackoffSoALaterRevocationRenewsAtOnce() {
-		rejectEveryCall();
+		UnauthorizedBackoffFixture.rejectEveryCall(sandbox());
 		run((context) -> {
 			RestClient client = posRestClient(context);
 			assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class).isThrownBy(() -> call(client));
@@ -188,30 +179,8 @@ class RestClientUnauthorizedBackoffTests {
 			assertThat(call(client)).as("call once the sandbox accepts its tokens").contains("simulated");
 			sandbox().revokeAllTokens();
 			assertThat(call(client)).as("call after the replacement was revoked").contains("simulated");
-			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests after the revocation")
-				.isEqualTo(3);
-			List<String> issued = bearers(issuedAccessTokens(sandbox()));
-			assertThat(issued).hasSize(3).doesNotHaveDuplicates();
-			assertThat(settled(() -> apiAuthorizations(sandbox()))).endsWith(issued.get(1), issued.get(1),
-					issued.get(2));
+			UnauthorizedBackoffFixture.assertTheRevokedReplacementWasRenewedAtOnce(sandbox());
 		});
-	}
-
-	/** Every API call is answered 401 with {@code WWW-Authenticate: Bearer}. */
-	private static void rejectEveryCall() {
-		sandbox().api().failAlways(Fault.status(401));
-	}
-
-	private static int warnings(String output) {
-		int count = 0;
-		for (String line : output.split("\\R")) {
-			String lower = line.toLowerCase(java.util.Locale.ROOT);
-			if (line.contains("WARN") && lower.contains("audience") && lower.contains("clock")
-					&& lower.contains("key")) {
-				count++;
-			}
-		}
-		return count;
 	}
 
 	private static void run(ContextConsumer<AssertableWebApplicationContext> test, String... properties) {

@@ -5,9 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.token.VirtualTimeFixture.Call;
 
@@ -31,17 +30,8 @@ class CredentialRejectionLifecycleTests {
 
 	private static final Duration REJECTION_BACKOFF = Duration.ofMinutes(1);
 
-	private VirtualTimeFixture time;
-
-	@BeforeEach
-	void startTime() {
-		this.time = new VirtualTimeFixture();
-	}
-
-	@AfterEach
-	void stopTime() {
-		this.time.close();
-	}
+	@RegisterExtension
+	final VirtualTimeFixture time = new VirtualTimeFixture();
 
 	@Test
 	void wrongPasswordUnderContinuousCallsReachesTheServerAtMostMaxRejectionsTimes() {

@@ -8,9 +8,8 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
@@ -51,17 +50,8 @@ class FlightCompletionTests {
 
 	private final AtomicReference<@Nullable ReactiveOAuth2AuthorizedClientProvider> refreshFault = new AtomicReference<>();
 
-	private VirtualTimeFixture time;
-
-	@BeforeEach
-	void startTime() {
-		this.time = new VirtualTimeFixture();
-	}
-
-	@AfterEach
-	void stopTime() {
-		this.time.close();
-	}
+	@RegisterExtension
+	final VirtualTimeFixture time = new VirtualTimeFixture();
 
 	/**
 	 * Cold start with a misbehaving password provider: 20 callers waiting at once all

@@ -4,14 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
-
-import com.chimpy.pos.auth.token.LifecycleFixture.TokenServer;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -43,21 +39,8 @@ class HeldBackCallsTests {
 	/** Longer than any held-back call may take, shorter than {@code max-wait}. */
 	private static final Duration CALL_LIMIT = Duration.ofSeconds(5);
 
-	private TokenServer tokens;
-
-	private WireMockServer api;
-
-	@BeforeEach
-	void startServers() {
-		this.tokens = new TokenServer();
-		this.api = LifecycleFixture.okApiServer();
-	}
-
-	@AfterEach
-	void stopServers() {
-		this.tokens.close();
-		this.api.stop();
-	}
+	@RegisterExtension
+	final LifecycleServers servers = new LifecycleServers();
 
 	/**
 	 * Outage backoff with no valid token and the next attempt beyond {@code max-wait}
@@ -108,7 +91,7 @@ class HeldBackCallsTests {
 		PosTokenState state = context.getBean(PosTokenState.class);
 		Throwable first = error(call(client));
 		assertThat(first).isInstanceOf(ClientAuthorizationException.class);
-		assertThat(this.tokens.count()).as("token requests of the first call").isEqualTo(1);
+		assertThat(this.servers.tokens().count()).as("token requests of the first call").isEqualTo(1);
 		List<Throwable> heldBack = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			heldBack.add(error(call(client)));
@@ -135,18 +118,19 @@ class HeldBackCallsTests {
 			assertThat(((ClientAuthorizationException) ex).getError().getErrorCode())
 				.isEqualTo(((ClientAuthorizationException) shared).getError().getErrorCode());
 		}
-		assertThat(this.tokens.count()).as("token requests after the held-back calls").isEqualTo(1);
-		assertThat(LifecycleFixture.settled(() -> this.api.findAll(anyRequestedFor(urlPathMatching("/api/v2/.*")))))
+		assertThat(this.servers.tokens().count()).as("token requests after the held-back calls").isEqualTo(1);
+		assertThat(LifecycleFixture
+			.settled(() -> this.servers.api().findAll(anyRequestedFor(urlPathMatching("/api/v2/.*")))))
 			.as("PoS API requests")
 			.isEmpty();
 	}
 
 	private void answerTokenRequests(ResponseDefinitionBuilder answer) {
-		this.tokens.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).willReturn(answer));
+		this.servers.tokens().replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).willReturn(answer));
 	}
 
 	private void run(ContextConsumer<AssertableApplicationContext> test) {
-		LifecycleFixture.contextRunner(this.tokens, this.api)
+		this.servers.contextRunner()
 			.withPropertyValues("pos.auth.max-wait=20s", "pos.auth.retry-backoff=100ms",
 					"pos.auth.rejection-backoff=1m", "pos.auth.max-credential-rejections=3")
 			.run((context) -> {

@@ -3,16 +3,12 @@ package com.chimpy.pos.auth.token;
 import java.time.Duration;
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
-
-import com.chimpy.pos.auth.token.LifecycleFixture.TokenServer;
 
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -41,21 +37,8 @@ class RejectedTokenPendingRenewalTests {
 
 	private static final int CALLS = 30;
 
-	private TokenServer tokens;
-
-	private WireMockServer api;
-
-	@BeforeEach
-	void startServers() {
-		this.tokens = new TokenServer();
-		this.api = LifecycleFixture.okApiServer();
-	}
-
-	@AfterEach
-	void stopServers() {
-		this.tokens.close();
-		this.api.stop();
-	}
+	@RegisterExtension
+	final LifecycleServers servers = new LifecycleServers();
 
 	/**
 	 * The renewal takes 2 s and succeeds: the call that saw the 401 and 30 calls made
@@ -64,13 +47,13 @@ class RejectedTokenPendingRenewalTests {
 	 */
 	@Test
 	void callsDuringAPendingRenewalNeverSendTheRejectedToken() {
-		this.tokens.issuing(3600, 0, false);
-		LifecycleFixture.contextRunner(this.tokens, this.api).run((context) -> {
+		this.servers.tokens().issuing(3600, 0, false);
+		this.servers.contextRunner().run((context) -> {
 			WebClient client = context.getBean("posWebClient", WebClient.class);
 			ReactiveOAuth2AuthorizedClientManager manager = context.getBean("posReactiveAuthorizedClientManager",
 					ReactiveOAuth2AuthorizedClientManager.class);
 			assertThat(get(client, "/orders").block(TIMEOUT)).contains("ok");
-			this.tokens.issuing(3600, 2000, false);
+			this.servers.tokens().issuing(3600, 2000, false);
 			revoke("at-1");
 			Mono<String> rejected = get(client, "/orders/rejected").cache();
 			rejected.subscribe(null, (ex) -> {
@@ -87,7 +70,7 @@ class RejectedTokenPendingRenewalTests {
 			assertThat(results.getT1()).hasSize(CALLS).allMatch((body) -> body.contains("ok"));
 			assertThat(results.getT2()).hasSize(10).containsOnly("at-2");
 			assertThat(rejected.block(TIMEOUT)).contains("ok");
-			List<LoggedRequest> tokenRequests = this.tokens.requests();
+			List<LoggedRequest> tokenRequests = this.servers.tokens().requests();
 			assertThat(tokenRequests).hasSize(2);
 			assertThat(batchAt).as("the calls started while the renewal was pending")
 				.isLessThan(tokenRequests.get(1).getLoggedDate().getTime() + 2000);
@@ -106,8 +89,8 @@ class RejectedTokenPendingRenewalTests {
 	 */
 	@Test
 	void callsDuringAFailingRenewalNeverSendTheRejectedToken() {
-		this.tokens.issuing(3600, 0, false);
-		LifecycleFixture.contextRunner(this.tokens, this.api)
+		this.servers.tokens().issuing(3600, 0, false);
+		this.servers.contextRunner()
 			.withPropertyValues("pos.auth.max-wait=4s", "pos.auth.retry-backoff=100ms",
 					"pos.auth.max-retry-backoff=200ms")
 			.run((context) -> {
@@ -115,8 +98,9 @@ class RejectedTokenPendingRenewalTests {
 				ReactiveOAuth2AuthorizedClientManager manager = context.getBean("posReactiveAuthorizedClientManager",
 						ReactiveOAuth2AuthorizedClientManager.class);
 				assertThat(get(client, "/orders").block(TIMEOUT)).contains("ok");
-				this.tokens.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH))
-					.willReturn(aResponse().withStatus(503).withFixedDelay(1000)));
+				this.servers.tokens()
+					.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH))
+						.willReturn(aResponse().withStatus(503).withFixedDelay(1000)));
 				revoke("at-1");
 				Mono<Object> rejected = outcome(get(client, "/orders/rejected")).cache();
 				rejected.subscribe();
@@ -135,16 +119,17 @@ class RejectedTokenPendingRenewalTests {
 				assertThat(outcomes).hasSize(CALLS)
 					.allSatisfy((outcome) -> assertThat(outcome).isInstanceOf(Throwable.class));
 				assertThat(handedOut).hasSize(10).doesNotContain("at-1");
-				assertThat(this.tokens.count()).as("token requests").isGreaterThanOrEqualTo(2);
+				assertThat(this.servers.tokens().count()).as("token requests").isGreaterThanOrEqualTo(2);
 				assertThat(apiAuthorizations()).as("API requests").containsExactly("Bearer at-1", "Bearer at-1");
 			});
 	}
 
 	/** The API answers 401 to the given token from now on. */
 	private void revoke(String accessToken) {
-		this.api.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(1)
-			.withHeader("Authorization", equalTo("Bearer " + accessToken))
-			.willReturn(aResponse().withStatus(401).withBody("{\"message\":\"Token revoked\"}")));
+		this.servers.api()
+			.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(1)
+				.withHeader("Authorization", equalTo("Bearer " + accessToken))
+				.willReturn(aResponse().withStatus(401).withBody("{\"message\":\"Token revoked\"}")));
 	}
 
 	/**
@@ -160,7 +145,7 @@ class RejectedTokenPendingRenewalTests {
 	}
 
 	private List<LoggedRequest> apiJournal() {
-		return this.api.findAll(anyRequestedFor(urlPathMatching("/api/v2/.*")));
+		return this.servers.api().findAll(anyRequestedFor(urlPathMatching("/api/v2/.*")));
 	}
 
 	private List<String> apiAuthorizations() {

@@ -12,18 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import com.chimpy.pos.auth.autoconfigure.PosAuthProperties;
-import com.chimpy.pos.auth.token.LifecycleFixture.TokenServer;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -46,21 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TokenConcurrencyTests {
 
-	private TokenServer tokens;
-
-	private WireMockServer api;
-
-	@BeforeEach
-	void startServers() {
-		this.tokens = new TokenServer();
-		this.api = LifecycleFixture.okApiServer();
-	}
-
-	@AfterEach
-	void stopServers() {
-		this.tokens.close();
-		this.api.stop();
-	}
+	@RegisterExtension
+	final LifecycleServers servers = new LifecycleServers();
 
 	/**
 	 * 200 concurrent calls through {@code posWebClient} on a cold start, with a slow
@@ -69,15 +53,15 @@ class TokenConcurrencyTests {
 	 */
 	@Test
 	void coldStartWith200ConcurrentWebClientCallsSendsOneTokenRequest() {
-		this.tokens.issuing(60, 300, false);
-		LifecycleFixture.contextRunner(this.tokens, this.api).run((context) -> {
+		this.servers.tokens().issuing(60, 300, false);
+		this.servers.contextRunner().run((context) -> {
 			WebClient webClient = context.getBean("posWebClient", WebClient.class);
 			List<String> bodies = Flux.range(0, 200)
 				.flatMap((i) -> webClient.get().uri("/orders/{i}", i).retrieve().bodyToMono(String.class), 200)
 				.collectList()
 				.block(Duration.ofSeconds(30));
 			assertThat(bodies).hasSize(200).allMatch((body) -> body.contains("ok"));
-			assertThat(this.tokens.count()).isEqualTo(1);
+			assertThat(this.servers.tokens().count()).isEqualTo(1);
 			assertThat(bearers()).hasSize(200).containsOnly("Bearer at-1");
 		});
 	}
@@ -87,13 +71,13 @@ class TokenConcurrencyTests {
 	 */
 	@Test
 	void coldStartWith50ThreadsOnTheImperativeManagerSendsOneTokenRequest() {
-		this.tokens.issuing(60, 300, false);
-		LifecycleFixture.contextRunner(this.tokens, this.api).run((context) -> {
+		this.servers.tokens().issuing(60, 300, false);
+		this.servers.contextRunner().run((context) -> {
 			OAuth2AuthorizedClientManager manager = context.getBean("posAuthorizedClientManager",
 					OAuth2AuthorizedClientManager.class);
 			List<String> tokens = onThreads(50, (i) -> manager.authorize(request("user-" + i)));
 			assertThat(tokens).hasSize(50).containsOnly("at-1");
-			assertThat(this.tokens.count()).isEqualTo(1);
+			assertThat(this.servers.tokens().count()).isEqualTo(1);
 		});
 	}
 
@@ -104,8 +88,8 @@ class TokenConcurrencyTests {
 	 */
 	@Test
 	void coldStartWithMixedCallersSendsOneTokenRequest() {
-		this.tokens.issuing(60, 300, false);
-		LifecycleFixture.contextRunner(this.tokens, this.api).run((context) -> {
+		this.servers.tokens().issuing(60, 300, false);
+		this.servers.contextRunner().run((context) -> {
 			WebClient webClient = context.getBean("posWebClient", WebClient.class);
 			OAuth2AuthorizedClientManager manager = context.getBean("posAuthorizedClientManager",
 					OAuth2AuthorizedClientManager.class);
@@ -140,7 +124,7 @@ class TokenConcurrencyTests {
 				assertThat(reactiveValues).hasSize(75).containsOnly("at-1");
 				assertThat(imperativeValues).hasSize(25).containsOnly("at-1");
 				assertThat(bearers()).hasSize(100).containsOnly("Bearer at-1");
-				assertThat(this.tokens.count()).isEqualTo(1);
+				assertThat(this.servers.tokens().count()).isEqualTo(1);
 			}
 			finally {
 				pool.shutdownNow();
@@ -156,13 +140,14 @@ class TokenConcurrencyTests {
 	 */
 	@Test
 	void hundredConcurrent401sForTheSameTokenRenewOnceAndReplayEachCallOnce() {
-		this.tokens.issuing(60, 100, false);
+		this.servers.tokens().issuing(60, 100, false);
 		// at-1 is rejected on /orders (slowly, so that all 100 calls are sent with it
 		// before the first 401 comes back)
-		this.api.stubFor(any(urlPathMatching("/api/v2/orders")).atPriority(1)
-			.withHeader("Authorization", equalTo("Bearer at-1"))
-			.willReturn(aResponse().withStatus(401).withFixedDelay(500).withBody("{\"error\":\"invalid_token\"}")));
-		LifecycleFixture.contextRunner(this.tokens, this.api).run((context) -> {
+		this.servers.api()
+			.stubFor(any(urlPathMatching("/api/v2/orders")).atPriority(1)
+				.withHeader("Authorization", equalTo("Bearer at-1"))
+				.willReturn(aResponse().withStatus(401).withFixedDelay(500).withBody("{\"error\":\"invalid_token\"}")));
+		this.servers.contextRunner().run((context) -> {
 			WebClient webClient = context.getBean("posWebClient", WebClient.class);
 			OAuth2AuthorizedClientManager manager = context.getBean("posAuthorizedClientManager",
 					OAuth2AuthorizedClientManager.class);
@@ -181,7 +166,7 @@ class TokenConcurrencyTests {
 				.collectList()
 				.block(Duration.ofSeconds(30));
 			assertThat(bodies).hasSize(100).allMatch((body) -> body.contains("ok"));
-			assertThat(this.tokens.count()).isEqualTo(2);
+			assertThat(this.servers.tokens().count()).isEqualTo(2);
 			// the calls that left with at-1 (all of them, unless the machine is so slow
 			// that the renewal finished before the last ones left, which then carry at-2
 			// at once); WireMock journals a request once its answer is out, which under
@@ -217,19 +202,20 @@ class TokenConcurrencyTests {
 	 */
 	@Test
 	void rotatingRefreshTokensAreNeverSentTwiceUnderConcurrentRenewals() {
-		this.tokens.issuing(2, 150, true);
-		this.api.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(1)
-			.withHeader("Authorization", equalTo("Bearer at-3"))
-			.willReturn(aResponse().withStatus(401).withFixedDelay(100)));
+		this.servers.tokens().issuing(2, 150, true);
+		this.servers.api()
+			.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(1)
+				.withHeader("Authorization", equalTo("Bearer at-3"))
+				.willReturn(aResponse().withStatus(401).withFixedDelay(100)));
 		// the application's own posTokenState (the auto-configuration backs off by name),
 		// with the default settings and a clock that the test moves past the renewal
 		// points at once; the callers race on real threads
 		VirtualTimeScheduler time = VirtualTimeScheduler.create();
 		VirtualClock clock = new VirtualClock(time, Instant.parse("2026-01-01T00:00:00Z"));
-		LifecycleFixture.contextRunner(this.tokens, this.api)
+		this.servers.contextRunner()
 			.withPropertyValues("pos.auth.scope=offline_access")
 			.withBean("posTokenState", PosTokenState.class,
-					() -> LifecycleFixture.tokenState(this.tokens.uri(), "offline_access",
+					() -> LifecycleFixture.tokenState(this.servers.tokens().uri(), "offline_access",
 							new PosAuthProperties().toRenewalSettings(), clock))
 			.run((context) -> {
 				WebClient webClient = context.getBean("posWebClient", WebClient.class);
@@ -257,9 +243,9 @@ class TokenConcurrencyTests {
 					.collectList()
 					.block(Duration.ofSeconds(30));
 				assertThat(bodies).hasSize(100).allMatch((body) -> body.contains("ok"));
-				List<LoggedRequest> requests = this.tokens.requests();
+				List<LoggedRequest> requests = this.servers.tokens().requests();
 				assertThat(requests).hasSize(4);
-				assertThat(this.tokens.count("password")).isEqualTo(1);
+				assertThat(this.servers.tokens().count("password")).isEqualTo(1);
 				List<String> sent = requests.stream()
 					.filter((request) -> "refresh_token".equals(LifecycleFixture.grantType(request)))
 					.map((request) -> LifecycleFixture.body(request).path("refresh_token").asString())
@@ -273,7 +259,7 @@ class TokenConcurrencyTests {
 	}
 
 	private List<LoggedRequest> orderCalls() {
-		return this.api.findAll(anyRequestedFor(urlPathMatching("/api/v2/orders")));
+		return this.servers.api().findAll(anyRequestedFor(urlPathMatching("/api/v2/orders")));
 	}
 
 	private List<String> bearers() {
@@ -281,7 +267,8 @@ class TokenConcurrencyTests {
 	}
 
 	private List<LoggedRequest> apiCalls() {
-		return LifecycleFixture.settled(() -> this.api.findAll(anyRequestedFor(urlPathMatching("/api/v2/.*"))));
+		return LifecycleFixture
+			.settled(() -> this.servers.api().findAll(anyRequestedFor(urlPathMatching("/api/v2/.*"))));
 	}
 
 	static void awaitNewToken(PosTokenState state, Instant previousExpiry) {

@@ -6,8 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -121,17 +120,8 @@ class TokenEndpointFaultMatrixTests {
 
 	}
 
-	private VirtualTimeFixture time;
-
-	@BeforeEach
-	void startTime() {
-		this.time = new VirtualTimeFixture();
-	}
-
-	@AfterEach
-	void stopTime() {
-		this.time.close();
-	}
+	@RegisterExtension
+	final VirtualTimeFixture time = new VirtualTimeFixture();
 
 	static Stream<Arguments> faults() {
 		return Stream.of(TokenFault.values()).map(Arguments::of);

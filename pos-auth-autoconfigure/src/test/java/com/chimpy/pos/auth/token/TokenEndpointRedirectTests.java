@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,16 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
-import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
-import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 
@@ -66,25 +58,14 @@ class TokenEndpointRedirectTests {
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
-	/**
-	 * Loads and initializes the HTTP client, server and context code once, so that no
-	 * test's first token request runs into a tight {@code max-wait} while the JVM is
-	 * cold.
-	 */
+	/** Warms up the JVM, see {@link UnexpectedAnswerFixture#warmUp(PosSandbox)}. */
 	@BeforeAll
 	static void warmUp() {
-		PosSandboxFixture.contextRunner()
-			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.max-wait=20s",
-					"pos.auth.request-timeout=20s", "pos.auth.read-timeout=20s"))
-			.run((context) -> context.getBean(PosTokenState.class).authorizedClient().block(Duration.ofSeconds(20)));
+		UnexpectedAnswerFixture.warmUp(sandbox());
 	}
 
 	private ApplicationContextRunner runner(String... more) {
-		return PosSandboxFixture.contextRunner()
-			.withConfiguration(AutoConfigurations.of(PosAuthHealthAutoConfiguration.class,
-					HealthContributorRegistryAutoConfiguration.class))
-			.withBean(ObservationRegistry.class, () -> this.observations)
-			.withPropertyValues(PosSandboxFixture.properties(sandbox(), more));
+		return UnexpectedAnswerFixture.runner(sandbox(), this.observations, more);
 	}
 
 	private static String location() {
@@ -151,36 +132,12 @@ class TokenEndpointRedirectTests {
 				assertThat(requests.size())
 					.as("a tight loop (%d calls) does not send a request per call", results.size())
 					.isLessThan(results.size() / 2);
-				assertThat(requests)
-					.allSatisfy((request) -> assertThat(LifecycleFixture.grantType(request.getRequest()))
-						.isEqualTo("password"));
-				for (int i = 1; i < requests.size(); i++) {
-					assertThat(requests.get(i).getRequest().getLoggedDate().getTime()
-							- requests.get(i - 1).getRequest().getLoggedDate().getTime())
-						.as("spaced by the outage backoff (300 ms, jitter 20%%)")
-						.isGreaterThanOrEqualTo(200);
-				}
+				UnexpectedAnswerFixture.assertPasswordGrantsSpacedBy(requests,
+						"spaced by the outage backoff (300 ms, jitter 20%%)", 200);
 				assertThat(target.sandbox().requestEvents()).isEmpty();
-				assertThat(state.isStopped()).isFalse();
-				assertThat(state.getCredentialRejection()).isNull();
-				Health health = context.getBean(PosAuthHealthIndicator.class).health();
-				assertThat(health.getStatus()).isEqualTo(Status.UP);
-				assertThat(health.getDetails()).doesNotContainKey("error")
-					.containsEntry("tokenEndpoint", "unexpected_response")
-					.containsEntry("lastError", PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
-				assertThat(LifecycleFixture.tokenObservations(this.observations)).isNotEmpty()
-					.allSatisfy((tags) -> assertThat(tags)
-						.isEqualTo("password/unexpected_response/invalid_token_response"));
+				UnexpectedAnswerFixture.assertAnOutageNotACredentialVerdict(context, this.observations);
 
-				sandbox().tokenEndpoint().failAlways(Fault.tokenAnswer("access-1", 3600, null));
-				Awaitility.await()
-					.atMost(Duration.ofSeconds(5))
-					.pollInterval(Duration.ofMillis(50))
-					.ignoreExceptionsInstanceOf(ClientAuthorizationException.class)
-					.untilAsserted(
-							() -> assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
-								.isEqualTo("access-1"));
-				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+				UnexpectedAnswerFixture.assertRecoversOnceATokenIsIssued(sandbox(), context);
 			});
 	}
 

@@ -10,11 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.token.LifecycleFixture.TokenServer;
 
@@ -39,21 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class TokenEndpointTimeoutsEndToEndTests {
 
-	private TokenServer tokens;
-
-	private WireMockServer api;
-
-	@BeforeEach
-	void startServers() {
-		this.tokens = new TokenServer();
-		this.api = LifecycleFixture.okApiServer();
-	}
-
-	@AfterEach
-	void stopServers() {
-		this.tokens.close();
-		this.api.stop();
-	}
+	@RegisterExtension
+	final LifecycleServers servers = new LifecycleServers();
 
 	/**
 	 * The first token request is answered only after 4 s; the read timeout (30 s) is
@@ -63,15 +48,16 @@ class TokenEndpointTimeoutsEndToEndTests {
 	 */
 	@Test
 	void requestTimeoutGivesUpATokenRequestThatGetsNoAnswer() {
-		this.tokens.replaceStubs(
-				post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).inScenario("slow first")
-					.whenScenarioStateIs(Scenario.STARTED)
-					.willSetStateTo("fast")
-					.willReturn(TokenServer.issue(60, 4_000, false)),
-				post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).inScenario("slow first")
-					.whenScenarioStateIs("fast")
-					.willReturn(TokenServer.issue(60, 0, false)));
-		LifecycleFixture.contextRunner(this.tokens, this.api)
+		this.servers.tokens()
+			.replaceStubs(
+					post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).inScenario("slow first")
+						.whenScenarioStateIs(Scenario.STARTED)
+						.willSetStateTo("fast")
+						.willReturn(TokenServer.issue(60, 4_000, false)),
+					post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).inScenario("slow first")
+						.whenScenarioStateIs("fast")
+						.willReturn(TokenServer.issue(60, 0, false)));
+		this.servers.contextRunner()
 			.withPropertyValues("pos.auth.request-timeout=1s", "pos.auth.read-timeout=30s", "pos.auth.max-wait=15s",
 					"pos.auth.retry-backoff=100ms")
 			.run((context) -> {
@@ -93,7 +79,7 @@ class TokenEndpointTimeoutsEndToEndTests {
 			List<Socket> fillers = fillAcceptQueue(full.getLocalPort());
 			try {
 				String tokenUri = "http://127.0.0.1:" + full.getLocalPort() + LifecycleFixture.TOKEN_PATH;
-				LifecycleFixture.contextRunner(this.tokens, this.api)
+				this.servers.contextRunner()
 					.withPropertyValues("pos.auth.token-uri=" + tokenUri, "pos.auth.connect-timeout=200ms",
 							"pos.auth.request-timeout=20s", "pos.auth.max-wait=2s", "pos.auth.retry-backoff=100ms")
 					.run((context) -> {
@@ -126,25 +112,28 @@ class TokenEndpointTimeoutsEndToEndTests {
 	 */
 	@Test
 	void backgroundRetriesDoubleUpToMaxRetryBackoff() {
-		this.tokens.issuing(4, 0, false);
-		LifecycleFixture.contextRunner(this.tokens, this.api)
+		this.servers.tokens().issuing(4, 0, false);
+		this.servers.contextRunner()
 			.withPropertyValues("pos.auth.retry-backoff=100ms", "pos.auth.max-retry-backoff=200ms")
 			.run((context) -> {
 				PosTokenState state = context.getBean(PosTokenState.class);
 				assertThat(state.authorizedClient().block(Duration.ofSeconds(10)).getAccessToken().getTokenValue())
 					.isEqualTo("at-1");
 				Instant expiresAt = state.getExpiresAt();
-				this.tokens.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH))
-					.willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
+				this.servers.tokens()
+					.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH))
+						.willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
 				LifecycleFixture.sleepUntil(expiresAt.minusSeconds(2).plusMillis(50));
 				assertThat(state.authorizedClient().block(Duration.ofSeconds(10)).getAccessToken().getTokenValue())
 					.isEqualTo("at-1");
 				LifecycleFixture.sleepUntil(expiresAt);
-				List<Long> all = this.tokens.requests()
+				List<Long> all = this.servers.tokens()
+					.requests()
 					.stream()
 					.map((request) -> request.getLoggedDate().getTime())
 					.toList();
-				List<Long> attempts = this.tokens.requests()
+				List<Long> attempts = this.servers.tokens()
+					.requests()
 					.stream()
 					.skip(1)
 					.map((request) -> request.getLoggedDate().getTime())

@@ -6,9 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.chimpy.pos.auth.token.ScriptedTokenEndpoint.Request;
 import com.chimpy.pos.auth.token.VirtualTimeFixture.Call;
@@ -36,17 +35,8 @@ class TokenLifecycleVirtualTimeTests {
 
 	private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
 
-	private VirtualTimeFixture time;
-
-	@BeforeEach
-	void startTime() {
-		this.time = new VirtualTimeFixture();
-	}
-
-	@AfterEach
-	void stopTime() {
-		this.time.close();
-	}
+	@RegisterExtension
+	final VirtualTimeFixture time = new VirtualTimeFixture();
 
 	/**
 	 * A 2 s token: served from memory until its refresh-ahead point (1 s, half the

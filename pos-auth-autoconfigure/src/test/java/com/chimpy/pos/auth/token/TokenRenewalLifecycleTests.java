@@ -3,11 +3,9 @@ package com.chimpy.pos.auth.token;
 import java.time.Duration;
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import com.chimpy.pos.auth.autoconfigure.PosAuthAutoConfiguration;
@@ -41,21 +39,8 @@ import static org.awaitility.Awaitility.await;
  */
 class TokenRenewalLifecycleTests {
 
-	private TokenServer tokens;
-
-	private WireMockServer api;
-
-	@BeforeEach
-	void startServers() {
-		this.tokens = new TokenServer();
-		this.api = LifecycleFixture.okApiServer();
-	}
-
-	@AfterEach
-	void stopServers() {
-		this.tokens.close();
-		this.api.stop();
-	}
+	@RegisterExtension
+	final LifecycleServers servers = new LifecycleServers();
 
 	/**
 	 * A refresh token the server no longer accepts (403 invalid_grant, as Auth0 answers)
@@ -69,48 +54,48 @@ class TokenRenewalLifecycleTests {
 	 */
 	@Test
 	void deadRefreshTokenFallsBackToThePasswordGrantWithoutFailingCallers() {
-		this.tokens.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).atPriority(1)
-			.withRequestBody(matchingJsonPath("$.refresh_token", equalTo("rt-1")))
-			.willReturn(aResponse().withStatus(403)
-				.withFixedDelay(300)
-				.withHeader("Content-Type", "application/json")
-				.withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Unknown or invalid refresh token.\"}")),
-				post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).atPriority(5)
-					.willReturn(TokenServer.issue(3600, 300, true)));
-		LifecycleFixture.contextRunner(this.tokens, this.api)
-			.withPropertyValues("pos.auth.scope=offline_access")
-			.run((context) -> {
-				OAuth2AuthorizedClientManager manager = context.getBean("posAuthorizedClientManager",
-						OAuth2AuthorizedClientManager.class);
-				WebClient webClient = context.getBean("posWebClient", WebClient.class);
-				PosTokenState state = context.getBean(PosTokenState.class);
-				assertThat(manager.authorize(TokenConcurrencyTests.request("warm")).getAccessToken().getTokenValue())
-					.isEqualTo("at-1");
-				revoke("at-1");
-				Mono<String> rejected = get(webClient).cache();
-				rejected.subscribe(null, (ex) -> {
-				});
-				await().atMost(Duration.ofSeconds(5))
-					.pollInterval(Duration.ofMillis(5))
-					.until(() -> state.getUnauthorizedReplays() >= 1);
-				List<String> values = TokenConcurrencyTests.onThreads(40,
-						(i) -> manager.authorize(TokenConcurrencyTests.request("caller-" + i)));
-				assertThat(values).hasSize(40).containsOnly("at-2");
-				assertThat(rejected.block(Duration.ofSeconds(10))).contains("ok");
-				// the next renewal uses the refresh token that came with the password
-				// grant
-				revoke("at-2");
-				assertThat(get(webClient).block(Duration.ofSeconds(10))).contains("ok");
-				assertThat(manager.authorize(TokenConcurrencyTests.request("later")).getAccessToken().getTokenValue())
-					.isEqualTo("at-3");
-				List<LoggedRequest> requests = this.tokens.requests();
-				assertThat(requests).extracting(LifecycleFixture::grantType)
-					.containsExactly("password", "refresh_token", "password", "refresh_token");
-				assertThat(requests)
-					.extracting((request) -> LifecycleFixture.body(request).has("refresh_token")
-							? LifecycleFixture.body(request).get("refresh_token").asString() : null)
-					.containsExactly(null, "rt-1", null, "rt-2");
+		this.servers.tokens()
+			.replaceStubs(post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).atPriority(1)
+				.withRequestBody(matchingJsonPath("$.refresh_token", equalTo("rt-1")))
+				.willReturn(aResponse().withStatus(403)
+					.withFixedDelay(300)
+					.withHeader("Content-Type", "application/json")
+					.withBody(
+							"{\"error\":\"invalid_grant\",\"error_description\":\"Unknown or invalid refresh token.\"}")),
+					post(urlPathEqualTo(LifecycleFixture.TOKEN_PATH)).atPriority(5)
+						.willReturn(TokenServer.issue(3600, 300, true)));
+		this.servers.contextRunner().withPropertyValues("pos.auth.scope=offline_access").run((context) -> {
+			OAuth2AuthorizedClientManager manager = context.getBean("posAuthorizedClientManager",
+					OAuth2AuthorizedClientManager.class);
+			WebClient webClient = context.getBean("posWebClient", WebClient.class);
+			PosTokenState state = context.getBean(PosTokenState.class);
+			assertThat(manager.authorize(TokenConcurrencyTests.request("warm")).getAccessToken().getTokenValue())
+				.isEqualTo("at-1");
+			revoke("at-1");
+			Mono<String> rejected = get(webClient).cache();
+			rejected.subscribe(null, (ex) -> {
 			});
+			await().atMost(Duration.ofSeconds(5))
+				.pollInterval(Duration.ofMillis(5))
+				.until(() -> state.getUnauthorizedReplays() >= 1);
+			List<String> values = TokenConcurrencyTests.onThreads(40,
+					(i) -> manager.authorize(TokenConcurrencyTests.request("caller-" + i)));
+			assertThat(values).hasSize(40).containsOnly("at-2");
+			assertThat(rejected.block(Duration.ofSeconds(10))).contains("ok");
+			// the next renewal uses the refresh token that came with the password
+			// grant
+			revoke("at-2");
+			assertThat(get(webClient).block(Duration.ofSeconds(10))).contains("ok");
+			assertThat(manager.authorize(TokenConcurrencyTests.request("later")).getAccessToken().getTokenValue())
+				.isEqualTo("at-3");
+			List<LoggedRequest> requests = this.servers.tokens().requests();
+			assertThat(requests).extracting(LifecycleFixture::grantType)
+				.containsExactly("password", "refresh_token", "password", "refresh_token");
+			assertThat(requests)
+				.extracting((request) -> LifecycleFixture.body(request).has("refresh_token")
+						? LifecycleFixture.body(request).get("refresh_token").asString() : null)
+				.containsExactly(null, "rt-1", null, "rt-2");
+		});
 	}
 
 	/**
@@ -122,7 +107,7 @@ class TokenRenewalLifecycleTests {
 	 */
 	@Test
 	void warmUpFetchesTheTokenWhenTheApplicationIsReady() {
-		this.tokens.issuing(60, 0, false);
+		this.servers.tokens().issuing(60, 0, false);
 		try (ConfigurableApplicationContext withoutWarmUp = application(false);
 				ConfigurableApplicationContext context = application(true)) {
 			PosTokenState state = context.getBean(PosTokenState.class);
@@ -130,10 +115,10 @@ class TokenRenewalLifecycleTests {
 				.pollInterval(Duration.ofMillis(10))
 				.until(() -> state.getExpiresAt() != null);
 			assertThat(state.readyAuthorizedClient().getAccessToken().getTokenValue()).isEqualTo("at-1");
-			assertThat(this.tokens.count()).isEqualTo(1);
+			assertThat(this.servers.tokens().count()).isEqualTo(1);
 			WebClient webClient = context.getBean("posWebClient", WebClient.class);
 			assertThat(get(webClient).block(Duration.ofSeconds(10))).contains("ok");
-			assertThat(this.tokens.count()).isEqualTo(1);
+			assertThat(this.servers.tokens().count()).isEqualTo(1);
 			assertThat(withoutWarmUp.getBean(PosTokenState.class).getExpiresAt()).as("token state without warm-up")
 				.isNull();
 		}
@@ -141,9 +126,10 @@ class TokenRenewalLifecycleTests {
 
 	/** The API answers 401 to the given token from now on. */
 	private void revoke(String accessToken) {
-		this.api.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(1)
-			.withHeader("Authorization", equalTo("Bearer " + accessToken))
-			.willReturn(aResponse().withStatus(401).withBody("{\"message\":\"Token revoked\"}")));
+		this.servers.api()
+			.stubFor(any(urlPathMatching("/api/v2/.*")).atPriority(1)
+				.withHeader("Authorization", equalTo("Bearer " + accessToken))
+				.willReturn(aResponse().withStatus(401).withBody("{\"message\":\"Token revoked\"}")));
 	}
 
 	private static Mono<String> get(WebClient client) {
@@ -152,9 +138,10 @@ class TokenRenewalLifecycleTests {
 
 	private ConfigurableApplicationContext application(boolean warmUp) {
 		return new SpringApplicationBuilder(WarmUpApplication.class).web(WebApplicationType.NONE)
-			.properties("pos.auth.token-uri=" + this.tokens.uri(), "pos.auth.client-id=" + LifecycleFixture.CLIENT_ID,
+			.properties("pos.auth.token-uri=" + this.servers.tokens().uri(),
+					"pos.auth.client-id=" + LifecycleFixture.CLIENT_ID,
 					"pos.auth.username=" + LifecycleFixture.USERNAME, "pos.auth.password=" + LifecycleFixture.PASSWORD,
-					"pos.api.base-url=" + LifecycleFixture.apiBaseUrl(this.api), "pos.auth.warm-up=" + warmUp,
+					"pos.api.base-url=" + LifecycleFixture.apiBaseUrl(this.servers.api()), "pos.auth.warm-up=" + warmUp,
 					"spring.main.banner-mode=off")
 			.run();
 	}

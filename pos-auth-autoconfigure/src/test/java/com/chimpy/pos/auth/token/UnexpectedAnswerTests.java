@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,14 +14,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
-import com.chimpy.pos.auth.autoconfigure.PosAuthHealthAutoConfiguration;
 import com.chimpy.pos.auth.health.PosAuthHealthIndicator;
 import com.chimpy.pos.auth.test.Fault;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -88,25 +83,14 @@ class UnexpectedAnswerTests {
 
 	}
 
-	/**
-	 * Loads and initializes the HTTP client, server and context code once, so that no
-	 * test's first token request runs into a tight {@code max-wait} while the JVM is
-	 * cold.
-	 */
+	/** Warms up the JVM, see {@link UnexpectedAnswerFixture#warmUp(PosSandbox)}. */
 	@BeforeAll
 	static void warmUp() {
-		PosSandboxFixture.contextRunner()
-			.withPropertyValues(PosSandboxFixture.properties(sandbox(), "pos.auth.max-wait=20s",
-					"pos.auth.request-timeout=20s", "pos.auth.read-timeout=20s"))
-			.run((context) -> context.getBean(PosTokenState.class).authorizedClient().block(Duration.ofSeconds(20)));
+		UnexpectedAnswerFixture.warmUp(sandbox());
 	}
 
 	private ApplicationContextRunner runner(String... more) {
-		return PosSandboxFixture.contextRunner()
-			.withConfiguration(AutoConfigurations.of(PosAuthHealthAutoConfiguration.class,
-					HealthContributorRegistryAutoConfiguration.class))
-			.withBean(ObservationRegistry.class, () -> this.observations)
-			.withPropertyValues(PosSandboxFixture.properties(sandbox(), more));
+		return UnexpectedAnswerFixture.runner(sandbox(), this.observations, more);
 	}
 
 	/**
@@ -128,27 +112,11 @@ class UnexpectedAnswerTests {
 				List<ServeEvent> requests = PosSandboxFixture.settledTokenRequests(sandbox());
 				assertThat(requests.size()).as("password grants sent; must go on past max-credential-rejections (2)")
 					.isGreaterThan(3);
-				assertThat(requests)
-					.allSatisfy((request) -> assertThat(LifecycleFixture.grantType(request.getRequest()))
-						.isEqualTo("password"));
-				for (int i = 1; i < requests.size(); i++) {
-					assertThat(requests.get(i).getRequest().getLoggedDate().getTime()
-							- requests.get(i - 1).getRequest().getLoggedDate().getTime())
-						.as("spaced by the outage backoff (250 ms, jitter 20%%)")
-						.isGreaterThanOrEqualTo(170);
-				}
+				UnexpectedAnswerFixture.assertPasswordGrantsSpacedBy(requests,
+						"spaced by the outage backoff (250 ms, jitter 20%%)", 170);
 				assertThat(new LinkedHashSet<>(results)).as("results of all %d calls", results.size())
 					.containsExactly(PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
-				assertThat(state.isStopped()).isFalse();
-				assertThat(state.getCredentialRejection()).isNull();
-				Health health = context.getBean(PosAuthHealthIndicator.class).health();
-				assertThat(health.getStatus()).isEqualTo(Status.UP);
-				assertThat(health.getDetails()).doesNotContainKey("error")
-					.containsEntry("tokenEndpoint", "unexpected_response")
-					.containsEntry("lastError", PosTokenResponseClient.INVALID_TOKEN_RESPONSE);
-				assertThat(LifecycleFixture.tokenObservations(this.observations)).isNotEmpty()
-					.allSatisfy((tags) -> assertThat(tags)
-						.isEqualTo("password/unexpected_response/invalid_token_response"));
+				UnexpectedAnswerFixture.assertAnOutageNotACredentialVerdict(context, this.observations);
 				assertThatExceptionOfType(ClientAuthorizationException.class)
 					.isThrownBy(() -> state.authorizedClient().block(TIMEOUT))
 					.satisfies((ex) -> assertThat(ex.getMessage()).contains("HTTP " + unexpected.status)
@@ -156,15 +124,7 @@ class UnexpectedAnswerTests {
 						.doesNotContain(PosSandboxFixture.PASSWORD));
 
 				// the firewall lets requests through again
-				sandbox().tokenEndpoint().failAlways(Fault.tokenAnswer("access-1", 3600, null));
-				Awaitility.await()
-					.atMost(Duration.ofSeconds(5))
-					.pollInterval(Duration.ofMillis(50))
-					.ignoreExceptionsInstanceOf(ClientAuthorizationException.class)
-					.untilAsserted(
-							() -> assertThat(state.authorizedClient().block(TIMEOUT).getAccessToken().getTokenValue())
-								.isEqualTo("access-1"));
-				assertThat(context.getBean(PosAuthHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+				UnexpectedAnswerFixture.assertRecoversOnceATokenIsIssued(sandbox(), context);
 				List<Map<String, String>> bodies = sandbox().tokenRequestBodies();
 				assertThat(bodies.get(bodies.size() - 1)).containsEntry("grant_type", "password");
 			});

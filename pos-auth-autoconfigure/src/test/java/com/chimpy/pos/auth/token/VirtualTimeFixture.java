@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -22,8 +24,14 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
  * {@link ScriptedTokenEndpoint} behind the real password and refresh-token providers.
  * Nothing moves until a test advances the time; then every wait, timeout and background
  * retry that falls due runs on the test's thread, in order.
+ * <p>
+ * A test class either closes it itself or registers it as a field, one per test, closed
+ * after each: <pre>
+ * &#64;RegisterExtension
+ * final VirtualTimeFixture time = new VirtualTimeFixture();
+ * </pre>
  */
-final class VirtualTimeFixture implements AutoCloseable {
+final class VirtualTimeFixture implements AutoCloseable, AfterEachCallback {
 
 	static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -124,6 +132,11 @@ final class VirtualTimeFixture implements AutoCloseable {
 	@Override
 	public void close() {
 		this.scheduler.dispose();
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		close();
 	}
 
 	/**

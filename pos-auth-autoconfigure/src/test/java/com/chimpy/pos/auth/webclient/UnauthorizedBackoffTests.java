@@ -13,7 +13,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 import com.chimpy.pos.auth.PosSandboxFixture;
-import com.chimpy.pos.auth.test.Fault;
+import com.chimpy.pos.auth.UnauthorizedBackoffFixture;
 import com.chimpy.pos.auth.test.PosSandbox;
 import com.chimpy.pos.auth.test.PosSandboxExtension;
 
@@ -72,7 +72,7 @@ class UnauthorizedBackoffTests {
 	 */
 	@Test
 	void thirtyCallsRejectedWithinTheBackoffSendTwoTokenRequests() {
-		rejectEveryCall();
+		UnauthorizedBackoffFixture.rejectEveryCall(sandbox());
 		run((context) -> {
 			WebClient client = posWebClient(context);
 			for (int i = 0; i < 30; i++) {
@@ -84,13 +84,7 @@ class UnauthorizedBackoffTests {
 					assertThat(exchangeStatus(client)).isEqualTo(401);
 				}
 			}
-			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests for 30 rejected calls")
-				.isEqualTo(2);
-			List<String> authorizations = settled(() -> apiAuthorizations(sandbox()));
-			List<String> issued = bearers(issuedAccessTokens(sandbox()));
-			assertThat(issued).hasSize(2).doesNotHaveDuplicates();
-			assertThat(authorizations).hasSizeGreaterThanOrEqualTo(31).startsWith(issued.get(0), issued.get(1));
-			assertThat(authorizations.subList(1, authorizations.size())).containsOnly(issued.get(1));
+			UnauthorizedBackoffFixture.assertOneReplacementForThirtyRejectedCalls(sandbox());
 		});
 	}
 
@@ -100,8 +94,8 @@ class UnauthorizedBackoffTests {
 	 */
 	@Test
 	void rejectedFreshTokensAreReportedOnceAtWarn(CapturedOutput output) {
-		rejectEveryCall();
-		int before = warnings(output.getOut() + output.getErr());
+		UnauthorizedBackoffFixture.rejectEveryCall(sandbox());
+		int before = UnauthorizedBackoffFixture.rejectedFreshTokenWarnings(output);
 		run((context) -> {
 			WebClient client = posWebClient(context);
 			for (int i = 0; i < 30; i++) {
@@ -110,7 +104,7 @@ class UnauthorizedBackoffTests {
 			}
 			assertThat(settled(sandbox()::tokenRequestEvents).size()).isEqualTo(2);
 		});
-		assertThat(warnings(output.getOut() + output.getErr()) - before)
+		assertThat(UnauthorizedBackoffFixture.rejectedFreshTokenWarnings(output) - before)
 			.as("WARN lines naming audience, clock skew and key rollover in:%n%s", output)
 			.isEqualTo(1);
 	}
@@ -125,7 +119,7 @@ class UnauthorizedBackoffTests {
 	 */
 	@Test
 	void afterTheBackoffOneMoreReplacementThenTheBackoffDoublesUpToTheCap() {
-		rejectEveryCall();
+		UnauthorizedBackoffFixture.rejectEveryCall(sandbox());
 		run((context) -> {
 			WebClient client = posWebClient(context);
 			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
@@ -191,7 +185,7 @@ class UnauthorizedBackoffTests {
 	 */
 	@Test
 	void anAcceptedReplacementEndsTheBackoffSoALaterRevocationRenewsAtOnce() {
-		rejectEveryCall();
+		UnauthorizedBackoffFixture.rejectEveryCall(sandbox());
 		run((context) -> {
 			WebClient client = posWebClient(context);
 			assertThatExceptionOfType(WebClientResponseException.Unauthorized.class).isThrownBy(() -> retrieve(client));
@@ -202,18 +196,8 @@ class UnauthorizedBackoffTests {
 			assertThat(retrieve(client)).contains("simulated");
 			sandbox().revokeAllTokens();
 			assertThat(retrieve(client)).as("call after the replacement was revoked").contains("simulated");
-			assertThat(settled(sandbox()::tokenRequestEvents).size()).as("token requests after the revocation")
-				.isEqualTo(3);
-			List<String> issued = bearers(issuedAccessTokens(sandbox()));
-			assertThat(issued).hasSize(3).doesNotHaveDuplicates();
-			assertThat(settled(() -> apiAuthorizations(sandbox()))).endsWith(issued.get(1), issued.get(1),
-					issued.get(2));
+			UnauthorizedBackoffFixture.assertTheRevokedReplacementWasRenewedAtOnce(sandbox());
 		});
-	}
-
-	/** Every API call is answered 401 with {@code WWW-Authenticate: Bearer}. */
-	private static void rejectEveryCall() {
-		sandbox().api().failAlways(Fault.status(401));
 	}
 
 	/** From now on the sandbox's own validation answers API calls. */
@@ -239,22 +223,6 @@ class UnauthorizedBackoffTests {
 	private static long gapMillis(List<ServeEvent> requests, int from, int to) {
 		return requests.get(to).getRequest().getLoggedDate().getTime()
 				- requests.get(from).getRequest().getLoggedDate().getTime();
-	}
-
-	/**
-	 * WARN lines that explain rejected fresh tokens: they name the audience, the clock
-	 * and the key.
-	 */
-	static int warnings(String output) {
-		int count = 0;
-		for (String line : output.split("\\R")) {
-			String lower = line.toLowerCase(java.util.Locale.ROOT);
-			if (line.contains("WARN") && lower.contains("audience") && lower.contains("clock")
-					&& lower.contains("key")) {
-				count++;
-			}
-		}
-		return count;
 	}
 
 	private static void run(ContextConsumer<AssertableApplicationContext> test, String... properties) {
