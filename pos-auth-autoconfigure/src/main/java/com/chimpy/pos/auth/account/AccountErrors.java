@@ -15,6 +15,14 @@ final class AccountErrors {
 	private AccountErrors() {
 	}
 
+	/**
+	 * A lookup after the token states were closed (the application is shutting down).
+	 * @return the error
+	 */
+	static IllegalStateException closed() {
+		return new IllegalStateException("The PoS token states are closed");
+	}
+
 	static ClientAuthorizationException noDefaultAccount() {
 		return new ClientAuthorizationException(new OAuth2Error(PosTokenStates.NO_DEFAULT_ACCOUNT,
 				"The call names no PoS account (request attribute or Reactor context '" + PosAccounts.ATTRIBUTE

@@ -46,7 +46,7 @@ final class AccountLookup {
 	Mono<PosTokenState> lookup(String accountName) {
 		return Mono.defer(() -> {
 			if (this.closed) {
-				return Mono.error(new IllegalStateException("The PoS token states are closed"));
+				return Mono.error(AccountErrors.closed());
 			}
 			HeldAccount entry = this.held.computeIfAbsent(accountName, this::newEntry);
 			this.eviction.touch(entry);
@@ -77,7 +77,7 @@ final class AccountLookup {
 
 	private PosTokenState open(HeldAccount entry, PosAccount account) {
 		if (this.closed) {
-			throw new IllegalStateException("The PoS token states are closed");
+			throw AccountErrors.closed();
 		}
 		PosTokenState state = this.factory.create(account);
 		entry.hold(state, this.clock.millis());
